@@ -1,0 +1,154 @@
+/*
+ * AISP C ABI: the one contract between the OBS plugin (C) and the NativeAOT core (C#).
+ *
+ * Rules every function follows:
+ *  - No exception, signal or abort crosses this boundary. Every failure returns an
+ *    aisp_status other than AISP_OK and leaves a message readable with aisp_last_error()
+ *    on the calling thread (and, for instance calls, in aisp_stats.last_error).
+ *  - A frame that is rejected or fails to process is left byte-for-byte untouched.
+ *  - Structs that may grow start with struct_size; callers set it to sizeof(the struct)
+ *    they were compiled with, the core never writes past it.
+ *  - Bump AISP_ABI_VERSION on any incompatible change; the plugin refuses a core whose
+ *    aisp_abi_version() differs from the header it was built with.
+ *
+ * The C# mirror lives in managed/Aisp.Native/Interop/; AbiMirrorTests compiles this header
+ * and checks every size, offset and enum value against it.
+ */
+#ifndef AISP_H
+#define AISP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define AISP_ABI_VERSION 1u
+
+#define AISP_MAX_PLANES 4
+#define AISP_NAME_CAPACITY 32
+#define AISP_ERROR_CAPACITY 256
+
+typedef struct aisp_instance aisp_instance;
+
+typedef enum aisp_status {
+	AISP_OK = 0,
+	AISP_ERR_INVALID_ARGUMENT = 1, /* null handle or pointer, bad buffer */
+	AISP_ERR_INVALID_SETTINGS = 2, /* settings JSON unparsable or out of range */
+	AISP_ERR_INVALID_FRAME = 3,    /* frame descriptor rejected, frame untouched */
+	AISP_ERR_MODEL = 4,            /* model file missing, corrupt or wrong shape */
+	AISP_ERR_INFERENCE = 5,        /* runtime failure while processing, frame untouched */
+	AISP_ERR_ABI_MISMATCH = 6,     /* struct_size too small for this core */
+	AISP_ERR_INTERNAL = 7          /* anything else; the message says what */
+} aisp_status;
+
+typedef enum aisp_pixel_format {
+	AISP_PIXEL_FORMAT_UNKNOWN = 0,
+	AISP_PIXEL_FORMAT_BGRA = 1, /* packed, 4 bytes per pixel, plane 0 */
+	AISP_PIXEL_FORMAT_BGRX = 2, /* as BGRA, alpha ignored and preserved */
+	AISP_PIXEL_FORMAT_RGBA = 3,
+	AISP_PIXEL_FORMAT_NV12 = 4, /* plane 0 Y, plane 1 interleaved UV at half resolution */
+	AISP_PIXEL_FORMAT_I420 = 5  /* plane 0 Y, plane 1 U, plane 2 V at half resolution */
+} aisp_pixel_format;
+
+typedef enum aisp_color_matrix {
+	AISP_COLOR_MATRIX_BT601 = 0,
+	AISP_COLOR_MATRIX_BT709 = 1
+} aisp_color_matrix;
+
+typedef enum aisp_color_range {
+	AISP_COLOR_RANGE_PARTIAL = 0, /* 16..235 luma */
+	AISP_COLOR_RANGE_FULL = 1
+} aisp_color_range;
+
+typedef enum aisp_log_level {
+	AISP_LOG_TRACE = 0,
+	AISP_LOG_DEBUG = 1,
+	AISP_LOG_INFO = 2,
+	AISP_LOG_WARNING = 3,
+	AISP_LOG_ERROR = 4,
+	AISP_LOG_CRITICAL = 5
+} aisp_log_level;
+
+/* Pipeline stages timed in aisp_stats.stages[]. */
+typedef enum aisp_stage {
+	AISP_STAGE_HANDOFF = 0,   /* validating the frame and handing it to analysis */
+	AISP_STAGE_DETECT = 1,    /* frame sampling + face detector */
+	AISP_STAGE_LANDMARKS = 2, /* dense landmarks (0 while no engine needs them) */
+	AISP_STAGE_ENGINE = 3,    /* the engine's own work on the faces */
+	AISP_STAGE_COMPOSITE = 4, /* writing the result into the frame */
+	AISP_STAGE_TOTAL = 5,
+	AISP_STAGE_COUNT = 6
+} aisp_stage;
+
+typedef struct aisp_frame {
+	uint32_t struct_size;
+	int32_t format; /* aisp_pixel_format */
+	uint32_t width;
+	uint32_t height;
+	uint8_t *planes[AISP_MAX_PLANES];
+	uint32_t strides[AISP_MAX_PLANES]; /* bytes per row of each plane */
+	uint64_t timestamp_ns;
+	int32_t color_matrix; /* aisp_color_matrix, YUV formats only */
+	int32_t color_range;  /* aisp_color_range, YUV formats only */
+} aisp_frame;
+
+/* Latency of one stage over the last AISP stats window, in milliseconds. */
+typedef struct aisp_stage_stats {
+	double last_ms;
+	double p50_ms;
+	double p95_ms;
+	double p99_ms;
+} aisp_stage_stats;
+
+typedef struct aisp_stats {
+	uint32_t struct_size;
+	uint32_t faces_last_frame;
+	uint64_t frames_processed; /* frames that went through the pipeline */
+	uint64_t frames_failed;    /* frames rejected or failed (left untouched) */
+	uint64_t errors;           /* every failed call, settings included */
+	uint64_t frames_dropped;   /* frames not analysed because a newer one won */
+	int32_t last_error_code;   /* aisp_status of the newest failure, AISP_OK if none */
+	int32_t reserved0;
+	double fps;                /* processed frames per second over the window */
+	aisp_stage_stats stages[AISP_STAGE_COUNT];
+	char engine[AISP_NAME_CAPACITY];             /* engine in effect */
+	char detector[AISP_NAME_CAPACITY];           /* detector in effect */
+	char execution_provider[AISP_NAME_CAPACITY]; /* ONNX Runtime provider in effect */
+	char last_error[AISP_ERROR_CAPACITY];        /* newest failure message, "" if none */
+} aisp_stats;
+
+/* Receives every log line of the core. May be called from any thread of the core. */
+typedef void (*aisp_log_callback)(void *user_data, int32_t level, const char *message);
+
+/* ABI version the core was built with; compare with AISP_ABI_VERSION. */
+uint32_t aisp_abi_version(void);
+
+/* Copies the calling thread's newest error message (NUL-terminated, truncated to
+ * capacity) and returns its full length in bytes, without the NUL. */
+uint32_t aisp_last_error(char *buffer, uint32_t capacity);
+
+/* Routes the core's log to callback (NULL restores the default: stderr) for levels >= min_level. */
+aisp_status aisp_set_log_callback(aisp_log_callback callback, void *user_data, int32_t min_level);
+
+/* Creates an instance from a JSON object of settings (NULL or "" means defaults). */
+aisp_status aisp_create(const char *settings_json, aisp_instance **out_instance);
+
+/* Applies new settings. On failure the previous settings stay in effect. */
+aisp_status aisp_update(aisp_instance *instance, const char *settings_json);
+
+/* Runs the pipeline on the frame in place. On failure the frame is untouched. */
+aisp_status aisp_process_frame(aisp_instance *instance, const aisp_frame *frame);
+
+/* Fills stats (stats->struct_size must be set). */
+aisp_status aisp_get_stats(aisp_instance *instance, aisp_stats *stats);
+
+/* Releases the instance; NULL is ignored. */
+void aisp_destroy(aisp_instance *instance);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* AISP_H */

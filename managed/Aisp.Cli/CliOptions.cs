@@ -1,0 +1,69 @@
+using Aisp.Core;
+using Aisp.Core.Frames;
+
+namespace Aisp.Cli;
+
+/// <summary>Command line of "aisp process": what to read, what to write, which settings.</summary>
+public sealed record CliOptions(string Input, string Output, string? SettingsJson, PixelFormat Format, string? StatsPath, int MaxFrames)
+{
+    public const string Usage = """
+        usage: aisp process --input FILE --output FILE [options]
+          --input FILE        image (png, jpg, bmp...) or video (mp4, avi, mkv...)
+          --output FILE       where the filtered image or video goes (format from the extension)
+          --settings JSON     settings object, e.g. '{"privacy_mode":"blur"}'; @FILE reads it from a file
+          --format NAME       pixel format the core works on: bgra (default), bgrx, rgba, nv12, i420
+          --stats FILE        also write the statistics JSON to FILE (always printed on stdout)
+          --max-frames N      stop a video after N frames
+        Settings keys: engine (privacy|none), detector (ultraface|blazeface-back|blazeface-front),
+          confidence (0.05-0.99), privacy_mode (pixelate|blur), privacy_strength (1-100),
+          privacy_padding (0-1), models_dir, execution_provider (auto|cpu|cuda|directml), threads.
+        Exit codes: 0 ok, 2 bad usage or settings, 3 unreadable input, 4 model error, 5 unwritable output, 6 processing error.
+        """;
+
+    public static CliOptions Parse(string[] args)
+    {
+        if (args.Length == 0 || args[0] != "process")
+        {
+            throw new AispException(ErrorKind.InvalidArgument, "the only command is 'process'");
+        }
+
+        string? input = null, output = null, settings = null, stats = null;
+        PixelFormat format = PixelFormat.Bgra;
+        int maxFrames = int.MaxValue;
+        for (int i = 1; i < args.Length; i++)
+        {
+            string value = i + 1 < args.Length ? args[i + 1] : throw new AispException(ErrorKind.InvalidArgument, $"{args[i]} needs a value");
+            switch (args[i])
+            {
+                case "--input": input = value; break;
+                case "--output": output = value; break;
+                case "--settings": settings = value.StartsWith('@') ? ReadSettingsFile(value[1..]) : value; break;
+                case "--format": format = FrameBuffers.ParseFormat(value); break;
+                case "--stats": stats = value; break;
+                case "--max-frames":
+                    maxFrames = int.TryParse(value, out int n) && n > 0 ? n : throw new AispException(ErrorKind.InvalidArgument, "--max-frames needs a positive integer");
+                    break;
+                default: throw new AispException(ErrorKind.InvalidArgument, $"unknown option {args[i]}");
+            }
+
+            i++;
+        }
+
+        return new CliOptions(
+            input ?? throw new AispException(ErrorKind.InvalidArgument, "--input is required"),
+            output ?? throw new AispException(ErrorKind.InvalidArgument, "--output is required"),
+            settings, format, stats, maxFrames);
+    }
+
+    private static string ReadSettingsFile(string path)
+    {
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new AispException(ErrorKind.InvalidSettings, $"cannot read settings file {path}: {e.Message}");
+        }
+    }
+}

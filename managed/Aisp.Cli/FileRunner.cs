@@ -1,0 +1,133 @@
+using System.Diagnostics;
+using Aisp.Core;
+using Aisp.Core.Frames;
+using Aisp.Core.Pipeline;
+using Microsoft.Extensions.Logging;
+using OpenCvSharp;
+using CvMat = OpenCvSharp.Mat;
+
+namespace Aisp.Cli;
+
+/// <summary>
+/// Runs one image or video file through a <see cref="FacePipeline"/> and writes the result:
+/// the same core and settings as the OBS filter, for QA and offline files.
+/// </summary>
+public sealed class FileRunner : IDisposable
+{
+    private static readonly string[] ImageExtensions = [".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp", ".ppm", ".pgm"];
+
+    private readonly CliOptions _options;
+    private readonly ILogger _log;
+    private readonly FacePipeline _pipeline;
+    private readonly FrameBuffers _buffers;
+
+    public FileRunner(CliOptions options, ILoggerFactory loggers)
+    {
+        _options = options;
+        _log = loggers.CreateLogger("Aisp.Cli");
+        if (!File.Exists(options.Input))
+        {
+            throw new AispException(ErrorKind.InvalidArgument, $"{ExitCodes.InputPrefix} {options.Input}: no such file");
+        }
+
+        string? outDir = Path.GetDirectoryName(Path.GetFullPath(options.Output));
+        if (outDir is null || !Directory.Exists(outDir))
+        {
+            throw new AispException(ErrorKind.InvalidArgument, $"{ExitCodes.OutputPrefix} {options.Output}: folder {outDir} does not exist");
+        }
+
+        _pipeline = FacePipeline.Create(options.SettingsJson, loggers);
+        _buffers = new FrameBuffers(options.Format);
+    }
+
+    public PipelineStats Stats => _pipeline.Stats;
+
+    public static bool IsImage(string path) => ImageExtensions.Contains(Path.GetExtension(path).ToLowerInvariant());
+
+    /// <summary>Processes the whole input; returns the number of frames read.</summary>
+    public int Run() => IsImage(_options.Input) ? RunImage() : RunVideo();
+
+    public void Dispose()
+    {
+        _pipeline.Dispose();
+        _buffers.Dispose();
+    }
+
+    private int RunImage()
+    {
+        using CvMat bgr = Cv2.ImRead(_options.Input, ImreadModes.Color);
+        if (bgr.Empty())
+        {
+            throw new AispException(ErrorKind.InvalidArgument, $"{ExitCodes.InputPrefix} {_options.Input}: not a readable image");
+        }
+
+        ProcessOne(bgr, 0);
+        if (!IsImage(_options.Output) || !Cv2.ImWrite(_options.Output, bgr))
+        {
+            throw new AispException(ErrorKind.InvalidArgument, $"{ExitCodes.OutputPrefix} {_options.Output}: not a writable image path (use .png or .jpg)");
+        }
+
+        return 1;
+    }
+
+    private int RunVideo()
+    {
+        using var capture = new VideoCapture(_options.Input);
+        if (!capture.IsOpened())
+        {
+            throw new AispException(ErrorKind.InvalidArgument, $"{ExitCodes.InputPrefix} {_options.Input}: not a readable image or video");
+        }
+
+        double fps = capture.Fps > 0 ? capture.Fps : 30;
+        int total = capture.FrameCount;
+        using var bgr = new CvMat();
+        using var writer = new VideoWriter();
+        int frames = 0;
+        var progress = Stopwatch.StartNew();
+        while (frames < _options.MaxFrames && capture.Read(bgr) && !bgr.Empty())
+        {
+            if (frames == 0)
+            {
+                FourCC codec = Path.GetExtension(_options.Output).Equals(".avi", StringComparison.OrdinalIgnoreCase) ? FourCC.MJPG : FourCC.MP4V;
+                if (!writer.Open(_options.Output, codec, fps, new Size(bgr.Width & ~1, bgr.Height & ~1)))
+                {
+                    throw new AispException(ErrorKind.InvalidArgument, $"{ExitCodes.OutputPrefix} {_options.Output}: no video writer for this path (use .avi or .mp4)");
+                }
+            }
+
+            ProcessOne(bgr, (long)(frames * 1e9 / fps));
+            writer.Write(bgr.Width % 2 == 0 && bgr.Height % 2 == 0 ? bgr : bgr[new Rect(0, 0, bgr.Width & ~1, bgr.Height & ~1)]);
+            frames++;
+            if (progress.ElapsedMilliseconds >= 1000)
+            {
+                progress.Restart();
+                string of = total > 0 ? $"/{Math.Min(total, _options.MaxFrames)}" : "";
+                Console.Error.WriteLine($"aisp: frame {frames}{of}");
+            }
+        }
+
+        if (frames == 0)
+        {
+            throw new AispException(ErrorKind.InvalidArgument, $"{ExitCodes.InputPrefix} {_options.Input}: no frames could be decoded");
+        }
+
+        return frames;
+    }
+
+    private void ProcessOne(CvMat bgr, long timestampNs)
+    {
+        _buffers.Load(bgr);
+        Frame frame = _buffers.AsFrame(timestampNs);
+        try
+        {
+            _pipeline.Process(frame);
+        }
+        catch (AispException e) when (e.Kind is ErrorKind.Inference or ErrorKind.InvalidFrame)
+        {
+            _log.LogWarning("Frame at {Timestamp} ns passed through unfiltered: {Message}", timestampNs, e.Message);
+            return;
+        }
+
+        _buffers.Store(bgr);
+    }
+}

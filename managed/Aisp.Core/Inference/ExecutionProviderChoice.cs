@@ -1,0 +1,73 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.ML.OnnxRuntime;
+
+namespace Aisp.Core.Inference;
+
+/// <summary>
+/// Picks the ONNX Runtime execution provider at run time from what the loaded runtime reports
+/// (CPU with the plain package, CUDA with the GPU package, DirectML in a Windows build) and
+/// configures session options for it. The name returned is the provider actually in effect.
+/// </summary>
+public static class ExecutionProviderChoice
+{
+    public const string Auto = "auto";
+
+    /// <summary>Setting values accepted for execution_provider.</summary>
+    public static readonly string[] SettingValues = [Auto, "cpu", "cuda", "directml"];
+
+    public static IReadOnlyList<string> Available()
+    {
+        try
+        {
+            return OrtEnv.Instance().GetAvailableProviders();
+        }
+        catch (Exception e) when (e is OnnxRuntimeException or DllNotFoundException or TypeInitializationException)
+        {
+            throw new AispException(ErrorKind.Model, $"ONNX Runtime could not be loaded: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Applies the wanted provider to options; falls back to CPU (with a warning) when it cannot be used.</summary>
+    public static string Apply(SessionOptions options, string wanted, ILogger logger)
+    {
+        IReadOnlyList<string> available = Available();
+        bool has(string p) => available.Contains(p);
+        string[] order = wanted switch
+        {
+            "cuda" => ["CUDAExecutionProvider"],
+            "directml" => ["DmlExecutionProvider"],
+            "cpu" => [],
+            _ => ["CUDAExecutionProvider", "DmlExecutionProvider"],
+        };
+        foreach (string provider in order)
+        {
+            if (!has(provider))
+            {
+                if (wanted != Auto)
+                {
+                    logger.LogWarning("Execution provider {Provider} is not in this ONNX Runtime (it has {Available}); using CPU", provider, string.Join(", ", available));
+                }
+
+                continue;
+            }
+
+            try
+            {
+                if (provider == "CUDAExecutionProvider")
+                {
+                    options.AppendExecutionProvider_CUDA(0);
+                    return "cuda";
+                }
+
+                options.AppendExecutionProvider("DML");
+                return "directml";
+            }
+            catch (Exception e) when (e is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException or NotSupportedException)
+            {
+                logger.LogWarning("Execution provider {Provider} failed to start ({Message}); using CPU", provider, e.Message);
+            }
+        }
+
+        return "cpu";
+    }
+}

@@ -1,0 +1,15 @@
+namespace Aisp.Core.Pipeline;
+
+/// <summary>Timed pipeline stages (values equal aisp_stage).</summary>
+public enum Stage
+{
+    Handoff = 0,
+    Detect = 1,
+    Landmarks = 2,
+    Engine = 3,
+    Composite = 4,
+    Total = 5,
+}
+
+/// <summary>Latency of one stage over the sliding window, in milliseconds.</summary>
+public readonly record struct StageLatency(double LastMs, double P50Ms, double P95Ms, double P99Ms);

@@ -1,0 +1,58 @@
+namespace Aisp.Core.Settings;
+
+/// <summary>
+/// Everything the pipeline can be told, as one immutable value. The JSON keys (flat, snake_case)
+/// are the same in the OBS properties, the C ABI, the CLI and, later, remote control.
+/// </summary>
+public sealed record PipelineSettings
+{
+    public string Engine { get; init; } = EngineNames.Privacy;
+    public string Detector { get; init; } = DetectorNames.Default;
+    public float Confidence { get; init; } = 0.6f;
+    public PrivacyMode PrivacyMode { get; init; } = PrivacyMode.Pixelate;
+
+    /// <summary>1..100: how coarse the pixelation or how wide the blur, relative to the face.</summary>
+    public int PrivacyStrength { get; init; } = 50;
+
+    /// <summary>Extra margin around each face box, as a fraction of its size.</summary>
+    public float PrivacyPadding { get; init; } = 0.2f;
+
+    public string ModelsDir { get; init; } = DefaultModelsDir();
+    public string ExecutionProvider { get; init; } = "auto";
+    public int Threads { get; init; } = 1;
+
+    /// <summary>Whether a change from <paramref name="other"/> needs a new detector model.</summary>
+    public bool SameDetector(PipelineSettings other) =>
+        Detector == other.Detector && ModelsDir == other.ModelsDir && ExecutionProvider == other.ExecutionProvider && Threads == other.Threads;
+
+    private static string DefaultModelsDir() =>
+        Environment.GetEnvironmentVariable("AISP_MODELS_DIR") is { Length: > 0 } env
+            ? env
+            : Path.Combine(AppContext.BaseDirectory, "models");
+}
+
+public enum PrivacyMode
+{
+    Pixelate,
+    Blur,
+}
+
+public static class EngineNames
+{
+    public const string None = "none";
+    public const string Privacy = "privacy";
+
+    public static readonly string[] All = [Privacy, None];
+}
+
+public static class DetectorNames
+{
+    public const string BlazeFaceFront = "blazeface-front";
+    public const string BlazeFaceBack = "blazeface-back";
+    public const string UltraFace = "ultraface";
+
+    /// <summary>The default finds every clearly visible face down to 1/12 of the frame width (see docs/BENCHMARKS.md, recall table).</summary>
+    public const string Default = UltraFace;
+
+    public static readonly string[] All = [UltraFace, BlazeFaceBack, BlazeFaceFront];
+}

@@ -1,0 +1,94 @@
+using System.Text.Json;
+using Aisp.Core.Inference;
+
+namespace Aisp.Core.Settings;
+
+/// <summary>
+/// Reads a flat JSON object of settings over a basis (keys left out keep the basis value, so a
+/// partial update such as {"engine":"none"} works). Every wrong type, unknown name or
+/// out-of-range number is an <see cref="ErrorKind.InvalidSettings"/> naming the key; unknown
+/// keys are returned, not rejected, because OBS keeps its own keys in the same object.
+/// </summary>
+public static class SettingsParser
+{
+    public static PipelineSettings Parse(string? json, PipelineSettings basis, List<string>? unknownKeys = null)
+    {
+        if (string.IsNullOrWhiteSpace(json))
+        {
+            return basis;
+        }
+
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(json);
+        }
+        catch (JsonException e)
+        {
+            throw Invalid($"settings are not valid JSON: {e.Message}");
+        }
+
+        using (doc)
+        {
+            if (doc.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                throw Invalid("settings must be a JSON object");
+            }
+
+            PipelineSettings s = basis;
+            foreach (JsonProperty p in doc.RootElement.EnumerateObject())
+            {
+                JsonElement v = p.Value;
+                s = p.Name switch
+                {
+                    "engine" => s with { Engine = OneOf(p.Name, v, EngineNames.All) },
+                    "detector" => s with { Detector = OneOf(p.Name, v, DetectorNames.All) },
+                    "confidence" => s with { Confidence = (float)Number(p.Name, v, 0.05, 0.99) },
+                    "privacy_mode" => s with { PrivacyMode = OneOf(p.Name, v, ["pixelate", "blur"]) == "blur" ? PrivacyMode.Blur : PrivacyMode.Pixelate },
+                    "privacy_strength" => s with { PrivacyStrength = (int)Number(p.Name, v, 1, 100, integer: true) },
+                    "privacy_padding" => s with { PrivacyPadding = (float)Number(p.Name, v, 0, 1) },
+                    "models_dir" => s with { ModelsDir = Text(p.Name, v) },
+                    "execution_provider" => s with { ExecutionProvider = OneOf(p.Name, v, ExecutionProviderChoice.SettingValues) },
+                    "threads" => s with { Threads = (int)Number(p.Name, v, 1, 64, integer: true) },
+                    _ => Unknown(s, p.Name, unknownKeys),
+                };
+            }
+
+            return s;
+        }
+    }
+
+    private static PipelineSettings Unknown(PipelineSettings s, string key, List<string>? unknownKeys)
+    {
+        unknownKeys?.Add(key);
+        return s;
+    }
+
+    private static string Text(string key, JsonElement v) =>
+        v.ValueKind == JsonValueKind.String && v.GetString() is { Length: > 0 } text
+            ? text
+            : throw Invalid($"'{key}' must be a non-empty string");
+
+    private static string OneOf(string key, JsonElement v, string[] allowed)
+    {
+        string text = v.ValueKind == JsonValueKind.String ? v.GetString()! : throw Invalid($"'{key}' must be a string, one of {string.Join(", ", allowed)}");
+        return Array.IndexOf(allowed, text) >= 0 ? text : throw Invalid($"'{key}' is '{text}'; it must be one of {string.Join(", ", allowed)}");
+    }
+
+    private static double Number(string key, JsonElement v, double min, double max, bool integer = false)
+    {
+        if (v.ValueKind != JsonValueKind.Number || !v.TryGetDouble(out double d))
+        {
+            throw Invalid($"'{key}' must be a number");
+        }
+
+        if (double.IsNaN(d) || d < min || d > max || (integer && d != Math.Floor(d)))
+        {
+            throw Invalid($"'{key}' is {v.GetRawText()}; it must be {(integer ? "an integer" : "a number")} from {min} to {max}");
+        }
+
+        return d;
+    }
+
+    private static AispException Invalid(string message) => new(ErrorKind.InvalidSettings, "invalid settings: " + message);
+}
