@@ -1,0 +1,220 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Aisp.Core;
+using Aisp.Core.Frames;
+using Aisp.Core.Pipeline;
+using Aisp.Native.Interop;
+using Microsoft.Extensions.Logging;
+
+namespace Aisp.Native;
+
+/// <summary>
+/// The C entry points of interop/aisp.h. Each one is a guard: argument checks, one call into the
+/// core, and a catch-all that turns any exception into a status code plus a message, because an
+/// exception crossing into OBS would take the whole program down.
+/// </summary>
+#pragma warning disable CA1031 // catching everything is this layer's whole job
+public static unsafe class Exports
+{
+    private static readonly ILogger Log = NativeLog.Factory.CreateLogger("Aisp.Native");
+
+    [UnmanagedCallersOnly(EntryPoint = "aisp_abi_version")]
+    public static uint AbiVersion() => AbiConstants.AbiVersion;
+
+    [UnmanagedCallersOnly(EntryPoint = "aisp_last_error")]
+    public static uint GetLastError(byte* buffer, uint capacity)
+    {
+        try
+        {
+            string message = LastError.Message;
+            Utf8Buffer.CopyTo(message, buffer, (int)Math.Min(capacity, int.MaxValue));
+            return (uint)System.Text.Encoding.UTF8.GetByteCount(message);
+        }
+        catch (Exception)
+        {
+            return 0;
+        }
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "aisp_set_log_callback")]
+    public static int SetLogCallback(delegate* unmanaged<nint, int, byte*, void> callback, nint userData, int minLevel)
+    {
+        try
+        {
+            if (minLevel < (int)AispLogLevel.Trace || minLevel > (int)AispLogLevel.Critical)
+            {
+                return Fail(ErrorKind.InvalidArgument, $"log level {minLevel} is outside {(int)AispLogLevel.Trace}..{(int)AispLogLevel.Critical}");
+            }
+
+            NativeLog.SetCallback(callback, userData, minLevel);
+            return Ok();
+        }
+        catch (Exception e)
+        {
+            return Fail(e);
+        }
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "aisp_create")]
+    public static int Create(byte* settingsJson, nint* outInstance)
+    {
+        try
+        {
+            if (outInstance == null)
+            {
+                return Fail(ErrorKind.InvalidArgument, "out_instance is null");
+            }
+
+            *outInstance = 0;
+            FacePipeline pipeline = FacePipeline.Create(Utf8(settingsJson), NativeLog.Factory);
+            *outInstance = InstanceTable.Add(pipeline);
+            return Ok();
+        }
+        catch (Exception e)
+        {
+            return Fail(e);
+        }
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "aisp_update")]
+    public static int Update(nint instance, byte* settingsJson)
+    {
+        try
+        {
+            if (!InstanceTable.TryGet(instance, out FacePipeline pipeline))
+            {
+                return BadHandle(instance);
+            }
+
+            pipeline.Update(Utf8(settingsJson));
+            return Ok();
+        }
+        catch (Exception e)
+        {
+            return Fail(e);
+        }
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "aisp_process_frame")]
+    public static int ProcessFrame(nint instance, AispFrame* frame)
+    {
+        try
+        {
+            if (!InstanceTable.TryGet(instance, out FacePipeline pipeline))
+            {
+                return BadHandle(instance);
+            }
+
+            long start = System.Diagnostics.Stopwatch.GetTimestamp();
+            Frame view;
+            try
+            {
+                view = Describe(frame);
+            }
+            catch (AispException e)
+            {
+                pipeline.Stats.RecordError(e.Kind, e.Message, frameFailed: true);
+                throw;
+            }
+
+            pipeline.Process(view, System.Diagnostics.Stopwatch.GetTimestamp() - start);
+            return Ok();
+        }
+        catch (Exception e)
+        {
+            return Fail(e);
+        }
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "aisp_get_stats")]
+    public static int GetStats(nint instance, AispStats* stats)
+    {
+        try
+        {
+            if (stats == null)
+            {
+                return Fail(ErrorKind.InvalidArgument, "stats is null");
+            }
+
+            if (stats->StructSize < (uint)sizeof(AispStats))
+            {
+                return Fail(ErrorKind.AbiMismatch, $"aisp_stats.struct_size is {stats->StructSize}; this core needs {sizeof(AispStats)} (ABI {AbiConstants.AbiVersion})");
+            }
+
+            if (!InstanceTable.TryGet(instance, out FacePipeline pipeline))
+            {
+                return BadHandle(instance);
+            }
+
+            StatsWriter.Fill(pipeline.Stats, stats);
+            return Ok();
+        }
+        catch (Exception e)
+        {
+            return Fail(e);
+        }
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "aisp_destroy")]
+    public static void Destroy(nint instance)
+    {
+        try
+        {
+            if (instance != 0 && InstanceTable.TryRemove(instance, out FacePipeline pipeline))
+            {
+                pipeline.Dispose();
+            }
+        }
+        catch (Exception e)
+        {
+            Log.LogError("Destroying instance {Handle} failed: {Message}", instance, e.Message);
+        }
+    }
+
+    private static Frame Describe(AispFrame* f)
+    {
+        if (f == null)
+        {
+            throw new AispException(ErrorKind.InvalidFrame, "invalid frame: frame is null");
+        }
+
+        if (f->StructSize < (uint)sizeof(AispFrame))
+        {
+            throw new AispException(ErrorKind.AbiMismatch, $"aisp_frame.struct_size is {f->StructSize}; this core needs {sizeof(AispFrame)} (ABI {AbiConstants.AbiVersion})");
+        }
+
+        ReadOnlySpan<nint> planes = [(nint)f->Plane0, (nint)f->Plane1, (nint)f->Plane2, (nint)f->Plane3];
+        ReadOnlySpan<long> strides = [f->Stride0, f->Stride1, f->Stride2, f->Stride3];
+        return FrameValidator.Validate((PixelFormat)f->Format, f->Width, f->Height, planes, strides,
+            (long)Math.Min(f->TimestampNs, long.MaxValue), (ColorMatrix)f->ColorMatrix, (ColorRange)f->ColorRange);
+    }
+
+    private static string? Utf8(byte* text) => text == null ? null : Marshal.PtrToStringUTF8((nint)text);
+
+    private static int Ok()
+    {
+        LastError.Clear();
+        return (int)AispStatus.Ok;
+    }
+
+    private static int BadHandle(nint instance) =>
+        Fail(ErrorKind.InvalidArgument, instance == 0 ? "instance is null" : $"instance 0x{instance:x} is not a live AISP instance (destroyed or never created)");
+
+    private static int Fail(ErrorKind kind, string message) => (int)LastError.Set(kind, message);
+
+    private static int Fail(Exception e, [CallerMemberName] string entry = "")
+    {
+        if (e is AispException ae)
+        {
+            return Fail(ae.Kind, ae.Message);
+        }
+
+        if (e is ObjectDisposedException)
+        {
+            return Fail(ErrorKind.InvalidArgument, "the instance was destroyed while in use");
+        }
+
+        Log.LogError("Unexpected {Type} in {Entry}: {Message}", e.GetType().Name, entry, e.Message);
+        return Fail(ErrorKind.Internal, $"internal error in {entry}: {e.GetType().Name}: {e.Message}");
+    }
+}

@@ -1,0 +1,32 @@
+using Aisp.Core.Pipeline;
+using Aisp.Native.Interop;
+
+namespace Aisp.Native;
+
+/// <summary>Copies a pipeline's statistics into the C struct aisp_stats.</summary>
+internal static unsafe class StatsWriter
+{
+    public static void Fill(PipelineStats source, AispStats* stats)
+    {
+        Span<StageLatency> stages = stackalloc StageLatency[PipelineStats.StageCount];
+        StatsCounters c = source.Read(stages);
+        stats->FacesLastFrame = (uint)c.FacesLastFrame;
+        stats->FramesProcessed = c.FramesProcessed;
+        stats->FramesFailed = c.FramesFailed;
+        stats->Errors = c.Errors;
+        stats->FramesDropped = c.FramesDropped;
+        stats->LastErrorCode = (int)c.LastErrorKind;
+        stats->Reserved0 = 0;
+        stats->Fps = c.Fps;
+        AispStageStats* dest = &stats->Stage0;
+        for (int i = 0; i < (int)AispStage.Count; i++)
+        {
+            dest[i] = new AispStageStats { LastMs = stages[i].LastMs, P50Ms = stages[i].P50Ms, P95Ms = stages[i].P95Ms, P99Ms = stages[i].P99Ms };
+        }
+
+        Utf8Buffer.CopyTo(c.Engine, stats->Engine, AbiConstants.NameCapacity);
+        Utf8Buffer.CopyTo(c.Detector, stats->Detector, AbiConstants.NameCapacity);
+        Utf8Buffer.CopyTo(c.ExecutionProvider, stats->ExecutionProvider, AbiConstants.NameCapacity);
+        Utf8Buffer.CopyTo(c.LastError, stats->LastError, AbiConstants.ErrorCapacity);
+    }
+}

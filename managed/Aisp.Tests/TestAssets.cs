@@ -1,0 +1,58 @@
+using Aisp.Core.Detection;
+using Aisp.Core.Settings;
+using OpenCvSharp;
+
+namespace Aisp.Tests;
+
+/// <summary>
+/// Real photos from Debian packages and where their faces are, measured by hand on the images
+/// (brow to chin, cheek to cheek), plus the models folder the build fetched.
+/// </summary>
+public static class TestAssets
+{
+    public const string Astronaut = "/usr/lib/python3/dist-packages/skimage/data/astronaut.png"; // python3-skimage
+    public const string GraceHopper = "/usr/share/doc/facedetect/examples/grace_hopper_512x512.jpg"; // facedetect
+    public const string IceBlock = "/usr/share/doc/facedetect/examples/640px-IceBlockNearJoekullsarlon.jpg"; // facedetect, no face
+
+    public static readonly BoxF AstronautFace = new(172, 72, 270, 184);
+    public static readonly BoxF GraceHopperFace = new(160, 118, 358, 318);
+
+    public static Mat Load(string path)
+    {
+        Assert.True(File.Exists(path), $"{path} is missing: the test command installs it (apt)");
+        Mat bgr = Cv2.ImRead(path, ImreadModes.Color);
+        Assert.False(bgr.Empty(), $"{path} could not be decoded");
+        return bgr;
+    }
+
+    /// <summary>The models folder: AISP_MODELS_DIR, else the build's plugin layout.</summary>
+    public static string ModelsDir
+    {
+        get
+        {
+            string? env = Environment.GetEnvironmentVariable("AISP_MODELS_DIR");
+            if (!string.IsNullOrEmpty(env))
+            {
+                return env;
+            }
+
+            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            {
+                string candidate = Path.Combine(dir.FullName, "build", "plugins", "aisp", "data", "models");
+                if (File.Exists(Path.Combine(candidate, "manifest.json")))
+                {
+                    return candidate;
+                }
+            }
+
+            throw new InvalidOperationException("models not found: build first (cmake) or set AISP_MODELS_DIR");
+        }
+    }
+
+    public static PipelineSettings Settings(string detector = DetectorNames.Default) =>
+        new() { ModelsDir = ModelsDir, Detector = detector };
+
+    /// <summary>The settings as JSON for the given detector, plus extra keys.</summary>
+    public static string Json(string detector = DetectorNames.Default, string extra = "") =>
+        $$"""{"models_dir":"{{ModelsDir}}","detector":"{{detector}}"{{(extra.Length > 0 ? "," + extra : "")}}}""";
+}

@@ -1,0 +1,91 @@
+#include "aisp-core.h"
+
+#include <dlfcn.h>
+#include <stdio.h>
+#include <string.h>
+#include <obs-module.h>
+
+static void *core_handle;
+static struct aisp_core_api core_api;
+static bool core_loaded;
+static char core_error[512];
+
+static void forward_log(void *user_data, int32_t level, const char *message)
+{
+	(void)user_data;
+	int obs_level = level >= AISP_LOG_ERROR ? LOG_ERROR : level == AISP_LOG_WARNING ? LOG_WARNING
+				      : level == AISP_LOG_INFO  ? LOG_INFO
+								: LOG_DEBUG;
+	blog(obs_level, "[aisp] %s", message);
+}
+
+#define RESOLVE(field, name)                                                                 \
+	do {                                                                                 \
+		*(void **)&core_api.field = dlsym(core_handle, name);                        \
+		if (!core_api.field) {                                                       \
+			snprintf(error, error_size, "%s lacks the export %s", core_path, name); \
+			goto fail;                                                           \
+		}                                                                            \
+	} while (0)
+
+bool aisp_core_load(const char *core_path, char *error, size_t error_size)
+{
+	core_handle = dlopen(core_path, RTLD_NOW | RTLD_LOCAL);
+	if (!core_handle) {
+		snprintf(error, error_size, "cannot load the AISP core %s: %s", core_path, dlerror());
+		goto fail;
+	}
+	RESOLVE(abi_version, "aisp_abi_version");
+	RESOLVE(last_error, "aisp_last_error");
+	RESOLVE(set_log_callback, "aisp_set_log_callback");
+	RESOLVE(create, "aisp_create");
+	RESOLVE(update, "aisp_update");
+	RESOLVE(process_frame, "aisp_process_frame");
+	RESOLVE(get_stats, "aisp_get_stats");
+	RESOLVE(destroy, "aisp_destroy");
+	if (core_api.abi_version() != AISP_ABI_VERSION) {
+		snprintf(error, error_size, "the AISP core %s has ABI %u, this plugin needs %u", core_path,
+			 core_api.abi_version(), AISP_ABI_VERSION);
+		goto fail;
+	}
+	core_api.set_log_callback(forward_log, NULL, AISP_LOG_INFO);
+	core_loaded = true;
+	core_error[0] = '\0';
+	return true;
+
+fail:
+	snprintf(core_error, sizeof(core_error), "%s", error);
+	if (core_handle) {
+		dlclose(core_handle);
+		core_handle = NULL;
+	}
+	memset(&core_api, 0, sizeof(core_api));
+	return false;
+}
+
+void aisp_core_unload(void)
+{
+	if (core_loaded)
+		core_api.set_log_callback(NULL, NULL, AISP_LOG_INFO);
+	/* The .NET runtime inside the core cannot be unloaded safely: keep the mapping. */
+	core_loaded = false;
+}
+
+const struct aisp_core_api *aisp_core(void)
+{
+	return core_loaded ? &core_api : NULL;
+}
+
+const char *aisp_core_error(void)
+{
+	return core_error;
+}
+
+void aisp_core_last_error(char *buffer, size_t size)
+{
+	if (!core_loaded) {
+		snprintf(buffer, size, "%s", core_error);
+		return;
+	}
+	core_api.last_error(buffer, (uint32_t)size);
+}

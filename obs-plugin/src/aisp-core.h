@@ -1,0 +1,30 @@
+/* Loads the NativeAOT core (aisp_core.so) beside this module at run time, so a missing or
+ * broken core is an error shown in the properties instead of a module that fails to load. */
+#pragma once
+
+#include <stdbool.h>
+#include "aisp.h"
+
+struct aisp_core_api {
+	uint32_t (*abi_version)(void);
+	uint32_t (*last_error)(char *buffer, uint32_t capacity);
+	aisp_status (*set_log_callback)(aisp_log_callback callback, void *user_data, int32_t min_level);
+	aisp_status (*create)(const char *settings_json, aisp_instance **out_instance);
+	aisp_status (*update)(aisp_instance *instance, const char *settings_json);
+	aisp_status (*process_frame)(aisp_instance *instance, const aisp_frame *frame);
+	aisp_status (*get_stats)(aisp_instance *instance, aisp_stats *stats);
+	void (*destroy)(aisp_instance *instance);
+};
+
+/* Loads the core from core_path; on failure returns false and fills error. */
+bool aisp_core_load(const char *core_path, char *error, size_t error_size);
+void aisp_core_unload(void);
+
+/* The loaded core's functions, or NULL when it is not loaded. */
+const struct aisp_core_api *aisp_core(void);
+
+/* Why the core is not loaded ("" when it is). */
+const char *aisp_core_error(void);
+
+/* Copies the core's last error on this thread into buffer. */
+void aisp_core_last_error(char *buffer, size_t size);

@@ -1,0 +1,98 @@
+#include "aisp-settings.h"
+
+#include <util/bmem.h>
+
+enum setting_type { SETTING_STRING, SETTING_INT, SETTING_DOUBLE };
+
+struct setting {
+	const char *key;
+	enum setting_type type;
+};
+
+/* Every key the core reads from the OBS settings; "status" is ours only and never sent. */
+static const struct setting settings_table[] = {
+	{"engine", SETTING_STRING},          {"detector", SETTING_STRING},
+	{"confidence", SETTING_DOUBLE},      {"privacy_mode", SETTING_STRING},
+	{"privacy_strength", SETTING_INT},   {"privacy_padding", SETTING_DOUBLE},
+	{"execution_provider", SETTING_STRING}, {"threads", SETTING_INT},
+};
+
+void aisp_settings_defaults(obs_data_t *settings)
+{
+	obs_data_set_default_string(settings, "engine", "privacy");
+	obs_data_set_default_string(settings, "detector", "ultraface");
+	obs_data_set_default_double(settings, "confidence", 0.6);
+	obs_data_set_default_string(settings, "privacy_mode", "pixelate");
+	obs_data_set_default_int(settings, "privacy_strength", 50);
+	obs_data_set_default_double(settings, "privacy_padding", 0.2);
+	obs_data_set_default_string(settings, "execution_provider", "auto");
+	obs_data_set_default_int(settings, "threads", 1);
+	obs_data_set_default_string(settings, AISP_STATUS_KEY, obs_module_text("Status.Starting"));
+}
+
+static void add_list_item(obs_property_t *list, const char *text_key, const char *value)
+{
+	obs_property_list_add_string(list, obs_module_text(text_key), value);
+}
+
+obs_properties_t *aisp_settings_properties(void)
+{
+	obs_properties_t *props = obs_properties_create();
+
+	obs_property_t *engine = obs_properties_add_list(props, "engine", obs_module_text("Engine"),
+							 OBS_COMBO_TYPE_LIST, OBS_COMBO_FORMAT_STRING);
+	add_list_item(engine, "Engine.Privacy", "privacy");
+	add_list_item(engine, "Engine.None", "none");
+
+	obs_property_t *detector = obs_properties_add_list(props, "detector", obs_module_text("Detector"),
+							   OBS_COMBO_TYPE_LIST, OBS_COMBO_FORMAT_STRING);
+	add_list_item(detector, "Detector.UltraFace", "ultraface");
+	add_list_item(detector, "Detector.BlazeFaceBack", "blazeface-back");
+	add_list_item(detector, "Detector.BlazeFaceFront", "blazeface-front");
+
+	obs_properties_add_float_slider(props, "confidence", obs_module_text("Confidence"), 0.05, 0.99, 0.01);
+
+	obs_property_t *mode = obs_properties_add_list(props, "privacy_mode", obs_module_text("PrivacyMode"),
+						       OBS_COMBO_TYPE_LIST, OBS_COMBO_FORMAT_STRING);
+	add_list_item(mode, "PrivacyMode.Pixelate", "pixelate");
+	add_list_item(mode, "PrivacyMode.Blur", "blur");
+	obs_properties_add_int_slider(props, "privacy_strength", obs_module_text("PrivacyStrength"), 1, 100, 1);
+	obs_properties_add_float_slider(props, "privacy_padding", obs_module_text("PrivacyPadding"), 0.0, 1.0, 0.05);
+
+	obs_property_t *ep = obs_properties_add_list(props, "execution_provider",
+						     obs_module_text("ExecutionProvider"), OBS_COMBO_TYPE_LIST,
+						     OBS_COMBO_FORMAT_STRING);
+	add_list_item(ep, "ExecutionProvider.Auto", "auto");
+	add_list_item(ep, "ExecutionProvider.Cpu", "cpu");
+	add_list_item(ep, "ExecutionProvider.Cuda", "cuda");
+	add_list_item(ep, "ExecutionProvider.DirectML", "directml");
+	obs_properties_add_int(props, "threads", obs_module_text("Threads"), 1, 16, 1);
+
+	obs_properties_add_text(props, AISP_STATUS_KEY, obs_module_text("Status"), OBS_TEXT_INFO);
+	return props;
+}
+
+char *aisp_settings_to_json(obs_data_t *settings, const char *models_dir)
+{
+	/* obs_data_get_json leaves defaults out; copy every key with its effective value. */
+	obs_data_t *out = obs_data_create();
+	for (size_t i = 0; i < sizeof(settings_table) / sizeof(settings_table[0]); i++) {
+		const struct setting *s = &settings_table[i];
+		switch (s->type) {
+		case SETTING_STRING:
+			obs_data_set_string(out, s->key, obs_data_get_string(settings, s->key));
+			break;
+		case SETTING_INT:
+			obs_data_set_int(out, s->key, obs_data_get_int(settings, s->key));
+			break;
+		case SETTING_DOUBLE:
+			obs_data_set_double(out, s->key, obs_data_get_double(settings, s->key));
+			break;
+		}
+	}
+	if (models_dir)
+		obs_data_set_string(out, "models_dir", models_dir);
+	char *json = bstrdup(obs_data_get_json(out));
+	obs_data_release(out);
+	return json;
+}

@@ -1,0 +1,40 @@
+/* Module entry: loads the NativeAOT core beside this module and registers the filter. The
+ * filter is registered even when the core is missing, so the user sees why in its properties. */
+#include <obs-module.h>
+#include <util/dstr.h>
+
+#include "aisp-core.h"
+#include "aisp-filter.h"
+
+OBS_DECLARE_MODULE()
+OBS_MODULE_USE_DEFAULT_LOCALE("aisp", "en-US")
+
+MODULE_EXPORT const char *obs_module_description(void)
+{
+	return "AISP: real-time face anonymisation and swapping";
+}
+
+bool obs_module_load(void)
+{
+	struct dstr core_path = {0};
+	const char *module_path = obs_get_module_binary_path(obs_current_module());
+	const char *slash = module_path ? strrchr(module_path, '/') : NULL;
+	if (slash)
+		dstr_ncopy(&core_path, module_path, (size_t)(slash - module_path + 1));
+	dstr_cat(&core_path, "aisp_core.so");
+
+	char error[512];
+	if (aisp_core_load(core_path.array, error, sizeof(error)))
+		blog(LOG_INFO, "[aisp] core loaded from %s (ABI %u)", core_path.array, AISP_ABI_VERSION);
+	else
+		blog(LOG_ERROR, "[aisp] %s; the filter will pass frames through", error);
+	dstr_free(&core_path);
+
+	obs_register_source(&aisp_filter_info);
+	return true;
+}
+
+void obs_module_unload(void)
+{
+	aisp_core_unload();
+}
