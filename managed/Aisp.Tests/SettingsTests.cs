@@ -1,0 +1,95 @@
+using Aisp.Core;
+using Aisp.Core.Pipeline;
+using Aisp.Core.Settings;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Aisp.Tests;
+
+public sealed class SettingsTests
+{
+    [Theory]
+    [InlineData("{", "not valid JSON")]
+    [InlineData("[1,2]", "must be a JSON object")]
+    [InlineData("{\"engine\":\"sparkles\"}", "'engine' is 'sparkles'")]
+    [InlineData("{\"engine\":3}", "'engine' must be a string")]
+    [InlineData("{\"confidence\":1.5}", "'confidence' is 1.5")]
+    [InlineData("{\"confidence\":\"high\"}", "'confidence' must be a number")]
+    [InlineData("{\"privacy_strength\":2.5}", "'privacy_strength' is 2.5")]
+    [InlineData("{\"privacy_mode\":\"smudge\"}", "'privacy_mode' is 'smudge'")]
+    [InlineData("{\"execution_provider\":\"tpu\"}", "'execution_provider' is 'tpu'")]
+    [InlineData("{\"threads\":0}", "'threads' is 0")]
+    [InlineData("{\"models_dir\":\"\"}", "'models_dir' must be a non-empty string")]
+    public void Bad_settings_are_rejected_with_a_message_naming_the_problem(string json, string expected)
+    {
+        var e = Assert.Throws<AispException>(() => SettingsParser.Parse(json, new PipelineSettings()));
+        Assert.Equal(ErrorKind.InvalidSettings, e.Kind);
+        Assert.Contains(expected, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Partial_updates_keep_the_other_values_and_unknown_keys_are_reported()
+    {
+        var basis = new PipelineSettings { PrivacyStrength = 77 };
+        var unknown = new List<string>();
+        PipelineSettings s = SettingsParser.Parse("{\"privacy_mode\":\"blur\",\"status\":\"x\"}", basis, unknown);
+        Assert.Equal(PrivacyMode.Blur, s.PrivacyMode);
+        Assert.Equal(77, s.PrivacyStrength);
+        Assert.Equal(["status"], unknown);
+    }
+
+    [Fact]
+    public void A_rejected_update_keeps_the_previous_settings_and_records_the_error()
+    {
+        using var pipeline = FacePipeline.Create(TestAssets.Json(extra: "\"privacy_mode\":\"blur\""), NullLoggerFactory.Instance);
+        Assert.Throws<AispException>(() => pipeline.Update("{\"privacy_mode\":\"smudge\"}"));
+        Assert.Equal(PrivacyMode.Blur, pipeline.Settings.PrivacyMode);
+        StatsCounters c = pipeline.Stats.Read([]);
+        Assert.Equal(1ul, c.Errors);
+        Assert.Contains("smudge", c.LastError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Missing_models_are_a_model_error_naming_the_folder()
+    {
+        var e = Assert.Throws<AispException>(() => FacePipeline.Create("{\"models_dir\":\"/nonexistent/models\"}", NullLoggerFactory.Instance));
+        Assert.Equal(ErrorKind.Model, e.Kind);
+        Assert.Contains("/nonexistent/models", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_corrupt_model_is_refused_by_its_hash()
+    {
+        string dir = Directory.CreateTempSubdirectory("aisp-corrupt-").FullName;
+        try
+        {
+            foreach (string f in Directory.GetFiles(TestAssets.ModelsDir))
+            {
+                File.Copy(f, Path.Combine(dir, Path.GetFileName(f)));
+            }
+
+            string model = Path.Combine(dir, "ultraface_rfb_320.onnx");
+            byte[] bytes = File.ReadAllBytes(model);
+            File.WriteAllBytes(model, bytes[..(bytes.Length / 2)]);
+            var e = Assert.Throws<AispException>(() => FacePipeline.Create($$"""{"models_dir":"{{dir}}","detector":"ultraface"}""", NullLoggerFactory.Instance));
+            Assert.Equal(ErrorKind.Model, e.Kind);
+            Assert.Contains("corrupt", e.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Engine_none_needs_no_models_and_switching_to_privacy_loads_them()
+    {
+        using var pipeline = FacePipeline.Create("{\"engine\":\"none\",\"models_dir\":\"/nonexistent\"}", NullLoggerFactory.Instance);
+        Assert.Equal("none", pipeline.Stats.Read([]).Engine);
+        Assert.Throws<AispException>(() => pipeline.Update("{\"engine\":\"privacy\"}"));
+        pipeline.Update(TestAssets.Json(extra: "\"engine\":\"privacy\""));
+        StatsCounters c = pipeline.Stats.Read([]);
+        Assert.Equal("privacy", c.Engine);
+        Assert.Equal(DetectorNames.Default, c.Detector);
+        Assert.Equal("", c.LastError);
+    }
+}
