@@ -1,0 +1,348 @@
+/* Drives every export of the published NativeAOT core through the C ABI, as the OBS plugin
+ * does: real photo frames, every bad input the header promises to reject, and the promise
+ * that a rejected or failed frame is left byte-for-byte untouched.
+ * Usage: abi_test CORE_SO MODELS_DIR FRAMES_DIR */
+#include <dlfcn.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aisp.h"
+
+static int failures, checks;
+#define CHECK(cond, ...)                                              \
+	do {                                                          \
+		checks++;                                             \
+		if (!(cond)) {                                        \
+			failures++;                                   \
+			fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); \
+			fprintf(stderr, __VA_ARGS__);                 \
+			fprintf(stderr, "\n");                        \
+		}                                                     \
+	} while (0)
+
+static struct {
+	uint32_t (*abi_version)(void);
+	uint32_t (*last_error)(char *, uint32_t);
+	aisp_status (*set_log_callback)(aisp_log_callback, void *, int32_t);
+	aisp_status (*create)(const char *, aisp_instance **);
+	aisp_status (*update)(aisp_instance *, const char *);
+	aisp_status (*process_frame)(aisp_instance *, const aisp_frame *);
+	aisp_status (*get_stats)(aisp_instance *, aisp_stats *);
+	void (*destroy)(aisp_instance *);
+} core;
+
+static int log_lines;
+static char last_log[1024];
+static void on_log(void *user, int32_t level, const char *message)
+{
+	(void)level;
+	(*(int *)user)++;
+	snprintf(last_log, sizeof(last_log), "%s", message);
+}
+
+static char *read_file(const char *dir, const char *name, size_t expected)
+{
+	char path[1024];
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		fprintf(stderr, "cannot open %s\n", path);
+		exit(2);
+	}
+	char *data = malloc(expected);
+	size_t n = fread(data, 1, expected, f);
+	fclose(f);
+	if (n != expected) {
+		fprintf(stderr, "%s has %zu bytes, expected %zu\n", path, n, expected);
+		exit(2);
+	}
+	return data;
+}
+
+static const char *error_text(void)
+{
+	static char buffer[AISP_ERROR_CAPACITY];
+	core.last_error(buffer, sizeof(buffer));
+	return buffer;
+}
+
+/* Hand-measured face of astronaut.png and a generous margin that padding never exceeds. */
+enum { W = 512, H = 512, FACE_L = 172, FACE_T = 72, FACE_R = 270, FACE_B = 184 };
+static int outside_margin(int x, int y)
+{
+	return x < FACE_L - 45 || x > FACE_R + 45 || y < FACE_T - 50 || y > FACE_B + 50;
+}
+
+/* Counts changed bytes of a plane inside the face box and outside the margin. */
+static void diff_plane(const uint8_t *before, const uint8_t *after, int w, int h, int bpp, int scale, int *inside,
+		       int *inside_total, int *outside)
+{
+	for (int y = 0; y < h; y++)
+		for (int x = 0; x < w; x++)
+			for (int b = 0; b < bpp && b < 3; b++) {
+				size_t i = ((size_t)y * w + x) * bpp + b;
+				int fx = x * scale, fy = y * scale;
+				int changed = before[i] != after[i];
+				if (fx >= FACE_L && fx < FACE_R && fy >= FACE_T && fy < FACE_B) {
+					(*inside_total)++;
+					*inside += changed;
+				} else if (outside_margin(fx, fy)) {
+					*outside += changed;
+				}
+			}
+}
+
+static aisp_frame bgra_frame(uint8_t *pixels)
+{
+	aisp_frame f = {.struct_size = sizeof(aisp_frame), .format = AISP_PIXEL_FORMAT_BGRA, .width = W, .height = H};
+	f.planes[0] = pixels;
+	f.strides[0] = W * 4;
+	f.color_range = AISP_COLOR_RANGE_FULL;
+	return f;
+}
+
+static void test_bad_frames(aisp_instance *inst, uint8_t *pixels, size_t size)
+{
+	uint8_t *copy = malloc(size);
+	memcpy(copy, pixels, size);
+	aisp_stats before = {.struct_size = sizeof(aisp_stats)}, after = {.struct_size = sizeof(aisp_stats)};
+	core.get_stats(inst, &before);
+
+	struct {
+		const char *what;
+		aisp_frame frame;
+		aisp_status expected;
+		const char *message;
+	} cases[12];
+	int n = 0;
+	aisp_frame good = bgra_frame(pixels);
+#define CASE(desc, status, text, mutate)                                                         \
+	do {                                                                                     \
+		cases[n].what = desc;                                                            \
+		cases[n].frame = good;                                                           \
+		{                                                                                \
+			aisp_frame *f = &cases[n].frame;                                         \
+			mutate;                                                                  \
+		}                                                                                \
+		cases[n].expected = status;                                                      \
+		cases[n].message = text;                                                         \
+		n++;                                                                             \
+	} while (0)
+	CASE("null plane", AISP_ERR_INVALID_FRAME, "plane 0", f->planes[0] = NULL);
+	CASE("zero width", AISP_ERR_INVALID_FRAME, "outside", f->width = 0);
+	CASE("zero height", AISP_ERR_INVALID_FRAME, "outside", f->height = 0);
+	CASE("absurd width", AISP_ERR_INVALID_FRAME, "outside", f->width = 100000);
+	CASE("absurd height", AISP_ERR_INVALID_FRAME, "outside", f->height = 4000000000u);
+	CASE("short stride", AISP_ERR_INVALID_FRAME, "stride", f->strides[0] = W * 4 - 1);
+	CASE("absurd stride", AISP_ERR_INVALID_FRAME, "stride", f->strides[0] = 0x7fffffff);
+	CASE("unknown format", AISP_ERR_INVALID_FRAME, "not supported", f->format = 99);
+	CASE("format 0", AISP_ERR_INVALID_FRAME, "not supported", f->format = AISP_PIXEL_FORMAT_UNKNOWN);
+	CASE("I420 without chroma", AISP_ERR_INVALID_FRAME, "plane 1", f->format = AISP_PIXEL_FORMAT_I420;
+	     f->strides[0] = W);
+	CASE("old struct_size", AISP_ERR_ABI_MISMATCH, "struct_size", f->struct_size = 8);
+#undef CASE
+	for (int i = 0; i < n; i++) {
+		aisp_status s = core.process_frame(inst, &cases[i].frame);
+		CHECK(s == cases[i].expected, "%s: status %d, expected %d", cases[i].what, s, cases[i].expected);
+		CHECK(strstr(error_text(), cases[i].message) != NULL, "%s: message '%s' lacks '%s'", cases[i].what,
+		      error_text(), cases[i].message);
+		CHECK(memcmp(copy, pixels, size) == 0, "%s: the frame was modified", cases[i].what);
+	}
+	CHECK(core.process_frame(inst, NULL) == AISP_ERR_INVALID_FRAME, "null frame accepted");
+	CHECK(memcmp(copy, pixels, size) == 0, "null frame: pixels modified");
+
+	core.get_stats(inst, &after);
+	CHECK(after.frames_failed == before.frames_failed + (uint64_t)n + 1, "frames_failed %llu, expected %llu",
+	      (unsigned long long)after.frames_failed, (unsigned long long)(before.frames_failed + n + 1));
+	CHECK(after.frames_processed == before.frames_processed, "rejected frames were counted as processed");
+	CHECK(after.last_error[0] != '\0', "stats.last_error is empty after failures");
+	CHECK(after.last_error_code == AISP_ERR_INVALID_FRAME, "stats.last_error_code %d", after.last_error_code);
+	free(copy);
+}
+
+static void test_real_frames(aisp_instance *inst, const char *frames)
+{
+	/* BGRA: face pixelated, margin untouched. */
+	uint8_t *bgra = (uint8_t *)read_file(frames, "astronaut_512x512.bgra", W * H * 4);
+	uint8_t *orig = malloc(W * H * 4);
+	memcpy(orig, bgra, W * H * 4);
+	aisp_frame f = bgra_frame(bgra);
+	CHECK(core.process_frame(inst, &f) == AISP_OK, "BGRA frame failed: %s", error_text());
+	aisp_stats s = {.struct_size = sizeof(aisp_stats)};
+	CHECK(core.get_stats(inst, &s) == AISP_OK, "get_stats failed: %s", error_text());
+	CHECK(s.faces_last_frame == 1, "BGRA: %u faces, expected 1", s.faces_last_frame);
+	int in = 0, total = 0, out = 0;
+	diff_plane(orig, bgra, W, H, 4, 1, &in, &total, &out);
+	CHECK(in > total / 2, "BGRA: only %d of %d face bytes changed", in, total);
+	CHECK(out == 0, "BGRA: %d bytes changed outside the face margin", out);
+	for (size_t i = 3; i < (size_t)W * H * 4; i += 4)
+		if (bgra[i] != orig[i]) {
+			CHECK(0, "BGRA: alpha changed at byte %zu", i);
+			break;
+		}
+	CHECK(s.stages[AISP_STAGE_DETECT].last_ms > 0, "detect latency not recorded");
+	CHECK(s.stages[AISP_STAGE_TOTAL].last_ms >= s.stages[AISP_STAGE_DETECT].last_ms, "total < detect");
+	CHECK(strcmp(s.execution_provider, "cpu") == 0 || strcmp(s.execution_provider, "cuda") == 0,
+	      "execution provider '%s'", s.execution_provider);
+	CHECK(strcmp(s.engine, "privacy") == 0, "engine '%s'", s.engine);
+
+	/* Passing the same BGRX buffer with a padded stride: the core must honour the stride. */
+	uint8_t *padded = calloc((size_t)H, W * 4 + 64);
+	uint8_t *padded_orig = calloc((size_t)H, W * 4 + 64);
+	for (int y = 0; y < H; y++)
+		memcpy(padded + (size_t)y * (W * 4 + 64), orig + (size_t)y * W * 4, W * 4);
+	memcpy(padded_orig, padded, (size_t)H * (W * 4 + 64));
+	aisp_frame p = bgra_frame(padded);
+	p.format = AISP_PIXEL_FORMAT_BGRX;
+	p.strides[0] = W * 4 + 64;
+	CHECK(core.process_frame(inst, &p) == AISP_OK, "padded BGRX failed: %s", error_text());
+	int pad_changed = 0;
+	for (int y = 0; y < H; y++)
+		pad_changed += memcmp(padded + (size_t)y * (W * 4 + 64) + W * 4,
+				      padded_orig + (size_t)y * (W * 4 + 64) + W * 4, 64) != 0;
+	CHECK(pad_changed == 0, "BGRX: %d rows had their stride padding written", pad_changed);
+	CHECK(memcmp(padded, padded_orig, (size_t)H * (W * 4 + 64)) != 0, "BGRX: nothing changed");
+
+	/* I420 and NV12 built from it: worked on in place, per plane. */
+	size_t yuv_size = W * H * 3 / 2;
+	uint8_t *i420 = (uint8_t *)read_file(frames, "astronaut_512x512.i420", yuv_size);
+	uint8_t *i420_orig = malloc(yuv_size);
+	memcpy(i420_orig, i420, yuv_size);
+	aisp_frame y = {.struct_size = sizeof(aisp_frame), .format = AISP_PIXEL_FORMAT_I420, .width = W, .height = H,
+			.color_matrix = AISP_COLOR_MATRIX_BT601, .color_range = AISP_COLOR_RANGE_FULL};
+	y.planes[0] = i420;
+	y.planes[1] = i420 + W * H;
+	y.planes[2] = i420 + W * H * 5 / 4;
+	y.strides[0] = W;
+	y.strides[1] = y.strides[2] = W / 2;
+	CHECK(core.process_frame(inst, &y) == AISP_OK, "I420 failed: %s", error_text());
+	core.get_stats(inst, &s);
+	CHECK(s.faces_last_frame == 1, "I420: %u faces", s.faces_last_frame);
+	in = total = out = 0;
+	diff_plane(i420_orig, i420, W, H, 1, 1, &in, &total, &out);
+	diff_plane(i420_orig + W * H, i420 + W * H, W / 2, H / 2, 1, 2, &in, &total, &out);
+	diff_plane(i420_orig + W * H * 5 / 4, i420 + W * H * 5 / 4, W / 2, H / 2, 1, 2, &in, &total, &out);
+	CHECK(in > total / 3, "I420: only %d of %d face bytes changed", in, total);
+	CHECK(out == 0, "I420: %d bytes changed outside the face margin", out);
+
+	uint8_t *nv12 = malloc(yuv_size), *nv12_orig = malloc(yuv_size);
+	memcpy(nv12, i420_orig, W * H);
+	for (int i = 0; i < W * H / 4; i++) {
+		nv12[W * H + 2 * i] = i420_orig[W * H + i];
+		nv12[W * H + 2 * i + 1] = i420_orig[W * H * 5 / 4 + i];
+	}
+	memcpy(nv12_orig, nv12, yuv_size);
+	aisp_frame v = y;
+	v.format = AISP_PIXEL_FORMAT_NV12;
+	v.planes[0] = nv12;
+	v.planes[1] = nv12 + W * H;
+	v.planes[2] = NULL;
+	v.strides[1] = W;
+	v.strides[2] = 0;
+	CHECK(core.process_frame(inst, &v) == AISP_OK, "NV12 failed: %s", error_text());
+	in = total = out = 0;
+	diff_plane(nv12_orig, nv12, W, H, 1, 1, &in, &total, &out);
+	diff_plane(nv12_orig + W * H, nv12 + W * H, W / 2, H / 2, 2, 2, &in, &total, &out);
+	CHECK(in > total / 3, "NV12: only %d of %d face bytes changed", in, total);
+	CHECK(out == 0, "NV12: %d bytes changed outside the face margin", out);
+
+	/* A photo without a face stays byte-identical. */
+	size_t ice_size = 640 * 426 * 4;
+	uint8_t *ice = (uint8_t *)read_file(frames, "ice_640x426.bgra", ice_size);
+	uint8_t *ice_orig = malloc(ice_size);
+	memcpy(ice_orig, ice, ice_size);
+	aisp_frame i = {.struct_size = sizeof(aisp_frame), .format = AISP_PIXEL_FORMAT_BGRA, .width = 640, .height = 426};
+	i.planes[0] = ice;
+	i.strides[0] = 640 * 4;
+	CHECK(core.process_frame(inst, &i) == AISP_OK, "ice frame failed: %s", error_text());
+	core.get_stats(inst, &s);
+	CHECK(s.faces_last_frame == 0, "ice: %u faces", s.faces_last_frame);
+	CHECK(memcmp(ice, ice_orig, ice_size) == 0, "ice: a face-free frame was modified");
+
+	test_bad_frames(inst, orig, W * H * 4);
+
+	/* Settings: a bad update keeps the old settings; engine none passes frames through. */
+	CHECK(core.update(inst, "{\"privacy_mode\":\"smudge\"}") == AISP_ERR_INVALID_SETTINGS, "bad update accepted");
+	CHECK(strstr(error_text(), "smudge") != NULL, "update error '%s'", error_text());
+	memcpy(bgra, orig, W * H * 4);
+	CHECK(core.process_frame(inst, &f) == AISP_OK, "frame after a bad update failed: %s", error_text());
+	CHECK(memcmp(bgra, orig, W * H * 4) != 0, "the previous settings were lost after a bad update");
+	CHECK(core.update(inst, "{\"engine\":\"none\"}") == AISP_OK, "engine none: %s", error_text());
+	memcpy(bgra, orig, W * H * 4);
+	CHECK(core.process_frame(inst, &f) == AISP_OK, "engine none failed: %s", error_text());
+	CHECK(memcmp(bgra, orig, W * H * 4) == 0, "engine none modified the frame");
+	core.get_stats(inst, &s);
+	CHECK(strcmp(s.engine, "none") == 0, "engine after update '%s'", s.engine);
+	CHECK(s.last_error[0] == '\0', "a good update must clear the status error, got '%s'", s.last_error);
+
+	free(bgra), free(orig), free(padded), free(padded_orig), free(i420), free(i420_orig), free(nv12),
+		free(nv12_orig), free(ice), free(ice_orig);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc != 4) {
+		fprintf(stderr, "usage: %s CORE_SO MODELS_DIR FRAMES_DIR\n", argv[0]);
+		return 2;
+	}
+	void *lib = dlopen(argv[1], RTLD_NOW | RTLD_LOCAL);
+	if (!lib) {
+		fprintf(stderr, "dlopen %s: %s\n", argv[1], dlerror());
+		return 2;
+	}
+#define LOAD(field, name)                                   \
+	*(void **)&core.field = dlsym(lib, name);            \
+	CHECK(core.field != NULL, "missing export %s", name)
+	LOAD(abi_version, "aisp_abi_version");
+	LOAD(last_error, "aisp_last_error");
+	LOAD(set_log_callback, "aisp_set_log_callback");
+	LOAD(create, "aisp_create");
+	LOAD(update, "aisp_update");
+	LOAD(process_frame, "aisp_process_frame");
+	LOAD(get_stats, "aisp_get_stats");
+	LOAD(destroy, "aisp_destroy");
+	if (failures)
+		return 1;
+
+	CHECK(core.abi_version() == AISP_ABI_VERSION, "ABI %u, header %u", core.abi_version(), AISP_ABI_VERSION);
+	CHECK(core.set_log_callback(on_log, &log_lines, 42) == AISP_ERR_INVALID_ARGUMENT, "bad log level accepted");
+	CHECK(core.set_log_callback(on_log, &log_lines, AISP_LOG_INFO) == AISP_OK, "set_log_callback: %s", error_text());
+
+	char json[2048];
+	aisp_instance *inst = NULL;
+	CHECK(core.create("{", &inst) == AISP_ERR_INVALID_SETTINGS && inst == NULL, "bad JSON accepted");
+	CHECK(strstr(error_text(), "JSON") != NULL, "bad JSON message '%s'", error_text());
+	CHECK(core.create("{\"confidence\":7}", &inst) == AISP_ERR_INVALID_SETTINGS, "confidence 7 accepted");
+	CHECK(core.create(NULL, NULL) == AISP_ERR_INVALID_ARGUMENT, "null out_instance accepted");
+	CHECK(core.create("{\"models_dir\":\"/nonexistent\"}", &inst) == AISP_ERR_MODEL && inst == NULL,
+	      "missing models accepted");
+	CHECK(strstr(error_text(), "/nonexistent") != NULL, "missing models message '%s'", error_text());
+
+	snprintf(json, sizeof(json), "{\"models_dir\":\"%s\",\"privacy_mode\":\"pixelate\"}", argv[2]);
+	CHECK(core.create(json, &inst) == AISP_OK && inst != NULL, "create failed: %s", error_text());
+	CHECK(log_lines > 0, "no log line reached the callback");
+	CHECK(strstr(last_log, "Pipeline ready") != NULL || log_lines > 1, "last log line '%s'", last_log);
+	if (!inst)
+		return 1;
+
+	aisp_stats small = {.struct_size = 16};
+	CHECK(core.get_stats(inst, &small) == AISP_ERR_ABI_MISMATCH, "short aisp_stats accepted");
+	CHECK(core.get_stats(inst, NULL) == AISP_ERR_INVALID_ARGUMENT, "null stats accepted");
+
+	test_real_frames(inst, argv[3]);
+
+	core.destroy(inst);
+	aisp_stats s = {.struct_size = sizeof(aisp_stats)};
+	CHECK(core.get_stats(inst, &s) == AISP_ERR_INVALID_ARGUMENT, "a destroyed instance still answers");
+	CHECK(strstr(error_text(), "not a live") != NULL, "destroyed-instance message '%s'", error_text());
+	CHECK(core.update(inst, "{}") == AISP_ERR_INVALID_ARGUMENT, "update on a destroyed instance");
+	CHECK(core.process_frame((aisp_instance *)0x12345, NULL) == AISP_ERR_INVALID_ARGUMENT, "made-up handle accepted");
+	core.destroy(inst); /* twice: ignored */
+	core.destroy(NULL);
+	core.set_log_callback(NULL, NULL, AISP_LOG_INFO);
+
+	printf("abi_test: %d checks, %d failures\n", checks, failures);
+	return failures ? 1 : 0;
+}
