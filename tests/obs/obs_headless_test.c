@@ -1,0 +1,392 @@
+/* Loads the AISP plugin from its install layout into a real, headless libobs (Debian's 29, under
+ * xvfb-run), attaches the filter to an async source fed with a real photo (BGRA and I420) and to
+ * a synchronous GPU-drawn source, reads the output back and checks it against the same source
+ * with the filter disabled: the face changed, the rest did not. Also checks the properties, the
+ * status text, a broken install (the source keeps rendering unfiltered) and leaks at shutdown.
+ * Usage: obs_headless_test PLUGINS_DIR FRAMES_DIR [working|broken] */
+#include <obs.h>
+#include <obs-module.h>
+#include <obs-nix-platform.h>
+#include <graphics/vec4.h>
+#include <util/bmem.h>
+#include <util/platform.h>
+#include <X11/Xlib.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int failures, checks;
+#define CHECK(cond, ...)                                              \
+	do {                                                          \
+		checks++;                                             \
+		if (!(cond)) {                                        \
+			failures++;                                   \
+			fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); \
+			fprintf(stderr, __VA_ARGS__);                 \
+			fprintf(stderr, "\n");                        \
+		}                                                     \
+	} while (0)
+
+enum { W = 512, H = 512, FACE_L = 172, FACE_T = 72, FACE_R = 270, FACE_B = 184 };
+
+static uint8_t *photo_bgra, *photo_i420;
+static int aisp_log_lines;
+
+static void log_handler(int level, const char *format, va_list args, void *param)
+{
+	(void)param;
+	char line[4096];
+	vsnprintf(line, sizeof(line), format, args);
+	if (strstr(line, "[aisp]"))
+		aisp_log_lines++;
+	if (level <= LOG_WARNING || strstr(line, "[aisp]"))
+		fprintf(stderr, "obs: %s\n", line);
+}
+
+/* ---- a synchronous test source that draws the photo as a texture ---- */
+struct gpu_source {
+	gs_texture_t *texture;
+};
+
+static const char *gpu_name(void *unused)
+{
+	(void)unused;
+	return "AISP test GPU source";
+}
+
+static void *gpu_create(obs_data_t *settings, obs_source_t *source)
+{
+	(void)settings, (void)source;
+	struct gpu_source *s = bzalloc(sizeof(*s));
+	const uint8_t *planes[] = {photo_bgra};
+	obs_enter_graphics();
+	s->texture = gs_texture_create(W, H, GS_BGRA, 1, planes, 0);
+	obs_leave_graphics();
+	return s;
+}
+
+static void gpu_destroy(void *data)
+{
+	struct gpu_source *s = data;
+	obs_enter_graphics();
+	gs_texture_destroy(s->texture);
+	obs_leave_graphics();
+	bfree(s);
+}
+
+static void gpu_render(void *data, gs_effect_t *unused)
+{
+	(void)unused;
+	struct gpu_source *s = data;
+	gs_effect_t *effect = obs_get_base_effect(OBS_EFFECT_DEFAULT);
+	gs_effect_set_texture(gs_effect_get_param_by_name(effect, "image"), s->texture);
+	while (gs_effect_loop(effect, "Draw"))
+		gs_draw_sprite(s->texture, 0, W, H);
+}
+
+static uint32_t size_w(void *d) { (void)d; return W; }
+static uint32_t size_h(void *d) { (void)d; return H; }
+
+static struct obs_source_info gpu_source_info = {
+	.id = "aisp_test_gpu_source",
+	.type = OBS_SOURCE_TYPE_INPUT,
+	.output_flags = OBS_SOURCE_VIDEO | OBS_SOURCE_CUSTOM_DRAW,
+	.get_name = gpu_name,
+	.create = gpu_create,
+	.destroy = gpu_destroy,
+	.video_render = gpu_render,
+	.get_width = size_w,
+	.get_height = size_h,
+};
+
+/* ---- an async test source fed with obs_source_output_video ---- */
+static const char *async_name(void *unused)
+{
+	(void)unused;
+	return "AISP test async source";
+}
+static void *async_create(obs_data_t *settings, obs_source_t *source)
+{
+	(void)settings;
+	return source;
+}
+static void async_destroy(void *data) { (void)data; }
+
+static struct obs_source_info async_source_info = {
+	.id = "aisp_test_async_source",
+	.type = OBS_SOURCE_TYPE_INPUT,
+	.output_flags = OBS_SOURCE_ASYNC_VIDEO,
+	.get_name = async_name,
+	.create = async_create,
+	.destroy = async_destroy,
+};
+
+static void output_frame(obs_source_t *source, enum video_format format, uint64_t ts)
+{
+	struct obs_source_frame frame = {.width = W, .height = H, .format = format, .timestamp = ts};
+	if (format == VIDEO_FORMAT_BGRA) {
+		frame.data[0] = photo_bgra;
+		frame.linesize[0] = W * 4;
+		frame.full_range = true;
+	} else {
+		frame.data[0] = photo_i420;
+		frame.data[1] = photo_i420 + W * H;
+		frame.data[2] = photo_i420 + W * H * 5 / 4;
+		frame.linesize[0] = W;
+		frame.linesize[1] = frame.linesize[2] = W / 2;
+		frame.full_range = true;
+		video_format_get_parameters(VIDEO_CS_601, VIDEO_RANGE_FULL, frame.color_matrix, frame.color_range_min,
+					    frame.color_range_max);
+	}
+	obs_source_output_video(source, &frame);
+}
+
+/* Renders the source (with its filters) on this thread and reads it back as BGRA. */
+static void read_back(obs_source_t *source, uint8_t *out)
+{
+	obs_enter_graphics();
+	gs_texrender_t *tr = gs_texrender_create(GS_BGRA, GS_ZS_NONE);
+	gs_stagesurf_t *stage = gs_stagesurface_create(W, H, GS_BGRA);
+	if (gs_texrender_begin(tr, W, H)) {
+		struct vec4 clear;
+		vec4_zero(&clear);
+		gs_clear(GS_CLEAR_COLOR, &clear, 0.0f, 0);
+		gs_ortho(0.0f, (float)W, 0.0f, (float)H, -100.0f, 100.0f);
+		gs_blend_state_push();
+		gs_blend_function(GS_BLEND_ONE, GS_BLEND_ZERO);
+		obs_source_video_render(source);
+		gs_blend_state_pop();
+		gs_texrender_end(tr);
+	}
+	gs_stage_texture(stage, gs_texrender_get_texture(tr));
+	uint8_t *data;
+	uint32_t linesize;
+	if (gs_stagesurface_map(stage, &data, &linesize)) {
+		for (int y = 0; y < H; y++)
+			memcpy(out + (size_t)y * W * 4, data + (size_t)y * linesize, W * 4);
+		gs_stagesurface_unmap(stage);
+	} else {
+		memset(out, 0, (size_t)W * H * 4);
+	}
+	gs_stagesurface_destroy(stage);
+	gs_texrender_destroy(tr);
+	obs_leave_graphics();
+}
+
+struct diff {
+	int inside_changed, inside_total, outside_changed, max_outside;
+	long nonzero;
+};
+
+/* Compares colour bytes inside the face box and outside a margin that padding never reaches. */
+static struct diff compare(const uint8_t *a, const uint8_t *b)
+{
+	struct diff d = {0};
+	for (int y = 0; y < H; y++)
+		for (int x = 0; x < W; x++)
+			for (int c = 0; c < 3; c++) {
+				size_t i = ((size_t)y * W + x) * 4 + c;
+				int delta = abs((int)a[i] - (int)b[i]);
+				d.nonzero += a[i] != 0;
+				if (x >= FACE_L && x < FACE_R && y >= FACE_T && y < FACE_B) {
+					d.inside_total++;
+					d.inside_changed += delta > 3;
+				} else if (x < FACE_L - 45 || x > FACE_R + 45 || y < FACE_T - 50 || y > FACE_B + 50) {
+					d.outside_changed += delta > 2;
+					if (delta > d.max_outside)
+						d.max_outside = delta;
+				}
+			}
+	return d;
+}
+
+/* Runs libobs's clock for a while so ticks and renders happen. */
+static void let_obs_run(int ms)
+{
+	os_sleep_ms((uint32_t)ms);
+}
+
+static void check_filtered(const char *what, obs_source_t *source, obs_source_t *filter, bool expect_change,
+			   void (*feed)(obs_source_t *, int), int arg)
+{
+	uint8_t *plain = bmalloc((size_t)W * H * 4), *filtered = bmalloc((size_t)W * H * 4);
+	obs_source_set_enabled(filter, false);
+	if (feed)
+		feed(source, arg);
+	let_obs_run(150);
+	read_back(source, plain);
+	obs_source_set_enabled(filter, true);
+	if (feed)
+		feed(source, arg);
+	let_obs_run(150);
+	read_back(source, filtered);
+
+	struct diff d = compare(plain, filtered);
+	CHECK(d.nonzero > W * H, "%s: the source rendered nothing", what);
+	if (expect_change) {
+		CHECK(d.inside_changed > d.inside_total / 2, "%s: only %d of %d face bytes changed", what,
+		      d.inside_changed, d.inside_total);
+	} else {
+		CHECK(d.inside_changed == 0, "%s: %d face bytes changed though the filter must pass through", what,
+		      d.inside_changed);
+	}
+	CHECK(d.outside_changed == 0, "%s: %d bytes changed outside the face (max delta %d)", what,
+	      d.outside_changed, d.max_outside);
+	printf("%s: face bytes changed %d/%d, outside changed %d (max delta %d)\n", what, d.inside_changed,
+	       d.inside_total, d.outside_changed, d.max_outside);
+	bfree(plain);
+	bfree(filtered);
+}
+
+static uint64_t frame_ts;
+static void feed_async(obs_source_t *source, int format)
+{
+	frame_ts += 33333333;
+	output_frame(source, (enum video_format)format, frame_ts);
+}
+
+static char *read_file(const char *dir, const char *name, size_t size)
+{
+	char path[1024];
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		fprintf(stderr, "cannot open %s\n", path);
+		exit(2);
+	}
+	char *data = malloc(size);
+	if (fread(data, 1, size, f) != size) {
+		fprintf(stderr, "%s is short\n", path);
+		exit(2);
+	}
+	fclose(f);
+	return data;
+}
+
+static bool has_list_item(obs_property_t *list, const char *value)
+{
+	for (size_t i = 0; i < obs_property_list_item_count(list); i++)
+		if (strcmp(obs_property_list_item_string(list, i), value) == 0)
+			return true;
+	return false;
+}
+
+static void check_properties(obs_source_t *filter)
+{
+	obs_properties_t *props = obs_source_properties(filter);
+	obs_property_t *engine = obs_properties_get(props, "engine");
+	CHECK(engine && has_list_item(engine, "privacy") && has_list_item(engine, "none"), "engine list incomplete");
+	CHECK(obs_properties_get(props, "detector") != NULL, "no detector property");
+	CHECK(obs_properties_get(props, "privacy_mode") != NULL, "no privacy_mode property");
+	CHECK(obs_properties_get(props, "privacy_strength") != NULL, "no privacy_strength property");
+	obs_property_t *status = obs_properties_get(props, "status");
+	CHECK(status && obs_property_text_type(status) == OBS_TEXT_INFO, "no read-only status text");
+	CHECK(strcmp(obs_source_get_display_name("aisp_face_filter"), "AISP Face") == 0,
+	      "display name '%s' (locale not loaded?)", obs_source_get_display_name("aisp_face_filter"));
+	obs_properties_destroy(props);
+}
+
+static void status_text(obs_source_t *filter, char *out, size_t size)
+{
+	obs_data_t *settings = obs_source_get_settings(filter);
+	snprintf(out, size, "%s", obs_data_get_string(settings, "status"));
+	obs_data_release(settings);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 3) {
+		fprintf(stderr, "usage: %s PLUGINS_DIR FRAMES_DIR [working|broken]\n", argv[0]);
+		return 2;
+	}
+	bool broken = argc > 3 && strcmp(argv[3], "broken") == 0;
+	photo_bgra = (uint8_t *)read_file(argv[2], "astronaut_512x512.bgra", (size_t)W * H * 4);
+	photo_i420 = (uint8_t *)read_file(argv[2], "astronaut_512x512.i420", (size_t)W * H * 3 / 2);
+
+	base_set_log_handler(log_handler, NULL);
+	obs_set_nix_platform(OBS_NIX_PLATFORM_X11_EGL);
+	Display *display = XOpenDisplay(NULL);
+	if (!display) {
+		fprintf(stderr, "no X display: run under xvfb-run\n");
+		return 2;
+	}
+	obs_set_nix_platform_display(display);
+	if (!obs_startup("en-US", NULL, NULL)) {
+		fprintf(stderr, "obs_startup failed\n");
+		return 2;
+	}
+	struct obs_video_info ovi = {
+		.graphics_module = "libobs-opengl", .fps_num = 30, .fps_den = 1,
+		.base_width = W, .base_height = H, .output_width = W, .output_height = H,
+		.output_format = VIDEO_FORMAT_BGRA, .gpu_conversion = true,
+		.colorspace = VIDEO_CS_709, .range = VIDEO_RANGE_FULL, .scale_type = OBS_SCALE_BICUBIC,
+	};
+	if (obs_reset_video(&ovi) != OBS_VIDEO_SUCCESS) {
+		fprintf(stderr, "obs_reset_video failed\n");
+		return 2;
+	}
+	struct obs_audio_info oai = {.samples_per_sec = 48000, .speakers = SPEAKERS_STEREO};
+	obs_reset_audio(&oai);
+	obs_register_source(&gpu_source_info);
+	obs_register_source(&async_source_info);
+
+	char bin[1024], data[1024];
+	snprintf(bin, sizeof(bin), "%s/aisp/bin/64bit/aisp.so", argv[1]);
+	snprintf(data, sizeof(data), "%s/aisp/data", argv[1]);
+	obs_module_t *module = NULL;
+	CHECK(obs_open_module(&module, bin, data) == MODULE_SUCCESS, "obs_open_module(%s) failed", bin);
+	CHECK(module && obs_init_module(module), "obs_init_module failed");
+	obs_post_load_modules();
+
+	/* Async source: BGRA, then I420. */
+	obs_source_t *async = obs_source_create_private("aisp_test_async_source", "async", NULL);
+	obs_source_set_async_unbuffered(async, true);
+	obs_source_t *filter = obs_source_create_private("aisp_face_filter", "aisp async", NULL);
+	CHECK(filter != NULL, "the filter could not be created");
+	obs_source_filter_add(async, filter);
+	obs_set_output_source(0, async);
+	check_properties(filter);
+	check_filtered("async BGRA", async, filter, !broken, feed_async, VIDEO_FORMAT_BGRA);
+	check_filtered("async I420", async, filter, !broken, feed_async, VIDEO_FORMAT_I420);
+
+	/* Keep frames flowing past the status interval, then read the status text. */
+	for (int i = 0; i < 40; i++) {
+		feed_async(async, VIDEO_FORMAT_BGRA);
+		let_obs_run(40);
+	}
+	char status[1024];
+	status_text(filter, status, sizeof(status));
+	printf("status: %s\n", status);
+	if (broken) {
+		CHECK(strstr(status, "Error") != NULL, "a broken install must show an error, status '%s'", status);
+	} else {
+		CHECK(strstr(status, "fps") && strstr(status, "1 face") && strstr(status, "on cpu"),
+		      "status '%s' lacks fps, faces or provider", status);
+		CHECK(aisp_log_lines > 0, "no [aisp] line reached the OBS log");
+	}
+	obs_set_output_source(0, NULL);
+	obs_source_filter_remove(async, filter);
+	obs_source_release(filter);
+	obs_source_release(async);
+
+	/* Synchronous GPU source: the video_render path. */
+	obs_source_t *gpu = obs_source_create_private("aisp_test_gpu_source", "gpu", NULL);
+	obs_source_t *gpu_filter = obs_source_create_private("aisp_face_filter", "aisp gpu", NULL);
+	obs_source_filter_add(gpu, gpu_filter);
+	obs_set_output_source(0, gpu);
+	check_filtered("GPU source", gpu, gpu_filter, !broken, NULL, 0);
+	obs_set_output_source(0, NULL);
+	obs_source_filter_remove(gpu, gpu_filter);
+	obs_source_release(gpu_filter);
+	obs_source_release(gpu);
+
+	obs_shutdown();
+	long leaks = bnum_allocs();
+	CHECK(leaks == 0, "libobs reports %ld allocations alive after shutdown", leaks);
+	XCloseDisplay(display);
+	free(photo_bgra);
+	free(photo_i420);
+	printf("obs_headless_test (%s): %d checks, %d failures\n", broken ? "broken" : "working", checks, failures);
+	return failures ? 1 : 0;
+}
