@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(Aisp.Benchmarks.BenchFrames).Assembly).Run(args);
