@@ -8,19 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
+
 #include "aisp.h"
 
-static int failures, checks;
-#define CHECK(cond, ...)                                              \
-	do {                                                          \
-		checks++;                                             \
-		if (!(cond)) {                                        \
-			failures++;                                   \
-			fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); \
-			fprintf(stderr, __VA_ARGS__);                 \
-			fprintf(stderr, "\n");                        \
-		}                                                     \
-	} while (0)
 
 static struct {
 	uint32_t (*abi_version)(void);
@@ -40,25 +31,6 @@ static void on_log(void *user, int32_t level, const char *message)
 	(void)level;
 	(*(int *)user)++;
 	snprintf(last_log, sizeof(last_log), "%s", message);
-}
-
-static char *read_file(const char *dir, const char *name, size_t expected)
-{
-	char path[1024];
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		fprintf(stderr, "cannot open %s\n", path);
-		exit(2);
-	}
-	char *data = malloc(expected);
-	size_t n = fread(data, 1, expected, f);
-	fclose(f);
-	if (n != expected) {
-		fprintf(stderr, "%s has %zu bytes, expected %zu\n", path, n, expected);
-		exit(2);
-	}
-	return data;
 }
 
 static const char *error_text(void)
@@ -165,7 +137,7 @@ static void test_bad_frames(aisp_instance *inst, uint8_t *pixels, size_t size)
 static void test_real_frames(aisp_instance *inst, const char *frames)
 {
 	/* BGRA: face pixelated, margin untouched. */
-	uint8_t *bgra = (uint8_t *)read_file(frames, "astronaut_512x512.bgra", W * H * 4);
+	uint8_t *bgra = (uint8_t *)read_frame_file(frames, "astronaut_512x512.bgra", W * H * 4);
 	uint8_t *orig = malloc(W * H * 4);
 	memcpy(orig, bgra, W * H * 4);
 	aisp_frame f = bgra_frame(bgra);
@@ -207,7 +179,7 @@ static void test_real_frames(aisp_instance *inst, const char *frames)
 
 	/* I420 and NV12 built from it: worked on in place, per plane. */
 	size_t yuv_size = W * H * 3 / 2;
-	uint8_t *i420 = (uint8_t *)read_file(frames, "astronaut_512x512.i420", yuv_size);
+	uint8_t *i420 = (uint8_t *)read_frame_file(frames, "astronaut_512x512.i420", yuv_size);
 	uint8_t *i420_orig = malloc(yuv_size);
 	memcpy(i420_orig, i420, yuv_size);
 	aisp_frame y = {.struct_size = sizeof(aisp_frame), .format = AISP_PIXEL_FORMAT_I420, .width = W, .height = H,
@@ -250,7 +222,7 @@ static void test_real_frames(aisp_instance *inst, const char *frames)
 
 	/* A photo without a face stays byte-identical. */
 	size_t ice_size = 640 * 426 * 4;
-	uint8_t *ice = (uint8_t *)read_file(frames, "ice_640x426.bgra", ice_size);
+	uint8_t *ice = (uint8_t *)read_frame_file(frames, "ice_640x426.bgra", ice_size);
 	uint8_t *ice_orig = malloc(ice_size);
 	memcpy(ice_orig, ice, ice_size);
 	aisp_frame i = {.struct_size = sizeof(aisp_frame), .format = AISP_PIXEL_FORMAT_BGRA, .width = 640, .height = 426};

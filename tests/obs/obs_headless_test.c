@@ -16,17 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int failures, checks;
-#define CHECK(cond, ...)                                              \
-	do {                                                          \
-		checks++;                                             \
-		if (!(cond)) {                                        \
-			failures++;                                   \
-			fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); \
-			fprintf(stderr, __VA_ARGS__);                 \
-			fprintf(stderr, "\n");                        \
-		}                                                     \
-	} while (0)
+#include "check.h"
+
 
 enum { W = 512, H = 512, FACE_L = 172, FACE_T = 72, FACE_R = 270, FACE_B = 184 };
 
@@ -246,24 +237,6 @@ static void feed_async(obs_source_t *source, int format)
 	output_frame(source, (enum video_format)format, frame_ts);
 }
 
-static char *read_file(const char *dir, const char *name, size_t size)
-{
-	char path[1024];
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		fprintf(stderr, "cannot open %s\n", path);
-		exit(2);
-	}
-	char *data = malloc(size);
-	if (fread(data, 1, size, f) != size) {
-		fprintf(stderr, "%s is short\n", path);
-		exit(2);
-	}
-	fclose(f);
-	return data;
-}
-
 static bool has_list_item(obs_property_t *list, const char *value)
 {
 	for (size_t i = 0; i < obs_property_list_item_count(list); i++)
@@ -301,8 +274,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	bool broken = argc > 3 && strcmp(argv[3], "broken") == 0;
-	photo_bgra = (uint8_t *)read_file(argv[2], "astronaut_512x512.bgra", (size_t)W * H * 4);
-	photo_i420 = (uint8_t *)read_file(argv[2], "astronaut_512x512.i420", (size_t)W * H * 3 / 2);
+	photo_bgra = (uint8_t *)read_frame_file(argv[2], "astronaut_512x512.bgra", (size_t)W * H * 4);
+	photo_i420 = (uint8_t *)read_frame_file(argv[2], "astronaut_512x512.i420", (size_t)W * H * 3 / 2);
 
 	base_set_log_handler(log_handler, NULL);
 	obs_set_nix_platform(OBS_NIX_PLATFORM_X11_EGL);
