@@ -24,7 +24,7 @@
 extern "C" {
 #endif
 
-#define AISP_ABI_VERSION 1u
+#define AISP_ABI_VERSION 2u
 
 #define AISP_MAX_PLANES 4
 #define AISP_NAME_CAPACITY 32
@@ -40,7 +40,8 @@ typedef enum aisp_status {
 	AISP_ERR_MODEL = 4,            /* model file missing, corrupt or wrong shape */
 	AISP_ERR_INFERENCE = 5,        /* runtime failure while processing, frame untouched */
 	AISP_ERR_ABI_MISMATCH = 6,     /* struct_size too small for this core */
-	AISP_ERR_INTERNAL = 7          /* anything else; the message says what */
+	AISP_ERR_INTERNAL = 7,         /* anything else; the message says what */
+	AISP_ERR_SOURCE_IMAGE = 8      /* source face picture unusable: no face, too large */
 } aisp_status;
 
 typedef enum aisp_pixel_format {
@@ -117,6 +118,8 @@ typedef struct aisp_stats {
 	char detector[AISP_NAME_CAPACITY];           /* detector in effect */
 	char execution_provider[AISP_NAME_CAPACITY]; /* ONNX Runtime provider in effect */
 	char last_error[AISP_ERROR_CAPACITY];        /* newest failure message, "" if none */
+	char notice[AISP_ERROR_CAPACITY];            /* why the engine did nothing on the last frame
+	                                                (e.g. no source face yet), "" if it worked */
 } aisp_stats;
 
 /* Receives every log line of the core. May be called from any thread of the core. */
@@ -140,6 +143,13 @@ aisp_status aisp_update(aisp_instance *instance, const char *settings_json);
 
 /* Runs the pipeline on the frame in place. On failure the frame is untouched. */
 aisp_status aisp_process_frame(aisp_instance *instance, const aisp_frame *frame);
+
+/* Sets the face to swap in from a decoded picture (any aisp_pixel_format; the host decodes
+ * files, the core decodes nothing). The face is found and landmarked once and kept until the
+ * next call; label names it in messages (usually the file path). On AISP_ERR_SOURCE_IMAGE (no
+ * face, picture too large) the previous source face is dropped and swap engines pass through.
+ * The picture is copied: the caller may free it on return. */
+aisp_status aisp_set_source_image(aisp_instance *instance, const aisp_frame *image, const char *label);
 
 /* Fills stats (stats->struct_size must be set). */
 aisp_status aisp_get_stats(aisp_instance *instance, aisp_stats *stats);

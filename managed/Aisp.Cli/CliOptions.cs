@@ -4,7 +4,7 @@ using Aisp.Core.Frames;
 namespace Aisp.Cli;
 
 /// <summary>Command line of "aisp process": what to read, what to write, which settings.</summary>
-public sealed record CliOptions(string Input, string Output, string? SettingsJson, PixelFormat Format, string? StatsPath, int MaxFrames)
+public sealed record CliOptions(string Input, string Output, string? SettingsJson, PixelFormat Format, string? StatsPath, int MaxFrames, string? SourceImage, string? ComparePath)
 {
     public const string Usage = """
         usage: aisp process --input FILE --output FILE [options]
@@ -14,9 +14,14 @@ public sealed record CliOptions(string Input, string Output, string? SettingsJso
           --format NAME       pixel format the core works on: bgra (default), bgrx, rgba, nv12, i420
           --stats FILE        also write the statistics JSON to FILE (always printed on stdout)
           --max-frames N      stop a video after N frames
-        Settings keys: engine (privacy|none), detector (ultraface|blazeface-back|blazeface-front),
-          confidence (0.05-0.99), privacy_mode (pixelate|blur), privacy_strength (1-100),
-          privacy_padding (0-1), models_dir, execution_provider (auto|cpu|cuda|directml), threads.
+          --source FILE       source face picture for the swap engines (same as the source_image setting)
+          --compare FILE      also write before|after side by side (the first frame of a video)
+        Settings keys: engine (privacy|morph|inswapper|landmarks|none),
+          detector (ultraface|blazeface-back|blazeface-front), confidence (0.05-0.99),
+          privacy_mode (pixelate|blur), privacy_strength (1-100), privacy_padding (0-1),
+          source_image, keep_expression, stabilize, swap_model, recognizer_model,
+          swap_preset (deep-live-cam|facefusion|roop), models_dir,
+          execution_provider (auto|cpu|cuda|directml), threads.
         Exit codes: 0 ok, 2 bad usage or settings, 3 unreadable input, 4 model error, 5 unwritable output, 6 processing error.
         """;
 
@@ -27,7 +32,7 @@ public sealed record CliOptions(string Input, string Output, string? SettingsJso
             throw new AispException(ErrorKind.InvalidArgument, "the only command is 'process'");
         }
 
-        string? input = null, output = null, settings = null, stats = null;
+        string? input = null, output = null, settings = null, stats = null, source = null, compare = null;
         PixelFormat format = PixelFormat.Bgra;
         int maxFrames = int.MaxValue;
         for (int i = 1; i < args.Length; i++)
@@ -40,6 +45,8 @@ public sealed record CliOptions(string Input, string Output, string? SettingsJso
                 case "--settings": settings = value.StartsWith('@') ? ReadSettingsFile(value[1..]) : value; break;
                 case "--format": format = FrameBuffers.ParseFormat(value); break;
                 case "--stats": stats = value; break;
+                case "--source": source = value; break;
+                case "--compare": compare = value; break;
                 case "--max-frames":
                     maxFrames = int.TryParse(value, out int n) && n > 0 ? n : throw new AispException(ErrorKind.InvalidArgument, "--max-frames needs a positive integer");
                     break;
@@ -52,7 +59,7 @@ public sealed record CliOptions(string Input, string Output, string? SettingsJso
         return new CliOptions(
             input ?? throw new AispException(ErrorKind.InvalidArgument, "--input is required"),
             output ?? throw new AispException(ErrorKind.InvalidArgument, "--output is required"),
-            settings, format, stats, maxFrames);
+            settings, format, stats, maxFrames, source, compare);
     }
 
     private static string ReadSettingsFile(string path)

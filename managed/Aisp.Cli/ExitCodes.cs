@@ -22,6 +22,7 @@ public static class ExitCodes
         ErrorKind.InvalidArgument when message.StartsWith(OutputPrefix, StringComparison.Ordinal) => UnwritableOutput,
         ErrorKind.InvalidArgument or ErrorKind.InvalidSettings => Usage,
         ErrorKind.Model => Model,
+        ErrorKind.SourceImage => UnreadableInput,
         _ => Processing,
     };
 }

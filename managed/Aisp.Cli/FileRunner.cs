@@ -38,6 +38,25 @@ public sealed class FileRunner : IDisposable
 
         _pipeline = FacePipeline.Create(options.SettingsJson, loggers);
         _buffers = new FrameBuffers(options.Format);
+        string? source = options.SourceImage ?? (_pipeline.Settings.SourceImage.Length > 0 ? _pipeline.Settings.SourceImage : null);
+        if (source is not null)
+        {
+            LoadSource(source);
+        }
+    }
+
+    /// <summary>Decodes the source face picture and hands it to the pipeline (the core decodes no files).</summary>
+    private void LoadSource(string path)
+    {
+        using CvMat bgr = File.Exists(path) ? Cv2.ImRead(path, ImreadModes.Color) : new CvMat();
+        if (bgr.Empty())
+        {
+            throw new AispException(ErrorKind.InvalidArgument, $"{ExitCodes.InputPrefix} {path}: the source face image is missing or not a readable image");
+        }
+
+        using var buffers = new FrameBuffers(Aisp.Core.Frames.PixelFormat.Bgra);
+        buffers.Load(bgr);
+        _pipeline.SetSourceImage(buffers.AsFrame(), path);
     }
 
     public PipelineStats Stats => _pipeline.Stats;
@@ -61,7 +80,9 @@ public sealed class FileRunner : IDisposable
             throw new AispException(ErrorKind.InvalidArgument, $"{ExitCodes.InputPrefix} {_options.Input}: not a readable image");
         }
 
+        using CvMat before = bgr.Clone();
         ProcessOne(bgr, 0);
+        WriteCompare(before, bgr);
         if (!IsImage(_options.Output) || !Cv2.ImWrite(_options.Output, bgr))
         {
             throw new AispException(ErrorKind.InvalidArgument, $"{ExitCodes.OutputPrefix} {_options.Output}: not a writable image path (use .png or .jpg)");
@@ -95,7 +116,13 @@ public sealed class FileRunner : IDisposable
                 }
             }
 
+            using CvMat? before = frames == 0 && _options.ComparePath is not null ? bgr.Clone() : null;
             ProcessOne(bgr, (long)(frames * 1e9 / fps));
+            if (before is not null)
+            {
+                WriteCompare(before, bgr);
+            }
+
             writer.Write(bgr.Width % 2 == 0 && bgr.Height % 2 == 0 ? bgr : bgr[new Rect(0, 0, bgr.Width & ~1, bgr.Height & ~1)]);
             frames++;
             if (progress.ElapsedMilliseconds >= 1000)
@@ -112,6 +139,23 @@ public sealed class FileRunner : IDisposable
         }
 
         return frames;
+    }
+
+    /// <summary>Writes before and after side by side for review, when --compare asks for it.</summary>
+    private void WriteCompare(CvMat before, CvMat after)
+    {
+        if (_options.ComparePath is null)
+        {
+            return;
+        }
+
+        using var pair = new CvMat();
+        using CvMat left = before.Size() == after.Size() ? before.Clone() : before.Resize(after.Size());
+        Cv2.HConcat([left, after], pair);
+        if (!Cv2.ImWrite(_options.ComparePath, pair))
+        {
+            throw new AispException(ErrorKind.InvalidArgument, $"{ExitCodes.OutputPrefix} {_options.ComparePath}: not a writable image path");
+        }
     }
 
     private void ProcessOne(CvMat bgr, long timestampNs)

@@ -11,6 +11,7 @@ public enum ErrorKind
     Inference = 5,
     AbiMismatch = 6,
     Internal = 7,
+    SourceImage = 8,
 }
 
 /// <summary>

@@ -126,6 +126,26 @@ public static unsafe class Exports
         }
     }
 
+    [UnmanagedCallersOnly(EntryPoint = "aisp_set_source_image")]
+    public static int SetSourceImage(nint instance, AispFrame* image, byte* label)
+    {
+        try
+        {
+            if (!InstanceTable.TryGet(instance, out FacePipeline pipeline))
+            {
+                return BadHandle(instance);
+            }
+
+            Frame view = Describe(image);
+            pipeline.SetSourceImage(view, Utf8(label) ?? "(unnamed)");
+            return Ok();
+        }
+        catch (Exception e)
+        {
+            return Fail(e);
+        }
+    }
+
     [UnmanagedCallersOnly(EntryPoint = "aisp_get_stats")]
     public static int GetStats(nint instance, AispStats* stats)
     {

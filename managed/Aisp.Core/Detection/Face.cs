@@ -49,4 +49,57 @@ public struct Face
     public bool HasKeypoints;
 
     public FaceKeypoints Keypoints;
+
+    /// <summary>True once <see cref="Landmarks"/> holds the 68 points of this face.</summary>
+    public bool HasLandmarks;
+
+    /// <summary>iBUG 68-point landmarks in frame pixels (jaw 0-16, brows 17-26, nose 27-35, eyes 36-47, mouth 48-67).</summary>
+    public FaceLandmarks Landmarks;
+
+    /// <summary>Identity of the face across frames (same person, same id), assigned by the tracker; 0 when untracked.</summary>
+    public int TrackId;
+
+    /// <summary>The five points of the ArcFace alignment (eyes, nose tip, mouth corners), from landmarks or keypoints.</summary>
+    public readonly void FivePoints(Span<PointF> points)
+    {
+        if (HasLandmarks)
+        {
+            points[0] = FaceLandmarks.Mean(Landmarks, 36, 42);
+            points[1] = FaceLandmarks.Mean(Landmarks, 42, 48);
+            points[2] = Landmarks[30];
+            points[3] = Landmarks[48];
+            points[4] = Landmarks[54];
+            return;
+        }
+
+        // BlazeFace keypoints have one mouth point: spread it by a third of the eye distance.
+        PointF l = Keypoints[FaceKeypoints.LeftEye], r = Keypoints[FaceKeypoints.RightEye], m = Keypoints[FaceKeypoints.Mouth];
+        float dx = (r.X - l.X) / 3, dy = (r.Y - l.Y) / 3;
+        points[0] = l;
+        points[1] = r;
+        points[2] = Keypoints[FaceKeypoints.Nose];
+        points[3] = new PointF(m.X - dx, m.Y - dy);
+        points[4] = new PointF(m.X + dx, m.Y + dy);
+    }
+}
+
+/// <summary>68 landmarks held inline, so faces stay plain values.</summary>
+[InlineArray(Count)]
+public struct FaceLandmarks
+{
+    public const int Count = 68;
+
+    private PointF _first;
+
+    public static PointF Mean(in FaceLandmarks points, int from, int to)
+    {
+        float x = 0, y = 0;
+        for (int i = from; i < to; i++)
+        {
+            x += points[i].X;
+            y += points[i].Y;
+        }
+
+        return new PointF(x / (to - from), y / (to - from));
+    }
 }

@@ -1,18 +1,30 @@
 using Aisp.Core.Detection;
 using Aisp.Core.Frames;
+using Aisp.Core.Source;
 
 namespace Aisp.Core.Engines;
 
+/// <summary>What an engine needs the pipeline to provide before <see cref="IFrameEngine.Apply"/>.</summary>
+[Flags]
+public enum EngineNeeds
+{
+    None = 0,
+    Faces = 1,
+    Landmarks = 2 | Faces,
+    SourceFace = 4,
+}
+
 /// <summary>
 /// The uniform processor interface: an engine changes a frame in place given the faces found in
-/// it. Engines never allocate per frame and never touch pixels outside the regions they own.
+/// it (and the source face, for swaps). Engines never allocate per frame in steady state and never
+/// touch pixels outside the regions they own.
 /// </summary>
 public interface IFrameEngine : IDisposable
 {
     string Name { get; }
 
-    /// <summary>False for engines that leave frames alone, so the pipeline can skip detection.</summary>
-    bool NeedsFaces { get; }
+    EngineNeeds Needs { get; }
 
-    void Apply(in Frame frame, ReadOnlySpan<Face> faces);
+    /// <summary>Changes the frame; returns a notice for the status line when it could not do its job (e.g. no source face), else null.</summary>
+    string? Apply(in Frame frame, ReadOnlySpan<Face> faces, SourceFace? source);
 }

@@ -1,6 +1,7 @@
 using Aisp.Core.Detection;
 using Aisp.Core.Frames;
 using Aisp.Core.Settings;
+using Aisp.Core.Source;
 
 namespace Aisp.Core.Engines;
 
@@ -9,11 +10,9 @@ public sealed class PassThroughEngine : IFrameEngine
 {
     public string Name => EngineNames.None;
 
-    public bool NeedsFaces => false;
+    public EngineNeeds Needs => EngineNeeds.None;
 
-    public void Apply(in Frame frame, ReadOnlySpan<Face> faces)
-    {
-    }
+    public string? Apply(in Frame frame, ReadOnlySpan<Face> faces, SourceFace? source) => null;
 
     public void Dispose()
     {

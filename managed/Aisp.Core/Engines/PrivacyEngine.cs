@@ -1,6 +1,7 @@
 using Aisp.Core.Detection;
 using Aisp.Core.Frames;
 using Aisp.Core.Settings;
+using Aisp.Core.Source;
 
 namespace Aisp.Core.Engines;
 
@@ -24,12 +25,12 @@ public sealed unsafe class PrivacyEngine : IFrameEngine
 
     public string Name => EngineNames.Privacy;
 
-    public bool NeedsFaces => true;
+    public EngineNeeds Needs => EngineNeeds.Faces;
 
     /// <summary>Effect size in pixels for a face of the given size: 3% to 25% of it.</summary>
     public int EffectSize(float faceSize) => Math.Max(2, (int)MathF.Round(faceSize * (0.03f + (0.22f * (_strength - 1) / 99f))));
 
-    public void Apply(in Frame frame, ReadOnlySpan<Face> faces)
+    public string? Apply(in Frame frame, ReadOnlySpan<Face> faces, SourceFace? source)
     {
         foreach (ref readonly Face face in faces)
         {
@@ -60,6 +61,8 @@ public sealed unsafe class PrivacyEngine : IFrameEngine
                 Run(new PlaneRect(frame.Plane2, frame.Stride2, 1, 1, cx, cy, cw, ch), chromaSize);
             }
         }
+
+        return null;
     }
 
     private void Run(in PlaneRect rect, int size)

@@ -17,9 +17,19 @@ public sealed class OnnxModel : IDisposable
     private readonly string[] _outputNames;
     private readonly OrtValue[] _inputs;
     private readonly OrtValue[] _outputs;
+    private readonly float[][] _inputBuffers;
     private readonly float[][] _outputBuffers;
 
+    /// <summary>Name that stands for "the model's only input" or "only output" (user-supplied models name them freely).</summary>
+    public const string Only = "*";
+
     public OnnxModel(ModelEntry entry, string inputName, long[] inputShape, IReadOnlyList<(string Name, long[] Shape)> outputs,
+        string wantedProvider, int threads, ILogger logger)
+        : this(entry, [(inputName, inputShape)], outputs, wantedProvider, threads, logger)
+    {
+    }
+
+    public OnnxModel(ModelEntry entry, IReadOnlyList<(string Name, long[] Shape)> inputs, IReadOnlyList<(string Name, long[] Shape)> outputs,
         string wantedProvider, int threads, ILogger logger)
     {
         byte[] bytes = ModelFile.ReadVerified(entry);
@@ -44,10 +54,16 @@ public sealed class OnnxModel : IDisposable
 
         try
         {
-            Check(entry, "input", _session.InputMetadata, inputName, inputShape);
-            foreach ((string name, long[] shape) in outputs)
+            _inputNames = new string[inputs.Count];
+            for (int i = 0; i < inputs.Count; i++)
             {
-                Check(entry, "output", _session.OutputMetadata, name, shape);
+                _inputNames[i] = Check(entry, "input", _session.InputMetadata, inputs[i].Name, inputs[i].Shape);
+            }
+
+            _outputNames = new string[outputs.Count];
+            for (int i = 0; i < outputs.Count; i++)
+            {
+                _outputNames[i] = Check(entry, "output", _session.OutputMetadata, outputs[i].Name, outputs[i].Shape);
             }
         }
         catch
@@ -56,15 +72,19 @@ public sealed class OnnxModel : IDisposable
             throw;
         }
 
-        Input = new float[Product(inputShape)];
-        _inputNames = [inputName];
-        _inputs = [OrtValue.CreateTensorValueFromMemory(Input, inputShape)];
-        _outputNames = new string[outputs.Count];
+        _inputBuffers = new float[inputs.Count][];
+        _inputs = new OrtValue[inputs.Count];
+        for (int i = 0; i < inputs.Count; i++)
+        {
+            _inputBuffers[i] = new float[Product(inputs[i].Shape)];
+            _inputs[i] = OrtValue.CreateTensorValueFromMemory(_inputBuffers[i], inputs[i].Shape);
+        }
+
+        Input = _inputBuffers[0];
         _outputs = new OrtValue[outputs.Count];
         _outputBuffers = new float[outputs.Count][];
         for (int i = 0; i < outputs.Count; i++)
         {
-            _outputNames[i] = outputs[i].Name;
             _outputBuffers[i] = new float[Product(outputs[i].Shape)];
             _outputs[i] = OrtValue.CreateTensorValueFromMemory(_outputBuffers[i], outputs[i].Shape);
         }
@@ -72,8 +92,11 @@ public sealed class OnnxModel : IDisposable
         logger.LogInformation("Loaded model {Model} from {Source} ({Licence}) on {Provider}", entry.Name, entry.Source, entry.Licence, ExecutionProvider);
     }
 
-    /// <summary>The input tensor's storage; fill it, then call <see cref="Run"/>.</summary>
+    /// <summary>The first input tensor's storage; fill it, then call <see cref="Run"/>.</summary>
     public float[] Input { get; }
+
+    /// <summary>Storage of input <paramref name="index"/> in the order given to the constructor.</summary>
+    public float[] InputAt(int index) => _inputBuffers[index];
 
     /// <summary>Provider actually in effect for this session ("cpu", "cuda", "directml").</summary>
     public string ExecutionProvider { get; }
@@ -108,8 +131,19 @@ public sealed class OnnxModel : IDisposable
         _session.Dispose();
     }
 
-    private static void Check(ModelEntry entry, string kind, IReadOnlyDictionary<string, NodeMetadata> metadata, string name, long[] shape)
+    /// <summary>Checks a named input or output against the expected shape; returns its actual name.</summary>
+    private static string Check(ModelEntry entry, string kind, IReadOnlyDictionary<string, NodeMetadata> metadata, string name, long[] shape)
     {
+        if (name == Only)
+        {
+            if (metadata.Count != 1)
+            {
+                throw new AispException(ErrorKind.Model, $"model '{entry.Name}' has {metadata.Count} {kind}s ({string.Join(", ", metadata.Keys)}); expected exactly one");
+            }
+
+            name = metadata.Keys.First();
+        }
+
         if (!metadata.TryGetValue(name, out NodeMetadata? meta))
         {
             throw new AispException(ErrorKind.Model, $"model '{entry.Name}' has no {kind} named '{name}' (it has {string.Join(", ", metadata.Keys)})");
@@ -131,6 +165,8 @@ public sealed class OnnxModel : IDisposable
         {
             throw new AispException(ErrorKind.Model, $"model '{entry.Name}' {kind} '{name}' has shape [{string.Join(",", dims)}], expected [{string.Join(",", shape)}]");
         }
+
+        return name;
     }
 
     private static int Product(long[] shape)

@@ -16,3 +16,11 @@ public sealed record ModelEntry(
     TensorLayout Layout,
     float Mean,
     float Std);
+
+/// <summary>Models the user supplies by path (weights that cannot ship): not pinned, described by the engine that loads them.</summary>
+public static class UserModel
+{
+    public static ModelEntry At(string name, string path, int width, int height, float mean, float std) =>
+        new(name, "user-supplied", name, path, Sha256: "", Licence: "supplied by the user", Source: "user file " + path,
+            width, height, TensorLayout.Nchw, mean, std);
+}

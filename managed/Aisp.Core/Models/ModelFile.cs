@@ -17,6 +17,16 @@ public static class ModelFile
             throw new AispException(ErrorKind.Model, $"model '{entry.Name}' cannot be read from {entry.FilePath}: {e.Message}", e);
         }
 
+        if (bytes.Length == 0)
+        {
+            throw new AispException(ErrorKind.Model, $"model '{entry.Name}' at {entry.FilePath} is empty");
+        }
+
+        if (entry.Sha256.Length == 0)
+        {
+            return bytes; // user-supplied weights: nothing pinned to check against
+        }
+
         string hash = Convert.ToHexStringLower(SHA256.HashData(bytes));
         if (!string.Equals(hash, entry.Sha256, StringComparison.OrdinalIgnoreCase))
         {

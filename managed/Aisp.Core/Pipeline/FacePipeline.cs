@@ -1,16 +1,19 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using Aisp.Core.Detection;
 using Aisp.Core.Engines;
 using Aisp.Core.Frames;
+using Aisp.Core.Landmarks;
 using Aisp.Core.Settings;
+using Aisp.Core.Source;
 using Microsoft.Extensions.Logging;
 
 namespace Aisp.Core.Pipeline;
 
 /// <summary>
-/// One filter instance's pipeline: settings, detector, engine and statistics. Frames are
-/// processed in place; a failure leaves the frame untouched and is recorded. Settings updates
-/// build new models outside the processing lock and swap them in at once, so frames keep
+/// One filter instance's pipeline: settings, models, engine, source face and statistics. Frames
+/// are processed in place; a failure leaves the frame untouched and is recorded. Updates build new
+/// models and engines outside the processing lock and swap them in at once, so frames keep
 /// flowing with the old ones while the new ones load, and a failed update keeps the old ones.
 /// </summary>
 public sealed class FacePipeline : IDisposable
@@ -19,15 +22,17 @@ public sealed class FacePipeline : IDisposable
     private readonly Lock _processGate = new();
     private readonly Lock _updateGate = new();
     private readonly List<Face> _faces = new(16);
+    private readonly FaceTracker _tracker = new();
     private PipelineSettings _settings;
-    private IFaceDetector? _detector;
+    private AnalysisModels? _models;
     private IFrameEngine _engine;
+    private SourceFace? _source;
     private bool _disposed;
 
-    private FacePipeline(PipelineSettings settings, IFaceDetector? detector, IFrameEngine engine, ILogger log)
+    private FacePipeline(PipelineSettings settings, AnalysisModels? models, IFrameEngine engine, ILogger log)
     {
         _settings = settings;
-        _detector = detector;
+        _models = models;
         _engine = engine;
         _log = log;
         PublishIdentity();
@@ -37,16 +42,18 @@ public sealed class FacePipeline : IDisposable
 
     public PipelineSettings Settings => _settings;
 
+    public SourceFace? Source => _source;
+
     /// <summary>Builds a pipeline from JSON settings over the defaults; throws <see cref="AispException"/>.</summary>
     public static FacePipeline Create(string? settingsJson, ILoggerFactory loggers)
     {
         ILogger log = loggers.CreateLogger("Aisp.Pipeline");
         PipelineSettings settings = ParseAndWarn(settingsJson, new PipelineSettings(), log);
-        IFrameEngine engine = EngineFactory.Create(settings);
-        IFaceDetector? detector = null;
+        IFrameEngine engine = EngineFactory.Create(settings, log);
+        AnalysisModels? models = null;
         try
         {
-            detector = engine.NeedsFaces ? DetectorFactory.Create(settings, log) : null;
+            models = NeedsModels(engine) ? AnalysisModels.Load(settings, NeedsLandmarks(engine), log) : null;
         }
         catch
         {
@@ -54,8 +61,8 @@ public sealed class FacePipeline : IDisposable
             throw;
         }
 
-        log.LogInformation("Pipeline ready: engine {Engine}, detector {Detector} on {Provider}", engine.Name, detector?.Name ?? "-", detector?.ExecutionProvider ?? "-");
-        return new FacePipeline(settings, detector, engine, log);
+        log.LogInformation("Pipeline ready: engine {Engine}, detector {Detector} on {Provider}", engine.Name, models?.Detector.Name ?? "-", models?.Detector.ExecutionProvider ?? "-");
+        return new FacePipeline(settings, models, engine, log);
     }
 
     /// <summary>Applies a full or partial settings object; on failure the previous settings stay in effect.</summary>
@@ -66,14 +73,14 @@ public sealed class FacePipeline : IDisposable
             try
             {
                 PipelineSettings next = ParseAndWarn(settingsJson, _settings, _log);
-                IFrameEngine engine = EngineFactory.Create(next);
-                IFaceDetector? detector = _detector;
-                bool newDetector = engine.NeedsFaces && (detector is null || !next.SameDetector(_settings));
-                if (newDetector)
+                IFrameEngine engine = EngineFactory.Create(next, _log);
+                AnalysisModels? models = _models;
+                bool newModels = NeedsModels(engine) && (models is null || !models.Serve(_settings, next, NeedsLandmarks(engine)));
+                if (newModels)
                 {
                     try
                     {
-                        detector = DetectorFactory.Create(next, _log); // slow part: outside the processing lock
+                        models = AnalysisModels.Load(next, NeedsLandmarks(engine), _log); // slow part: outside the processing lock
                     }
                     catch
                     {
@@ -82,26 +89,9 @@ public sealed class FacePipeline : IDisposable
                     }
                 }
 
-                IFaceDetector? oldDetector;
-                IFrameEngine oldEngine;
-                lock (_processGate)
-                {
-                    oldDetector = _detector;
-                    oldEngine = _engine;
-                    _settings = next;
-                    _detector = detector;
-                    _engine = engine;
-                }
-
-                oldEngine.Dispose();
-                if (newDetector)
-                {
-                    oldDetector?.Dispose();
-                }
-
+                Swap(next, models, engine, newModels);
                 Stats.ClearLastError();
-                PublishIdentity();
-                _log.LogInformation("Settings applied: engine {Engine}, detector {Detector}", engine.Name, detector?.Name ?? "-");
+                _log.LogInformation("Settings applied: engine {Engine}, detector {Detector}", engine.Name, models?.Detector.Name ?? "-");
             }
             catch (AispException e)
             {
@@ -112,11 +102,77 @@ public sealed class FacePipeline : IDisposable
         }
     }
 
-    /// <summary>Runs detection and the engine on the frame in place. Throws <see cref="AispException"/> with the frame untouched.</summary>
+    /// <summary>
+    /// Sets the face to swap in from a decoded picture (any supported format). The face is found and
+    /// landmarked once and kept until the next call. Throws <see cref="ErrorKind.SourceImage"/> when
+    /// the picture has no usable face; the previous source face is then dropped.
+    /// </summary>
+    public void SetSourceImage(in Frame image, string label)
+    {
+        lock (_updateGate)
+        {
+            try
+            {
+                AnalysisModels? models = _models;
+                bool newModels = models?.Landmarker is null;
+                if (newModels)
+                {
+                    models = AnalysisModels.Load(_settings, withLandmarks: true, _log);
+                }
+
+                SourceFace source;
+                try
+                {
+                    source = SourceFaceBuilder.Build(label, image, models!.Detector, models.Landmarker!, _settings.Confidence);
+                }
+                catch
+                {
+                    if (newModels)
+                    {
+                        models!.Dispose();
+                    }
+
+                    throw;
+                }
+
+                lock (_processGate)
+                {
+                    _source = source;
+                }
+
+                if (newModels)
+                {
+                    Swap(_settings, models, _engine, newModels: true, keepEngine: true);
+                }
+
+                if (source.FacesInImage > 1)
+                {
+                    _log.LogWarning("Source image {Label} has {Count} faces; using the largest", label, source.FacesInImage);
+                }
+
+                Stats.ClearLastError();
+                _log.LogInformation("Source face set from {Label} ({Width}x{Height})", label, image.Width, image.Height);
+            }
+            catch (AispException e)
+            {
+                lock (_processGate)
+                {
+                    _source = null;
+                }
+
+                Stats.RecordError(e.Kind, e.Message, frameFailed: false);
+                _log.LogError("Source image rejected: {Message}", e.Message);
+                throw;
+            }
+        }
+    }
+
+    /// <summary>Runs analysis and the engine on the frame in place. Throws <see cref="AispException"/> with the frame untouched.</summary>
     public void Process(in Frame frame, long handoffTicks = 0)
     {
         Span<double> ms = stackalloc double[PipelineStats.StageCount];
         long start = Stopwatch.GetTimestamp();
+        string? notice;
         lock (_processGate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
@@ -124,18 +180,31 @@ public sealed class FacePipeline : IDisposable
             {
                 _faces.Clear();
                 long t0 = Stopwatch.GetTimestamp();
-                if (_engine.NeedsFaces && _detector is not null)
+                EngineNeeds needs = _engine.Needs;
+                if (_models is not null && (needs & EngineNeeds.Faces) != 0)
                 {
-                    _detector.Detect(frame, _settings.Confidence, _faces);
+                    _models.Detector.Detect(frame, _settings.Confidence, _faces);
                 }
 
                 long t1 = Stopwatch.GetTimestamp();
-                _engine.Apply(frame, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_faces));
+                Span<Face> faces = CollectionsMarshal.AsSpan(_faces);
+                if (_models?.Landmarker is { } landmarker && (needs & EngineNeeds.Landmarks) == EngineNeeds.Landmarks)
+                {
+                    for (int i = 0; i < faces.Length; i++)
+                    {
+                        landmarker.Locate(frame, ref faces[i]);
+                    }
+                }
+
+                _tracker.Update(faces, frame.TimestampNs, _settings.Stabilize);
                 long t2 = Stopwatch.GetTimestamp();
+                notice = _engine.Apply(frame, faces, _source);
+                long t3 = Stopwatch.GetTimestamp();
                 ms[(int)Stage.Handoff] = Ms(handoffTicks) + Ms(t0 - start);
                 ms[(int)Stage.Detect] = Ms(t1 - t0);
-                ms[(int)Stage.Engine] = Ms(t2 - t1);
-                ms[(int)Stage.Total] = ms[(int)Stage.Handoff] + Ms(t2 - start);
+                ms[(int)Stage.Landmarks] = Ms(t2 - t1);
+                ms[(int)Stage.Engine] = Ms(t3 - t2);
+                ms[(int)Stage.Total] = ms[(int)Stage.Handoff] + Ms(t3 - start);
             }
             catch (AispException e)
             {
@@ -144,11 +213,11 @@ public sealed class FacePipeline : IDisposable
             }
         }
 
-        Stats.RecordFrame(_faces.Count, ms);
+        Stats.RecordFrame(_faces.Count, ms, notice);
     }
 
     /// <summary>Faces found in the last processed frame (valid until the next call).</summary>
-    public ReadOnlySpan<Face> LastFaces => System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_faces);
+    public ReadOnlySpan<Face> LastFaces => CollectionsMarshal.AsSpan(_faces);
 
     public void Dispose()
     {
@@ -160,13 +229,43 @@ public sealed class FacePipeline : IDisposable
             }
 
             _disposed = true;
-            _detector?.Dispose();
+            _models?.Dispose();
             _engine.Dispose();
         }
     }
 
+    private void Swap(PipelineSettings next, AnalysisModels? models, IFrameEngine engine, bool newModels, bool keepEngine = false)
+    {
+        AnalysisModels? oldModels;
+        IFrameEngine oldEngine;
+        lock (_processGate)
+        {
+            oldModels = _models;
+            oldEngine = _engine;
+            _settings = next;
+            _models = models;
+            _engine = engine;
+        }
+
+        if (!keepEngine)
+        {
+            oldEngine.Dispose();
+        }
+
+        if (newModels)
+        {
+            oldModels?.Dispose();
+        }
+
+        PublishIdentity();
+    }
+
+    private static bool NeedsModels(IFrameEngine engine) => (engine.Needs & EngineNeeds.Faces) != 0;
+
+    private static bool NeedsLandmarks(IFrameEngine engine) => (engine.Needs & EngineNeeds.Landmarks) == EngineNeeds.Landmarks;
+
     private void PublishIdentity() =>
-        Stats.SetIdentity(_engine.Name, _detector?.Name ?? "", _detector?.ExecutionProvider ?? "cpu");
+        Stats.SetIdentity(_engine.Name, _models?.Detector.Name ?? "", _models?.Detector.ExecutionProvider ?? "cpu");
 
     private static PipelineSettings ParseAndWarn(string? json, PipelineSettings basis, ILogger log)
     {

@@ -14,7 +14,8 @@ public readonly record struct StatsCounters(
     string LastError,
     string Engine,
     string Detector,
-    string ExecutionProvider);
+    string ExecutionProvider,
+    string Notice);
 
 /// <summary>
 /// Everything the pipeline reports, written by the processing thread and read by whoever shows it
@@ -29,14 +30,16 @@ public sealed class PipelineStats
     private int _faces;
     private ErrorKind _lastErrorKind;
     private string _lastError = "";
-    private string _engine = "", _detector = "", _provider = "";
+    private string _engine = "", _detector = "", _provider = "", _notice = "";
 
     public static int StageCount => 6;
 
-    public void RecordFrame(int faces, ReadOnlySpan<double> stageMs)
+    /// <summary>Records a processed frame; <paramref name="notice"/> is the engine's word on why it did nothing (null when it worked).</summary>
+    public void RecordFrame(int faces, ReadOnlySpan<double> stageMs, string? notice = null)
     {
         lock (_gate)
         {
+            _notice = notice ?? "";
             _frameTimes[(int)(_processed % (ulong)_frameTimes.Length)] = Stopwatch.GetTimestamp();
             _processed++;
             _faces = faces;
@@ -97,7 +100,7 @@ public sealed class PipelineStats
             }
 
             return new StatsCounters(_processed, _failed, _errors, _dropped, _faces, Fps(),
-                _lastErrorKind, _lastError, _engine, _detector, _provider);
+                _lastErrorKind, _lastError, _engine, _detector, _provider, _notice);
         }
     }
 

@@ -17,6 +17,23 @@ public sealed record PipelineSettings
     /// <summary>Extra margin around each face box, as a fraction of its size.</summary>
     public float PrivacyPadding { get; init; } = 0.2f;
 
+    /// <summary>Smooth landmarks over time (One Euro filter) so a still face does not jitter.</summary>
+    public bool Stabilize { get; init; } = true;
+
+    /// <summary>Path of the source face picture, as the host named it. Hosts decode it and hand the pixels over.</summary>
+    public string SourceImage { get; init; } = "";
+
+    /// <summary>Morph: keep the target's own eyes and mouth interior so blinks and speech come through.</summary>
+    public bool KeepExpression { get; init; } = true;
+
+    /// <summary>Inswapper: user-supplied inswapper_128.onnx (Deep-Live-Cam, FaceFusion and roop use the same file).</summary>
+    public string SwapModel { get; init; } = "";
+
+    /// <summary>Inswapper: user-supplied ArcFace recogniser (w600k_r50.onnx).</summary>
+    public string RecognizerModel { get; init; } = "";
+
+    public string SwapPreset { get; init; } = SwapPresets.FaceFusion;
+
     public string ModelsDir { get; init; } = DefaultModelsDir();
     public string ExecutionProvider { get; init; } = "auto";
     public int Threads { get; init; } = 1;
@@ -41,8 +58,11 @@ public static class EngineNames
 {
     public const string None = "none";
     public const string Privacy = "privacy";
+    public const string Morph = "morph";
+    public const string Inswapper = "inswapper";
+    public const string Landmarks = "landmarks";
 
-    public static readonly string[] All = [Privacy, None];
+    public static readonly string[] All = [Privacy, Morph, Inswapper, Landmarks, None];
 }
 
 public static class DetectorNames
@@ -55,4 +75,19 @@ public static class DetectorNames
     public const string Default = UltraFace;
 
     public static readonly string[] All = [UltraFace, BlazeFaceBack, BlazeFaceFront];
+}
+
+/// <summary>Post-processing of the inswapper engine named after the tools whose look it reproduces.</summary>
+public static class SwapPresets
+{
+    /// <summary>Mouth mask (the target's mouth kept), colour transfer, sharpening.</summary>
+    public const string DeepLiveCam = "deep-live-cam";
+
+    /// <summary>Box mask with padding and a wide feathered blend.</summary>
+    public const string FaceFusion = "facefusion";
+
+    /// <summary>Plain paste-back with a thin feather.</summary>
+    public const string Roop = "roop";
+
+    public static readonly string[] All = [DeepLiveCam, FaceFusion, Roop];
 }

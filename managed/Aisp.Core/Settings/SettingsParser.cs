@@ -48,6 +48,12 @@ public static class SettingsParser
                     "privacy_strength" => s with { PrivacyStrength = (int)Number(p.Name, v, 1, 100, integer: true) },
                     "privacy_padding" => s with { PrivacyPadding = (float)Number(p.Name, v, 0, 1) },
                     "models_dir" => s with { ModelsDir = Text(p.Name, v) },
+                    "stabilize" => s with { Stabilize = Bool(p.Name, v) },
+                    "source_image" => s with { SourceImage = Text(p.Name, v, allowEmpty: true) },
+                    "keep_expression" => s with { KeepExpression = Bool(p.Name, v) },
+                    "swap_model" => s with { SwapModel = Text(p.Name, v, allowEmpty: true) },
+                    "recognizer_model" => s with { RecognizerModel = Text(p.Name, v, allowEmpty: true) },
+                    "swap_preset" => s with { SwapPreset = OneOf(p.Name, v, SwapPresets.All) },
                     "execution_provider" => s with { ExecutionProvider = OneOf(p.Name, v, ExecutionProviderChoice.SettingValues) },
                     "threads" => s with { Threads = (int)Number(p.Name, v, 1, 64, integer: true) },
                     _ => Unknown(s, p.Name, unknownKeys),
@@ -64,10 +70,17 @@ public static class SettingsParser
         return s;
     }
 
-    private static string Text(string key, JsonElement v) =>
-        v.ValueKind == JsonValueKind.String && v.GetString() is { Length: > 0 } text
+    private static string Text(string key, JsonElement v, bool allowEmpty = false) =>
+        v.ValueKind == JsonValueKind.String && v.GetString() is { } text && (allowEmpty || text.Length > 0)
             ? text
-            : throw Invalid($"'{key}' must be a non-empty string");
+            : throw Invalid($"'{key}' must be a {(allowEmpty ? "" : "non-empty ")}string");
+
+    private static bool Bool(string key, JsonElement v) => v.ValueKind switch
+    {
+        JsonValueKind.True => true,
+        JsonValueKind.False => false,
+        _ => throw Invalid($"'{key}' must be true or false"),
+    };
 
     private static string OneOf(string key, JsonElement v, string[] allowed)
     {

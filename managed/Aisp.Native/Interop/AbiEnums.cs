@@ -16,6 +16,7 @@ public enum AispStatus
     Inference = 5,
     AbiMismatch = 6,
     Internal = 7,
+    SourceImage = 8,
 }
 
 /// <summary>aisp_pixel_format (prefix AISP_PIXEL_FORMAT_).</summary>

@@ -9,7 +9,7 @@ namespace Aisp.Native.Interop;
 
 public static class AbiConstants
 {
-    public const uint AbiVersion = 1;
+    public const uint AbiVersion = 2;
     public const int MaxPlanes = 4;
     public const int NameCapacity = 32;
     public const int ErrorCapacity = 256;
@@ -66,4 +66,5 @@ public unsafe struct AispStats
     public fixed byte Detector[AbiConstants.NameCapacity];
     public fixed byte ExecutionProvider[AbiConstants.NameCapacity];
     public fixed byte LastError[AbiConstants.ErrorCapacity];
+    public fixed byte Notice[AbiConstants.ErrorCapacity];
 }

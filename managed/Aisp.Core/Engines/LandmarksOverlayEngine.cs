@@ -1,0 +1,89 @@
+using Aisp.Core.Detection;
+using Aisp.Core.Frames;
+using Aisp.Core.Settings;
+using Aisp.Core.Source;
+
+namespace Aisp.Core.Engines;
+
+/// <summary>
+/// Engine "landmarks", for QA: draws each face's box (green), its six detector keypoints (red)
+/// and its 68 landmarks (cyan) onto the frame.
+/// </summary>
+public sealed class LandmarksOverlayEngine : IFrameEngine
+{
+    private readonly RgbRoi _roi = new();
+
+    public string Name => EngineNames.Landmarks;
+
+    public EngineNeeds Needs => EngineNeeds.Landmarks;
+
+    public string? Apply(in Frame frame, ReadOnlySpan<Face> faces, SourceFace? source)
+    {
+        foreach (ref readonly Face face in faces)
+        {
+            FaceRegion region = FaceRegion.From(face.Box, 0.1f, frame.Width, frame.Height);
+            if (region.IsEmpty)
+            {
+                continue;
+            }
+
+            _roi.Load(frame, region);
+            BoxF b = face.Box;
+            for (int x = (int)b.Left; x <= (int)b.Right; x++)
+            {
+                Dot(region, x, (int)b.Top, 0, 0, 255, 0);
+                Dot(region, x, (int)b.Bottom, 0, 0, 255, 0);
+            }
+
+            for (int y = (int)b.Top; y <= (int)b.Bottom; y++)
+            {
+                Dot(region, (int)b.Left, y, 0, 0, 255, 0);
+                Dot(region, (int)b.Right, y, 0, 0, 255, 0);
+            }
+
+            if (face.HasKeypoints)
+            {
+                for (int k = 0; k < FaceKeypoints.Count; k++)
+                {
+                    Dot(region, (int)face.Keypoints[k].X, (int)face.Keypoints[k].Y, 2, 255, 40, 40);
+                }
+            }
+
+            if (face.HasLandmarks)
+            {
+                for (int k = 0; k < FaceLandmarks.Count; k++)
+                {
+                    Dot(region, (int)face.Landmarks[k].X, (int)face.Landmarks[k].Y, 1, 0, 230, 255);
+                }
+            }
+
+            _roi.Store(frame);
+        }
+
+        return null;
+    }
+
+    private void Dot(FaceRegion region, int cx, int cy, int radius, float r, float g, float b)
+    {
+        Span<float> rgb = _roi.Rgb, alpha = _roi.Alpha;
+        for (int y = cy - radius; y <= cy + radius; y++)
+        {
+            for (int x = cx - radius; x <= cx + radius; x++)
+            {
+                int lx = x - region.X, ly = y - region.Y;
+                if (lx < 0 || ly < 0 || lx >= region.Width || ly >= region.Height)
+                {
+                    continue;
+                }
+
+                int i = (ly * region.Width) + lx;
+                (rgb[3 * i], rgb[(3 * i) + 1], rgb[(3 * i) + 2]) = (r, g, b);
+                alpha[i] = 1;
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+    }
+}

@@ -1,0 +1,27 @@
+using Aisp.Core.Detection;
+using Aisp.Core.Frames;
+
+namespace Aisp.Core.Source;
+
+/// <summary>
+/// The face to swap in: its picture, the face found in it (box, landmarks) and what the host
+/// called it. Built once per image by <see cref="SourceFaceBuilder"/>; engines cache what they
+/// derive from it (embeddings, triangulations) keyed on the instance.
+/// </summary>
+public sealed class SourceFace
+{
+    public SourceFace(string label, RgbImage image, Face face, int facesInImage)
+    {
+        Label = label;
+        Image = image;
+        Face = face;
+        FacesInImage = facesInImage;
+    }
+
+    public string Label { get; }
+    public RgbImage Image { get; }
+    public Face Face { get; }
+
+    /// <summary>How many faces the picture held (the largest was taken).</summary>
+    public int FacesInImage { get; }
+}
