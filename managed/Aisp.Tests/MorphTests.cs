@@ -1,0 +1,117 @@
+using Aisp.Cli;
+using Aisp.Core.Detection;
+using Aisp.Core.Frames;
+using Aisp.Core.Pipeline;
+using OpenCvSharp;
+using Xunit.Abstractions;
+
+namespace Aisp.Tests;
+
+public sealed class MorphTests(ITestOutputHelper output)
+{
+    [Theory]
+    [InlineData(PixelFormat.Bgra)]
+    [InlineData(PixelFormat.I420)]
+    public void Morphing_A_onto_B_changes_the_face_keeps_the_rest_and_keeps_B_geometry(PixelFormat format)
+    {
+        using FacePipeline pipeline = SwapFixtures.WithSource(TestAssets.Json(extra: "\"engine\":\"morph\""));
+        using Mat target = TestAssets.Load(TestAssets.GraceHopper);
+        using var buffers = new FrameBuffers(format);
+        buffers.Load(target);
+        byte[] before = buffers.Snapshot();
+
+        pipeline.Process(buffers.AsFrame());
+        Face b = Assert.Single(pipeline.LastFaces.ToArray());
+        Assert.True(b.HasLandmarks);
+        byte[] after = buffers.Snapshot();
+
+        // Changes stay inside the landmark hull's box (plus the 5 % region margin and chroma rounding).
+        BoxF hull = Hull(b);
+        int w = buffers.Width, h = buffers.Height, outside = 0;
+        double insideDelta = 0;
+        int insideCount = 0;
+        for (int y = 0; y < h; y++)
+        {
+            for (int x = 0; x < w; x++)
+            {
+                int i = format == PixelFormat.Bgra ? ((y * w) + x) * 4 : (y * w) + x; // BGRA bytes or luma
+                int delta = Math.Abs(before[i] - after[i]);
+                bool inHull = x >= hull.Left - 2 && x <= hull.Right + 2 && y >= hull.Top - 2 && y <= hull.Bottom + 2;
+                bool nearHull = x >= hull.Left - (hull.Width * 0.06f) - 2 && x <= hull.Right + (hull.Width * 0.06f) + 2 && y >= hull.Top - (hull.Height * 0.06f) - 2 && y <= hull.Bottom + (hull.Height * 0.06f) + 2;
+                if (!nearHull && delta != 0)
+                {
+                    outside++;
+                }
+
+                if (inHull)
+                {
+                    insideDelta += delta;
+                    insideCount++;
+                }
+            }
+        }
+
+        double meanDelta = insideDelta / insideCount;
+        output.WriteLine($"{format}: mean change inside the hull box {meanDelta:F1}, changed bytes outside {outside}");
+        Assert.Equal(0, outside);
+        Assert.True(meanDelta > 8, $"the face barely changed (mean delta {meanDelta:F1})");
+
+        // Geometry kept: landmarks found on the result sit where B's were.
+        using var check = SwapFixtures.WithSource(TestAssets.Json(extra: "\"engine\":\"landmarks\",\"stabilize\":false"));
+        using var result = new Mat();
+        buffers.Store(result);
+        using var again = new FrameBuffers(PixelFormat.Bgra);
+        again.Load(result);
+        check.Process(again.AsFrame());
+        Face found = Assert.Single(check.LastFaces.ToArray());
+        double mean = 0;
+        for (int i = 0; i < FaceLandmarks.Count; i++)
+        {
+            mean += Distance(found.Landmarks[i], b.Landmarks[i]);
+        }
+
+        mean /= FaceLandmarks.Count * b.Box.Width;
+        output.WriteLine($"{format}: landmarks moved {mean:P2} of the face width");
+        Assert.True(mean < 0.05, $"landmarks moved {mean:P1} of the face width");
+    }
+
+    [Fact]
+    public void Without_a_source_face_the_frame_passes_through_and_the_status_says_why()
+    {
+        using var pipeline = FacePipeline.Create(TestAssets.Json(extra: "\"engine\":\"morph\""), Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
+        using Mat target = TestAssets.Load(TestAssets.GraceHopper);
+        using var buffers = new FrameBuffers(PixelFormat.Bgra);
+        buffers.Load(target);
+        byte[] before = buffers.Snapshot();
+        pipeline.Process(buffers.AsFrame());
+        Assert.Equal(before, buffers.Snapshot());
+        Assert.Contains("no source face", pipeline.Stats.Read([]).Notice, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Keep_expression_leaves_the_eye_and_mouth_triangles_to_the_target()
+    {
+        using FacePipeline pipeline = SwapFixtures.WithSource(TestAssets.Json(extra: "\"engine\":\"morph\""));
+        FaceLandmarks source = pipeline.Source!.Face.Landmarks;
+        int all = Aisp.Core.Engines.MorphEngine.Triangles(source, keepExpression: false).Length / 3;
+        int kept = Aisp.Core.Engines.MorphEngine.Triangles(source, keepExpression: true).Length / 3;
+        Assert.True(all > 100, $"{all} triangles for 68 points");
+        Assert.InRange(all - kept, 4, 20); // 4 per eye and about 6 in the mouth
+    }
+
+    private static BoxF Hull(in Face f)
+    {
+        float l = float.MaxValue, t = float.MaxValue, r = 0, b = 0;
+        for (int i = 0; i < FaceLandmarks.Count; i++)
+        {
+            l = Math.Min(l, f.Landmarks[i].X);
+            t = Math.Min(t, f.Landmarks[i].Y);
+            r = Math.Max(r, f.Landmarks[i].X);
+            b = Math.Max(b, f.Landmarks[i].Y);
+        }
+
+        return new BoxF(l, t, r, b);
+    }
+
+    private static double Distance(PointF a, PointF b) => Math.Sqrt(((a.X - b.X) * (a.X - b.X)) + ((a.Y - b.Y) * (a.Y - b.Y)));
+}
