@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <util/bmem.h>
-#include <util/dstr.h>
 
 #include "aisp-core.h"
 #include "aisp-settings.h"
@@ -18,52 +17,75 @@ static const char *filter_name(void *unused)
 	return obs_module_text("AispFace");
 }
 
-/* Applies settings: updates the instance, or creates it when there is none yet (core or models
- * were missing before). Runs on the UI thread; the graphics thread never waits for it. */
-static void filter_update(void *data, obs_data_t *settings)
+struct update_task {
+	struct aisp_filter *filter;
+	char *json;
+	char *source_image;
+};
+
+/* On the filter's worker: updates the instance, or creates it when there is none yet (core or
+ * models were missing before), then hands over the source face picture if it changed. */
+static void run_update(void *param)
 {
-	struct aisp_filter *filter = data;
+	struct update_task *task = param;
+	struct aisp_filter *filter = task->filter;
 	const struct aisp_core_api *core = aisp_core();
 	char error[AISP_SETUP_ERROR_SIZE] = "";
 
 	if (!core) {
 		snprintf(error, sizeof(error), "%s", aisp_core_error());
 	} else {
-		char *models_dir = obs_module_file("models");
-		char *json = aisp_settings_to_json(settings, models_dir);
-		aisp_instance *existing;
-		pthread_mutex_lock(&filter->lock);
-		existing = filter->instance;
-		pthread_mutex_unlock(&filter->lock);
+		aisp_instance *existing = atomic_load(&filter->instance);
 
 		if (existing) {
-			if (core->update(existing, json) != AISP_OK)
+			if (core->update(existing, task->json) != AISP_OK)
 				aisp_core_last_error(error, sizeof(error)); /* previous settings stay in effect */
 		} else {
 			aisp_instance *created = NULL;
-			if (core->create(json, &created) == AISP_OK) {
-				pthread_mutex_lock(&filter->lock);
-				filter->instance = created;
-				pthread_mutex_unlock(&filter->lock);
+			if (core->create(task->json, &created) == AISP_OK) {
+				atomic_store(&filter->instance, created);
+				existing = created;
+				aisp_source_image_reset(&filter->source_image); /* a new instance has no face yet */
 			} else {
 				aisp_core_last_error(error, sizeof(error));
 			}
 		}
-		bfree(json);
-		bfree(models_dir);
+		if (existing && !error[0])
+			aisp_source_image_apply(&filter->source_image, core, existing, task->source_image, error,
+						sizeof(error));
 	}
 
 	pthread_mutex_lock(&filter->lock);
 	snprintf(filter->setup_error, sizeof(filter->setup_error), "%s", error);
 	pthread_mutex_unlock(&filter->lock);
-	if (error[0]) {
+	if (error[0])
 		blog(LOG_WARNING, "[aisp] filter '%s': %s; frames pass through unfiltered",
 		     obs_source_get_name(filter->context), error);
-		struct dstr status = {0};
-		dstr_printf(&status, "%s: %s", obs_module_text("Status.Error"), error);
-		obs_data_set_string(settings, AISP_STATUS_KEY, status.array);
-		dstr_free(&status);
-	}
+
+	bfree(task->json);
+	bfree(task->source_image);
+	bfree(task);
+}
+
+static void filter_update(void *data, obs_data_t *settings)
+{
+	struct aisp_filter *filter = data;
+	char *models_dir = obs_module_file("models");
+	struct update_task *task = bzalloc(sizeof(*task));
+	task->filter = filter;
+	task->json = aisp_settings_to_json(settings, models_dir);
+	task->source_image = bstrdup(obs_data_get_string(settings, "source_image"));
+	bfree(models_dir);
+	os_task_queue_queue_task(filter->updates, run_update, task);
+}
+
+/* Proc "aisp_wait_updates()": returns once every settings change so far has been applied
+ * (scripts and tests that must not race the worker). */
+static void proc_wait_updates(void *data, calldata_t *cd)
+{
+	(void)cd;
+	struct aisp_filter *filter = data;
+	os_task_queue_wait(filter->updates);
 }
 
 static void *filter_create(obs_data_t *settings, obs_source_t *context)
@@ -71,6 +93,8 @@ static void *filter_create(obs_data_t *settings, obs_source_t *context)
 	struct aisp_filter *filter = bzalloc(sizeof(*filter));
 	filter->context = context;
 	pthread_mutex_init(&filter->lock, NULL);
+	filter->updates = os_task_queue_create();
+	proc_handler_add(obs_source_get_proc_handler(context), "void aisp_wait_updates()", proc_wait_updates, filter);
 	filter_update(filter, settings);
 	return filter;
 }
@@ -79,8 +103,12 @@ static void filter_destroy(void *data)
 {
 	struct aisp_filter *filter = data;
 	const struct aisp_core_api *core = aisp_core();
-	if (filter->instance && core)
-		core->destroy(filter->instance);
+	os_task_queue_wait(filter->updates);
+	os_task_queue_destroy(filter->updates);
+	aisp_instance *instance = atomic_load(&filter->instance);
+	if (instance && core)
+		core->destroy(instance);
+	aisp_source_image_reset(&filter->source_image);
 	obs_enter_graphics();
 	aisp_render_free(filter);
 	obs_leave_graphics();
@@ -109,9 +137,9 @@ static void filter_tick(void *data, float seconds)
 		return;
 	if (filter->setup_error[0]) {
 		snprintf(text, sizeof(text), "%s: %s", obs_module_text("Status.Error"), filter->setup_error);
-	} else if (filter->instance && core) {
+	} else if (atomic_load(&filter->instance) && core) {
 		aisp_stats stats = {.struct_size = sizeof(aisp_stats)};
-		if (core->get_stats(filter->instance, &stats) == AISP_OK)
+		if (core->get_stats(atomic_load(&filter->instance), &stats) == AISP_OK)
 			aisp_status_format(&stats, text, sizeof(text));
 		else
 			aisp_core_last_error(text, sizeof(text));
@@ -131,11 +159,8 @@ static void filter_tick(void *data, float seconds)
 bool aisp_filter_process(struct aisp_filter *filter, const aisp_frame *frame)
 {
 	const struct aisp_core_api *core = aisp_core();
-	if (!core || pthread_mutex_trylock(&filter->lock) != 0)
-		return false;
-	bool ok = filter->instance && core->process_frame(filter->instance, frame) == AISP_OK;
-	pthread_mutex_unlock(&filter->lock);
-	return ok;
+	aisp_instance *instance = atomic_load(&filter->instance);
+	return core && instance && core->process_frame(instance, frame) == AISP_OK;
 }
 
 struct obs_source_info aisp_filter_info = {

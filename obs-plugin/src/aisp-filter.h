@@ -2,8 +2,11 @@
 #pragma once
 
 #include <obs-module.h>
+#include <stdatomic.h>
+#include <util/task.h>
 #include <util/threading.h>
 #include "aisp.h"
+#include "aisp-source-image.h"
 
 #define AISP_FILTER_ID "aisp_face_filter"
 #define AISP_SETUP_ERROR_SIZE 512
@@ -11,13 +14,21 @@
 struct aisp_filter {
 	obs_source_t *context;
 
-	/* Guards instance and setup_error. The graphics thread only ever try-locks it and passes the
-	 * frame through when the UI thread holds it (while a new instance is created). */
+	/* Set once by the worker when the core instance exists, read by the graphics thread without
+	 * any lock; the instance lives until destroy. */
+	_Atomic(aisp_instance *) instance;
+
+	/* Guards setup_error; the graphics thread never takes it (video_tick only try-locks). */
 	pthread_mutex_t lock;
-	aisp_instance *instance;
-	char setup_error[AISP_SETUP_ERROR_SIZE]; /* why there is no instance, "" otherwise */
+	char setup_error[AISP_SETUP_ERROR_SIZE]; /* why the last settings could not be applied, "" if they were */
 
 	float since_status; /* seconds since the status text was refreshed */
+
+	/* Settings are applied on this filter's own worker: model loads and source pictures never
+	 * block the UI thread, and never the graphics thread (frames keep the old engine meanwhile).
+	 * Only the worker touches source_image. */
+	os_task_queue_t *updates;
+	struct aisp_source_image source_image;
 
 	/* Synchronous (GPU) sources: render target, CPU readback and the processed texture. */
 	gs_texrender_t *texrender;

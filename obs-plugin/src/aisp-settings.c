@@ -1,8 +1,9 @@
 #include "aisp-settings.h"
 
+#include <string.h>
 #include <util/bmem.h>
 
-enum setting_type { SETTING_STRING, SETTING_INT, SETTING_DOUBLE };
+enum setting_type { SETTING_STRING, SETTING_INT, SETTING_DOUBLE, SETTING_BOOL };
 
 struct setting {
 	const char *key;
@@ -15,6 +16,9 @@ static const struct setting settings_table[] = {
 	{"confidence", SETTING_DOUBLE},      {"privacy_mode", SETTING_STRING},
 	{"privacy_strength", SETTING_INT},   {"privacy_padding", SETTING_DOUBLE},
 	{"execution_provider", SETTING_STRING}, {"threads", SETTING_INT},
+	{"stabilize", SETTING_BOOL},         {"source_image", SETTING_STRING},
+	{"keep_expression", SETTING_BOOL},   {"swap_model", SETTING_STRING},
+	{"recognizer_model", SETTING_STRING}, {"swap_preset", SETTING_STRING},
 };
 
 void aisp_settings_defaults(obs_data_t *settings)
@@ -27,12 +31,37 @@ void aisp_settings_defaults(obs_data_t *settings)
 	obs_data_set_default_double(settings, "privacy_padding", 0.2);
 	obs_data_set_default_string(settings, "execution_provider", "auto");
 	obs_data_set_default_int(settings, "threads", 1);
+	obs_data_set_default_bool(settings, "stabilize", true);
+	obs_data_set_default_string(settings, "source_image", "");
+	obs_data_set_default_bool(settings, "keep_expression", true);
+	obs_data_set_default_string(settings, "swap_model", "");
+	obs_data_set_default_string(settings, "recognizer_model", "");
+	obs_data_set_default_string(settings, "swap_preset", "facefusion");
 	obs_data_set_default_string(settings, AISP_STATUS_KEY, obs_module_text("Status.Starting"));
 }
 
 static void add_list_item(obs_property_t *list, const char *text_key, const char *value)
 {
 	obs_property_list_add_string(list, obs_module_text(text_key), value);
+}
+
+/* Shows only the properties of the engine chosen. */
+static bool engine_changed(obs_properties_t *props, obs_property_t *unused, obs_data_t *settings)
+{
+	(void)unused;
+	const char *engine = obs_data_get_string(settings, "engine");
+	bool privacy = strcmp(engine, "privacy") == 0;
+	bool morph = strcmp(engine, "morph") == 0;
+	bool inswapper = strcmp(engine, "inswapper") == 0;
+	obs_property_set_visible(obs_properties_get(props, "privacy_mode"), privacy);
+	obs_property_set_visible(obs_properties_get(props, "privacy_strength"), privacy);
+	obs_property_set_visible(obs_properties_get(props, "privacy_padding"), privacy);
+	obs_property_set_visible(obs_properties_get(props, "source_image"), morph || inswapper);
+	obs_property_set_visible(obs_properties_get(props, "keep_expression"), morph);
+	obs_property_set_visible(obs_properties_get(props, "swap_model"), inswapper);
+	obs_property_set_visible(obs_properties_get(props, "recognizer_model"), inswapper);
+	obs_property_set_visible(obs_properties_get(props, "swap_preset"), inswapper);
+	return true;
 }
 
 obs_properties_t *aisp_settings_properties(void)
@@ -42,7 +71,23 @@ obs_properties_t *aisp_settings_properties(void)
 	obs_property_t *engine = obs_properties_add_list(props, "engine", obs_module_text("Engine"),
 							 OBS_COMBO_TYPE_LIST, OBS_COMBO_FORMAT_STRING);
 	add_list_item(engine, "Engine.Privacy", "privacy");
+	add_list_item(engine, "Engine.Morph", "morph");
+	add_list_item(engine, "Engine.Inswapper", "inswapper");
+	add_list_item(engine, "Engine.Landmarks", "landmarks");
 	add_list_item(engine, "Engine.None", "none");
+	obs_property_set_modified_callback(engine, engine_changed);
+
+	obs_properties_add_path(props, "source_image", obs_module_text("SourceImage"), OBS_PATH_FILE,
+				"Images (*.png *.jpg *.jpeg *.bmp *.webp *.tga)", NULL);
+	obs_properties_add_bool(props, "keep_expression", obs_module_text("KeepExpression"));
+	obs_properties_add_path(props, "swap_model", obs_module_text("SwapModel"), OBS_PATH_FILE, "ONNX (*.onnx)", NULL);
+	obs_properties_add_path(props, "recognizer_model", obs_module_text("RecognizerModel"), OBS_PATH_FILE,
+				"ONNX (*.onnx)", NULL);
+	obs_property_t *preset = obs_properties_add_list(props, "swap_preset", obs_module_text("SwapPreset"),
+							 OBS_COMBO_TYPE_LIST, OBS_COMBO_FORMAT_STRING);
+	add_list_item(preset, "SwapPreset.DeepLiveCam", "deep-live-cam");
+	add_list_item(preset, "SwapPreset.FaceFusion", "facefusion");
+	add_list_item(preset, "SwapPreset.Roop", "roop");
 
 	obs_property_t *detector = obs_properties_add_list(props, "detector", obs_module_text("Detector"),
 							   OBS_COMBO_TYPE_LIST, OBS_COMBO_FORMAT_STRING);
@@ -67,6 +112,7 @@ obs_properties_t *aisp_settings_properties(void)
 	add_list_item(ep, "ExecutionProvider.Cuda", "cuda");
 	add_list_item(ep, "ExecutionProvider.DirectML", "directml");
 	obs_properties_add_int(props, "threads", obs_module_text("Threads"), 1, 16, 1);
+	obs_properties_add_bool(props, "stabilize", obs_module_text("Stabilize"));
 
 	obs_properties_add_text(props, AISP_STATUS_KEY, obs_module_text("Status"), OBS_TEXT_INFO);
 	return props;
@@ -87,6 +133,9 @@ char *aisp_settings_to_json(obs_data_t *settings, const char *models_dir)
 			break;
 		case SETTING_DOUBLE:
 			obs_data_set_double(out, s->key, obs_data_get_double(settings, s->key));
+			break;
+		case SETTING_BOOL:
+			obs_data_set_bool(out, s->key, obs_data_get_bool(settings, s->key));
 			break;
 		}
 	}

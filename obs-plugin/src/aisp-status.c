@@ -9,6 +9,8 @@ void aisp_status_format(const aisp_stats *s, char *text, size_t size)
 			 s->fps, total->p50_ms, total->p95_ms, s->faces_last_frame, s->faces_last_frame == 1 ? "" : "s",
 			 s->detector[0] ? s->detector : s->engine, s->execution_provider,
 			 (unsigned long long)s->frames_processed, (unsigned long long)s->frames_failed);
+	if (s->notice[0] && n > 0 && (size_t)n < size)
+		n += snprintf(text + n, size - (size_t)n, " | %s", s->notice);
 	if (s->last_error[0] && n > 0 && (size_t)n < size)
 		snprintf(text + n, size - (size_t)n, " | error: %s", s->last_error);
 }

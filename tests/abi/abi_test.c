@@ -20,6 +20,7 @@ static struct {
 	aisp_status (*create)(const char *, aisp_instance **);
 	aisp_status (*update)(aisp_instance *, const char *);
 	aisp_status (*process_frame)(aisp_instance *, const aisp_frame *);
+	aisp_status (*set_source_image)(aisp_instance *, const aisp_frame *, const char *);
 	aisp_status (*get_stats)(aisp_instance *, aisp_stats *);
 	void (*destroy)(aisp_instance *);
 } core;
@@ -249,6 +250,41 @@ static void test_real_frames(aisp_instance *inst, const char *frames)
 	CHECK(strcmp(s.engine, "none") == 0, "engine after update '%s'", s.engine);
 	CHECK(s.last_error[0] == '\0', "a good update must clear the status error, got '%s'", s.last_error);
 
+	/* Source face: a photo without a face is refused, the morph engine then passes through and says
+	 * why; with the astronaut as source, the morph engine changes the face and only the face. */
+	aisp_frame ice_frame = i;
+	memcpy(ice, ice_orig, ice_size);
+	CHECK(core.update(inst, "{\"engine\":\"morph\"}") == AISP_OK, "engine morph: %s", error_text());
+	CHECK(core.set_source_image(inst, &ice_frame, "ice.jpg") == AISP_ERR_SOURCE_IMAGE, "a face-free source accepted");
+	CHECK(strstr(error_text(), "ice.jpg has no face") != NULL, "source error '%s'", error_text());
+	CHECK(memcmp(ice, ice_orig, ice_size) == 0, "set_source_image modified the caller's picture");
+	memcpy(bgra, orig, W * H * 4);
+	CHECK(core.process_frame(inst, &f) == AISP_OK, "morph without source failed: %s", error_text());
+	CHECK(memcmp(bgra, orig, W * H * 4) == 0, "morph without a source face modified the frame");
+	core.get_stats(inst, &s);
+	CHECK(strstr(s.notice, "no source face") != NULL, "notice '%s'", s.notice);
+	CHECK(core.set_source_image(inst, NULL, "x") == AISP_ERR_INVALID_FRAME, "null source picture accepted");
+	aisp_frame source = bgra_frame(orig);
+	CHECK(core.set_source_image(inst, &source, "astronaut.png") == AISP_OK, "set_source_image: %s", error_text());
+	/* The same face swapped onto itself still changes pixels (colour transfer, feathering), inside only. */
+	uint8_t *mirror = malloc(W * H * 4);
+	for (int yy = 0; yy < H; yy++)
+		for (int xx = 0; xx < W; xx++)
+			memcpy(mirror + ((size_t)yy * W + xx) * 4, orig + ((size_t)yy * W + (W - 1 - xx)) * 4, 4);
+	aisp_frame mirrored_source = bgra_frame(mirror);
+	CHECK(core.set_source_image(inst, &mirrored_source, "mirrored astronaut") == AISP_OK, "mirrored source: %s",
+	      error_text());
+	memcpy(bgra, orig, W * H * 4);
+	CHECK(core.process_frame(inst, &f) == AISP_OK, "morph failed: %s", error_text());
+	in = total = out = 0;
+	diff_plane(orig, bgra, W, H, 4, 1, &in, &total, &out);
+	CHECK(in > total / 4, "morph: only %d of %d face bytes changed", in, total);
+	CHECK(out == 0, "morph: %d bytes changed outside the face margin", out);
+	core.get_stats(inst, &s);
+	CHECK(s.notice[0] == '\0', "notice after a swap '%s'", s.notice);
+	CHECK(s.stages[AISP_STAGE_LANDMARKS].last_ms > 0, "landmark latency not recorded");
+	free(mirror);
+
 	free(bgra), free(orig), free(padded), free(padded_orig), free(i420), free(i420_orig), free(nv12),
 		free(nv12_orig), free(ice), free(ice_orig);
 }
@@ -273,6 +309,7 @@ int main(int argc, char **argv)
 	LOAD(create, "aisp_create");
 	LOAD(update, "aisp_update");
 	LOAD(process_frame, "aisp_process_frame");
+	LOAD(set_source_image, "aisp_set_source_image");
 	LOAD(get_stats, "aisp_get_stats");
 	LOAD(destroy, "aisp_destroy");
 	if (failures)

@@ -20,6 +20,7 @@
 
 
 enum { W = 512, H = 512, FACE_L = 172, FACE_T = 72, FACE_R = 270, FACE_B = 184 };
+#define SOURCE_FACE "/usr/share/doc/facedetect/examples/grace_hopper_512x512.jpg" /* facedetect */
 
 static uint8_t *photo_bgra, *photo_i420;
 static int aisp_log_lines;
@@ -192,6 +193,22 @@ static struct diff compare(const uint8_t *a, const uint8_t *b)
 	return d;
 }
 
+/* Waits until the filter's worker has applied every settings change made so far. */
+static void wait_updates(obs_source_t *filter)
+{
+	calldata_t cd = {0};
+	proc_handler_call(obs_source_get_proc_handler(filter), "aisp_wait_updates", &cd);
+	calldata_free(&cd);
+}
+
+static void set_engine(obs_source_t *filter, const char *engine)
+{
+	obs_data_t *settings = obs_data_create();
+	obs_data_set_string(settings, "engine", engine);
+	obs_source_update(filter, settings);
+	obs_data_release(settings);
+}
+
 /* Runs libobs's clock for a while so ticks and renders happen. */
 static void let_obs_run(int ms)
 {
@@ -231,6 +248,79 @@ static void check_filtered(const char *what, obs_source_t *source, obs_source_t 
 }
 
 static uint64_t frame_ts;
+static void feed_async(obs_source_t *source, int format);
+static void status_text(obs_source_t *filter, char *out, size_t size);
+
+static bool same_picture(const uint8_t *a, const uint8_t *b)
+{
+	int off = 0;
+	for (size_t i = 0; i < (size_t)W * H * 4; i++)
+		off += abs((int)a[i] - (int)b[i]) > 2;
+	return off == 0;
+}
+
+/* Switches privacy <-> morph 200 times while frames flow, without waiting for the switch: every
+ * frame shown must be exactly one of the two engines' outputs, and the source never goes dark. */
+static void check_switching(void)
+{
+	obs_source_t *async = obs_source_create_private("aisp_test_async_source", "switch", NULL);
+	obs_source_set_async_unbuffered(async, true);
+	obs_data_t *settings = obs_data_create();
+	obs_data_set_string(settings, "engine", "privacy");
+	obs_data_set_string(settings, "source_image", SOURCE_FACE);
+	obs_source_t *filter = obs_source_create_private("aisp_face_filter", "aisp switch", settings);
+	obs_data_release(settings);
+	obs_source_filter_add(async, filter);
+	obs_set_output_source(0, async);
+
+	uint8_t *privacy = bmalloc((size_t)W * H * 4), *morph = bmalloc((size_t)W * H * 4), *shown = bmalloc((size_t)W * H * 4);
+	const char *engines[] = {"privacy", "morph"};
+	uint8_t *refs[] = {privacy, morph};
+	for (int e = 0; e < 2; e++) {
+		set_engine(filter, engines[e]);
+		wait_updates(filter);
+		for (int i = 0; i < 3; i++) {
+			feed_async(async, VIDEO_FORMAT_BGRA);
+			let_obs_run(60);
+		}
+		read_back(async, refs[e]);
+	}
+	struct diff d = compare(privacy, morph);
+	CHECK(d.inside_changed > d.inside_total / 4, "switching: privacy and morph outputs are alike (%d/%d)",
+	      d.inside_changed, d.inside_total);
+	char status[1024];
+	status_text(filter, status, sizeof(status));
+	CHECK(strstr(status, "error") == NULL, "switching: status shows an error: %s", status);
+
+	int seen[2] = {0, 0}, neither = 0, dark = 0;
+	for (int i = 0; i < 200; i++) {
+		set_engine(filter, engines[i % 2]);
+		feed_async(async, VIDEO_FORMAT_BGRA);
+		let_obs_run(35);
+		read_back(async, shown);
+		struct diff lit = compare(shown, shown);
+		if (lit.nonzero < W * H)
+			dark++;
+		else if (same_picture(shown, privacy))
+			seen[0]++;
+		else if (same_picture(shown, morph))
+			seen[1]++;
+		else
+			neither++;
+	}
+	printf("switching: privacy %d, morph %d, neither %d, dark %d\n", seen[0], seen[1], neither, dark);
+	CHECK(neither == 0, "switching: %d frames were neither engine's output", neither);
+	CHECK(dark == 0, "switching: the source went dark %d times", dark);
+	CHECK(seen[0] >= 20 && seen[1] >= 20, "switching: the engines did not both show (%d, %d)", seen[0], seen[1]);
+
+	bfree(privacy);
+	bfree(morph);
+	bfree(shown);
+	obs_set_output_source(0, NULL);
+	obs_source_filter_remove(async, filter);
+	obs_source_release(filter);
+	obs_source_release(async);
+}
 static void feed_async(obs_source_t *source, int format)
 {
 	frame_ts += 33333333;
@@ -319,6 +409,7 @@ int main(int argc, char **argv)
 	CHECK(filter != NULL, "the filter could not be created");
 	obs_source_filter_add(async, filter);
 	obs_set_output_source(0, async);
+	wait_updates(filter);
 	check_properties(filter);
 	check_filtered("async BGRA", async, filter, !broken, feed_async, VIDEO_FORMAT_BGRA);
 	check_filtered("async I420", async, filter, !broken, feed_async, VIDEO_FORMAT_I420);
@@ -348,11 +439,15 @@ int main(int argc, char **argv)
 	obs_source_t *gpu_filter = obs_source_create_private("aisp_face_filter", "aisp gpu", NULL);
 	obs_source_filter_add(gpu, gpu_filter);
 	obs_set_output_source(0, gpu);
+	wait_updates(gpu_filter);
 	check_filtered("GPU source", gpu, gpu_filter, !broken, NULL, 0);
 	obs_set_output_source(0, NULL);
 	obs_source_filter_remove(gpu, gpu_filter);
 	obs_source_release(gpu_filter);
 	obs_source_release(gpu);
+
+	if (!broken)
+		check_switching();
 
 	obs_shutdown();
 	long leaks = bnum_allocs();

@@ -91,7 +91,7 @@ public sealed class FacePipeline : IDisposable
 
                 Swap(next, models, engine, newModels);
                 Stats.ClearLastError();
-                _log.LogInformation("Settings applied: engine {Engine}, detector {Detector}", engine.Name, models?.Detector.Name ?? "-");
+                _log.LogDebug("Settings applied: engine {Engine}, detector {Detector}", engine.Name, models?.Detector.Name ?? "-");
             }
             catch (AispException e)
             {
