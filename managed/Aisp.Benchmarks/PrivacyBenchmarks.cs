@@ -29,7 +29,7 @@ public class PrivacyBenchmarks
     }
 
     [Benchmark]
-    public void Apply() => _engine.Apply(_frame.AsFrame(), _faces);
+    public string? Apply() => _engine.Apply(_frame.AsFrame(), _faces, null);
 
     [GlobalCleanup]
     public void Cleanup() => _frame.Dispose();
