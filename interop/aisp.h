@@ -24,7 +24,7 @@
 extern "C" {
 #endif
 
-#define AISP_ABI_VERSION 2u
+#define AISP_ABI_VERSION 3u
 
 #define AISP_MAX_PLANES 4
 #define AISP_NAME_CAPACITY 32
@@ -95,6 +95,13 @@ typedef struct aisp_frame {
 	int32_t color_range;  /* aisp_color_range, YUV formats only */
 } aisp_frame;
 
+/* Quality level in effect (adaptive unless fixed by the "quality" setting). */
+typedef enum aisp_quality {
+	AISP_QUALITY_QUALITY = 0,     /* under 30 % of the frame budget: detection every frame, full blending */
+	AISP_QUALITY_BALANCED = 1,    /* 30-60 %: detection every 3rd analysed frame, landmarks track between */
+	AISP_QUALITY_PERFORMANCE = 2  /* over 60 %: detection every 6th, cheaper blending */
+} aisp_quality;
+
 /* Latency of one stage over the last AISP stats window, in milliseconds. */
 typedef struct aisp_stage_stats {
 	double last_ms;
@@ -110,9 +117,12 @@ typedef struct aisp_stats {
 	uint64_t frames_failed;    /* frames rejected or failed (left untouched) */
 	uint64_t errors;           /* every failed call, settings included */
 	uint64_t frames_dropped;   /* frames not analysed because a newer one won */
+	uint64_t frames_analysed;  /* frames the analysis (detection/tracking) ran on */
 	int32_t last_error_code;   /* aisp_status of the newest failure, AISP_OK if none */
-	int32_t reserved0;
+	int32_t quality;           /* aisp_quality in effect */
 	double fps;                /* processed frames per second over the window */
+	double result_age_ms;      /* age of the analysis result applied to the last frame */
+	double budget_share;       /* share of the frame interval used by analysis + compositing */
 	aisp_stage_stats stages[AISP_STAGE_COUNT];
 	char engine[AISP_NAME_CAPACITY];             /* engine in effect */
 	char detector[AISP_NAME_CAPACITY];           /* detector in effect */

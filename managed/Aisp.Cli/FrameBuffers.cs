@@ -123,6 +123,20 @@ public sealed unsafe class FrameBuffers : IDisposable
         }
     }
 
+    /// <summary>Puts back packed pixels taken with <see cref="Snapshot"/> (no allocation: for steady-state loops).</summary>
+    public void Restore(ReadOnlySpan<byte> snapshot)
+    {
+        if (Format is not (PixelFormat.Bgra or PixelFormat.Bgrx or PixelFormat.Rgba))
+        {
+            throw new InvalidOperationException("Restore handles packed formats only");
+        }
+
+        for (int y = 0; y < Height; y++)
+        {
+            snapshot.Slice(y * Width * 4, Width * 4).CopyTo(new Span<byte>(_packed.DataPointer + (y * _packed.Step()), Width * 4));
+        }
+    }
+
     /// <summary>Raw bytes of every plane, concatenated (for exact before/after comparisons).</summary>
     public byte[] Snapshot() => Format switch
     {

@@ -23,13 +23,19 @@ public static class StatsJson
             w.WriteNumber("frames_processed", c.FramesProcessed);
             w.WriteNumber("frames_failed", c.FramesFailed);
             w.WriteNumber("errors", c.Errors);
+            w.WriteNumber("frames_analysed", c.FramesAnalysed);
+            w.WriteNumber("frames_dropped", c.FramesDropped);
             w.WriteNumber("faces_last_frame", c.FacesLastFrame);
+            w.WriteNumber("result_age_ms", Math.Round(c.ResultAgeMs, 3));
+            w.WriteString("quality", c.Quality.ToString().ToLowerInvariant());
+            w.WriteNumber("budget_share", Math.Round(c.BudgetShare, 3));
             w.WriteNumber("wall_seconds", Math.Round(wallSeconds, 3));
             w.WriteNumber("fps", wallSeconds > 0 ? Math.Round(framesIn / wallSeconds, 2) : 0);
             w.WriteString("engine", c.Engine);
             w.WriteString("detector", c.Detector);
             w.WriteString("execution_provider", c.ExecutionProvider);
             w.WriteString("last_error", c.LastError);
+            w.WriteString("notice", c.Notice);
             w.WriteStartObject("stages_ms");
             for (int i = 0; i < stages.Length; i++)
             {

@@ -15,9 +15,12 @@ internal static unsafe class StatsWriter
         stats->FramesFailed = c.FramesFailed;
         stats->Errors = c.Errors;
         stats->FramesDropped = c.FramesDropped;
+        stats->FramesAnalysed = c.FramesAnalysed;
         stats->LastErrorCode = (int)c.LastErrorKind;
-        stats->Reserved0 = 0;
+        stats->Quality = (int)c.Quality;
         stats->Fps = c.Fps;
+        stats->ResultAgeMs = c.ResultAgeMs;
+        stats->BudgetShare = c.BudgetShare;
         AispStageStats* dest = &stats->Stage0;
         for (int i = 0; i < (int)AispStage.Count; i++)
         {

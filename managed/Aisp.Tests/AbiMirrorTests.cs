@@ -28,6 +28,7 @@ public sealed partial class AbiMirrorTests
         (typeof(AispColorRange), "AISP_COLOR_RANGE_", ""),
         (typeof(AispLogLevel), "AISP_LOG_", ""),
         (typeof(AispStage), "AISP_STAGE_", ""),
+        (typeof(AispQuality), "AISP_QUALITY_", ""),
     ];
 
     [Fact]

@@ -19,6 +19,7 @@ static const struct setting settings_table[] = {
 	{"stabilize", SETTING_BOOL},         {"source_image", SETTING_STRING},
 	{"keep_expression", SETTING_BOOL},   {"swap_model", SETTING_STRING},
 	{"recognizer_model", SETTING_STRING}, {"swap_preset", SETTING_STRING},
+	{"quality", SETTING_STRING},
 };
 
 void aisp_settings_defaults(obs_data_t *settings)
@@ -37,6 +38,7 @@ void aisp_settings_defaults(obs_data_t *settings)
 	obs_data_set_default_string(settings, "swap_model", "");
 	obs_data_set_default_string(settings, "recognizer_model", "");
 	obs_data_set_default_string(settings, "swap_preset", "facefusion");
+	obs_data_set_default_string(settings, "quality", "auto");
 	obs_data_set_default_string(settings, AISP_STATUS_KEY, obs_module_text("Status.Starting"));
 }
 
@@ -113,6 +115,12 @@ obs_properties_t *aisp_settings_properties(void)
 	add_list_item(ep, "ExecutionProvider.DirectML", "directml");
 	obs_properties_add_int(props, "threads", obs_module_text("Threads"), 1, 16, 1);
 	obs_properties_add_bool(props, "stabilize", obs_module_text("Stabilize"));
+	obs_property_t *quality = obs_properties_add_list(props, "quality", obs_module_text("Quality"),
+							  OBS_COMBO_TYPE_LIST, OBS_COMBO_FORMAT_STRING);
+	add_list_item(quality, "Quality.Auto", "auto");
+	add_list_item(quality, "Quality.Quality", "quality");
+	add_list_item(quality, "Quality.Balanced", "balanced");
+	add_list_item(quality, "Quality.Performance", "performance");
 
 	obs_properties_add_text(props, AISP_STATUS_KEY, obs_module_text("Status"), OBS_TEXT_INFO);
 	return props;
@@ -141,6 +149,8 @@ char *aisp_settings_to_json(obs_data_t *settings, const char *models_dir)
 	}
 	if (models_dir)
 		obs_data_set_string(out, "models_dir", models_dir);
+	/* In OBS, analysis runs on the core's worker thread: the graphics thread only hands frames over. */
+	obs_data_set_string(out, "analysis", "async");
 	char *json = bstrdup(obs_data_get_json(out));
 	obs_data_release(out);
 	return json;

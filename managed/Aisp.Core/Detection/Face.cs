@@ -59,6 +59,27 @@ public struct Face
     /// <summary>Identity of the face across frames (same person, same id), assigned by the tracker; 0 when untracked.</summary>
     public int TrackId;
 
+    /// <summary>How fast the face moves, in frame pixels per second (from the tracker), to predict it forward.</summary>
+    public PointF Velocity;
+
+    /// <summary>This face moved by (dx, dy): box, keypoints and landmarks.</summary>
+    public void Shift(float dx, float dy)
+    {
+        Box = new BoxF(Box.Left + dx, Box.Top + dy, Box.Right + dx, Box.Bottom + dy);
+        for (int k = 0; k < FaceKeypoints.Count; k++)
+        {
+            Keypoints[k] = new PointF(Keypoints[k].X + dx, Keypoints[k].Y + dy);
+        }
+
+        if (HasLandmarks)
+        {
+            for (int k = 0; k < FaceLandmarks.Count; k++)
+            {
+                Landmarks[k] = new PointF(Landmarks[k].X + dx, Landmarks[k].Y + dy);
+            }
+        }
+    }
+
     /// <summary>The five points of the ArcFace alignment (eyes, nose tip, mouth corners), from landmarks or keypoints.</summary>
     public readonly void FivePoints(Span<PointF> points)
     {

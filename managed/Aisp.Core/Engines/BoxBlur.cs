@@ -9,9 +9,10 @@ namespace Aisp.Core.Engines;
 /// </summary>
 public static unsafe class BoxBlur
 {
-    private const int Passes = 3;
+    /// <summary>Three box passes are close to a Gaussian.</summary>
+    public const int DefaultPasses = 3;
 
-    public static void Apply(in PlaneRect rect, int radius)
+    public static void Apply(in PlaneRect rect, int radius, int passes = DefaultPasses)
     {
         if (radius < 1 || rect.Width < 2 || rect.Height < 2)
         {
@@ -22,7 +23,7 @@ public static unsafe class BoxBlur
         int[] line = ArrayPool<int>.Shared.Rent(longest);
         try
         {
-            for (int pass = 0; pass < Passes; pass++)
+            for (int pass = 0; pass < passes; pass++)
             {
                 for (int c = 0; c < rect.Channels; c++)
                 {

@@ -27,4 +27,9 @@ public interface IFrameEngine : IDisposable
 
     /// <summary>Changes the frame; returns a notice for the status line when it could not do its job (e.g. no source face), else null.</summary>
     string? Apply(in Frame frame, ReadOnlySpan<Face> faces, SourceFace? source);
+
+    /// <summary>Adapts the engine's own cost to the quality level in effect (called on the frame thread, between frames).</summary>
+    void SetQuality(Pipeline.QualityLevel level)
+    {
+    }
 }

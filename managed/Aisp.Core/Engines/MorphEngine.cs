@@ -24,6 +24,7 @@ public sealed class MorphEngine : IFrameEngine
     private float[] _scratch = [];
     private SourceFace? _triangulated;
     private int[] _triangles = [];
+    private bool _colourTransfer = true;
 
     public MorphEngine(bool keepExpression) => _keepExpression = keepExpression;
 
@@ -110,7 +111,10 @@ public sealed class MorphEngine : IFrameEngine
             Warp(target.Landmarks, source, _triangles[t], _triangles[t + 1], _triangles[t + 2], region, warped, cover);
         }
 
-        LabColorTransfer.Apply(warped, _roi.Rgb, cover);
+        if (_colourTransfer)
+        {
+            LabColorTransfer.Apply(warped, _roi.Rgb, cover);
+        }
 
         // Feather: blur the coverage and keep its inner half, so the edge fades to zero exactly at the mesh border.
         Span<float> alpha = _roi.Alpha;
@@ -189,6 +193,9 @@ public sealed class MorphEngine : IFrameEngine
 
         return new BoxF(l, t, r, b);
     }
+
+    /// <summary>"performance" drops the L*a*b* colour transfer, the costliest step after the warp.</summary>
+    public void SetQuality(Pipeline.QualityLevel level) => _colourTransfer = level != Pipeline.QualityLevel.Performance;
 
     public void Dispose()
     {

@@ -13,6 +13,7 @@ public sealed class OnnxModel : IDisposable
 {
     private readonly InferenceSession _session;
     private readonly RunOptions _runOptions = new();
+    private readonly OrtIoBinding _binding;
     private readonly string[] _inputNames;
     private readonly string[] _outputNames;
     private readonly OrtValue[] _inputs;
@@ -89,6 +90,18 @@ public sealed class OnnxModel : IDisposable
             _outputs[i] = OrtValue.CreateTensorValueFromMemory(_outputBuffers[i], outputs[i].Shape);
         }
 
+        // Bound once: a run then passes no names or arrays, so it allocates nothing per frame.
+        _binding = _session.CreateIoBinding();
+        for (int i = 0; i < _inputs.Length; i++)
+        {
+            _binding.BindInput(_inputNames[i], _inputs[i]);
+        }
+
+        for (int i = 0; i < _outputs.Length; i++)
+        {
+            _binding.BindOutput(_outputNames[i], _outputs[i]);
+        }
+
         logger.LogInformation("Loaded model {Model} from {Source} ({Licence}) on {Provider}", entry.Name, entry.Source, entry.Licence, ExecutionProvider);
     }
 
@@ -107,7 +120,7 @@ public sealed class OnnxModel : IDisposable
     {
         try
         {
-            _session.Run(_runOptions, _inputNames, _inputs, _outputNames, _outputs);
+            _session.RunWithBinding(_runOptions, _binding);
         }
         catch (OnnxRuntimeException e)
         {
@@ -127,6 +140,7 @@ public sealed class OnnxModel : IDisposable
             v.Dispose();
         }
 
+        _binding.Dispose();
         _runOptions.Dispose();
         _session.Dispose();
     }

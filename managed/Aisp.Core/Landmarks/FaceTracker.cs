@@ -53,8 +53,17 @@ public sealed class FaceTracker
                 track = new Track { Id = _nextId++, Scale = MathF.Max(1, face.Box.Width), Filters = new OneEuroFilter[FaceLandmarks.Count * 2] };
             }
 
+            // Velocity of the box centre, smoothed: what prediction to a later frame's time uses.
+            float cx = (face.Box.Left + face.Box.Right) / 2, cy = (face.Box.Top + face.Box.Bottom) / 2;
+            if (best >= 0)
+            {
+                float px = (track.Box.Left + track.Box.Right) / 2, py = (track.Box.Top + track.Box.Bottom) / 2;
+                track.Velocity = new PointF((track.Velocity.X * 0.5f) + ((cx - px) / dt * 0.5f), (track.Velocity.Y * 0.5f) + ((cy - py) / dt * 0.5f));
+            }
+
             track.Box = face.Box;
             face.TrackId = track.Id;
+            face.Velocity = track.Velocity;
             if (stabilize && face.HasLandmarks)
             {
                 Smooth(ref face, track.Filters!, track.Scale, dt);
@@ -83,6 +92,7 @@ public sealed class FaceTracker
         public int Id;
         public BoxF Box;
         public float Scale; // face width when the track started: filters work in these units
+        public PointF Velocity;
         public OneEuroFilter[]? Filters;
     }
 }

@@ -11,22 +11,40 @@ using Microsoft.Extensions.Logging;
 namespace Aisp.Core.Pipeline;
 
 /// <summary>
-/// One filter instance's pipeline: settings, models, engine, source face and statistics. Frames
-/// are processed in place; a failure leaves the frame untouched and is recorded. Updates build new
-/// models and engines outside the processing lock and swap them in at once, so frames keep
-/// flowing with the old ones while the new ones load, and a failed update keeps the old ones.
+/// One filter instance's pipeline: settings, models, engine, source face and statistics.
+/// A frame goes through two halves. <b>Analysis</b> (detection on a cadence, landmarks and
+/// tracking in between) runs inline in "sync" mode, or in "async" mode on the pipeline's own
+/// worker thread, fed with a copy of the newest frame (newest wins; older ones are dropped and
+/// counted). <b>Apply</b> always runs on the caller's thread: it takes the newest analysis result
+/// without waiting, predicts the faces forward to the frame's timestamp and lets the engine change
+/// the frame in place. A failure leaves the frame untouched and is recorded.
+/// Updates build new models and engines first and swap them in; frames keep flowing with the old
+/// ones meanwhile, and a failed update keeps them.
 /// </summary>
 public sealed class FacePipeline : IDisposable
 {
+    private const double MaxPredictionSeconds = 0.1;
+
     private readonly ILogger _log;
-    private readonly Lock _processGate = new();
     private readonly Lock _updateGate = new();
-    private readonly List<Face> _faces = new(16);
+    private readonly Lock _analysisGate = new();
+    private readonly List<Face> _faces = new(AnalysisResult.MaxFaces);
     private readonly FaceTracker _tracker = new();
+    private readonly TripleBuffer<AnalysisResult> _results = new(new(), new(), new());
+    private readonly Face[] _applied = new Face[AnalysisResult.MaxFaces];
+    private readonly AnalysisWorker? _worker;
     private PipelineSettings _settings;
     private AnalysisModels? _models;
-    private IFrameEngine _engine;
+    private IFrameEngine _engine;          // in use by Apply; only Apply replaces it
+    private IFrameEngine? _nextEngine;     // chosen by Update, switched in by Apply once analysis serves it
+    private IFrameEngine? _retired;        // replaced by Apply, disposed off the frame thread
     private SourceFace? _source;
+    private QualityGovernor _governor;
+    private QualityLevel _engineQuality = (QualityLevel)(-1);
+    private int _appliedCount;
+    private int _sinceDetect;
+    private long _lastAnalysedNs = -1, _lastFrameNs = -1;
+    private double _frameIntervalMs = 1000.0 / 30;
     private bool _disposed;
 
     private FacePipeline(PipelineSettings settings, AnalysisModels? models, IFrameEngine engine, ILogger log)
@@ -35,6 +53,12 @@ public sealed class FacePipeline : IDisposable
         _models = models;
         _engine = engine;
         _log = log;
+        _governor = new QualityGovernor(FixedLevel(settings));
+        if (settings.Analysis == AnalysisModes.Async)
+        {
+            _worker = new AnalysisWorker(Analyse, Stats, log);
+        }
+
         PublishIdentity();
     }
 
@@ -42,7 +66,13 @@ public sealed class FacePipeline : IDisposable
 
     public PipelineSettings Settings => _settings;
 
-    public SourceFace? Source => _source;
+    public SourceFace? Source => Volatile.Read(ref _source);
+
+    /// <summary>Bytes allocated so far by the analysis thread (async mode; 0 in sync mode), for allocation checks.</summary>
+    public long AnalysisThreadAllocatedBytes => _worker?.AllocatedBytes ?? 0;
+
+    /// <summary>Faces the engine got for the last frame (valid until the next call).</summary>
+    public ReadOnlySpan<Face> LastFaces => _applied.AsSpan(0, _appliedCount);
 
     /// <summary>Builds a pipeline from JSON settings over the defaults; throws <see cref="AispException"/>.</summary>
     public static FacePipeline Create(string? settingsJson, ILoggerFactory loggers)
@@ -61,7 +91,7 @@ public sealed class FacePipeline : IDisposable
             throw;
         }
 
-        log.LogInformation("Pipeline ready: engine {Engine}, detector {Detector} on {Provider}", engine.Name, models?.Detector.Name ?? "-", models?.Detector.ExecutionProvider ?? "-");
+        log.LogInformation("Pipeline ready: engine {Engine}, detector {Detector} on {Provider}, {Mode} analysis", engine.Name, models?.Detector.Name ?? "-", models?.Detector.ExecutionProvider ?? "-", settings.Analysis);
         return new FacePipeline(settings, models, engine, log);
     }
 
@@ -73,6 +103,11 @@ public sealed class FacePipeline : IDisposable
             try
             {
                 PipelineSettings next = ParseAndWarn(settingsJson, _settings, _log);
+                if (next.Analysis != _settings.Analysis)
+                {
+                    throw new AispException(ErrorKind.InvalidSettings, "invalid settings: 'analysis' is fixed when the instance is created");
+                }
+
                 IFrameEngine engine = EngineFactory.Create(next, _log);
                 AnalysisModels? models = _models;
                 bool newModels = NeedsModels(engine) && (models is null || !models.Serve(_settings, next, NeedsLandmarks(engine)));
@@ -80,7 +115,7 @@ public sealed class FacePipeline : IDisposable
                 {
                     try
                     {
-                        models = AnalysisModels.Load(next, NeedsLandmarks(engine), _log); // slow part: outside the processing lock
+                        models = AnalysisModels.Load(next, NeedsLandmarks(engine), _log); // the slow part, before any swap
                     }
                     catch
                     {
@@ -89,7 +124,10 @@ public sealed class FacePipeline : IDisposable
                     }
                 }
 
-                Swap(next, models, engine, newModels);
+                Swap(next, models, newModels);
+                IFrameEngine? replaced = Interlocked.Exchange(ref _nextEngine, engine);
+                replaced?.Dispose(); // chosen before but never switched in: nothing uses it
+                Stats.SetIdentity(engine.Name, models?.Detector.Name ?? "", models?.Detector.ExecutionProvider ?? "cpu");
                 Stats.ClearLastError();
                 _log.LogDebug("Settings applied: engine {Engine}, detector {Detector}", engine.Name, models?.Detector.Name ?? "-");
             }
@@ -123,7 +161,10 @@ public sealed class FacePipeline : IDisposable
                 SourceFace source;
                 try
                 {
-                    source = SourceFaceBuilder.Build(label, image, models!.Detector, models.Landmarker!, _settings.Confidence);
+                    lock (_analysisGate)
+                    {
+                        source = SourceFaceBuilder.Build(label, image, models!.Detector, models.Landmarker!, _settings.Confidence);
+                    }
                 }
                 catch
                 {
@@ -135,14 +176,10 @@ public sealed class FacePipeline : IDisposable
                     throw;
                 }
 
-                lock (_processGate)
-                {
-                    _source = source;
-                }
-
+                Volatile.Write(ref _source, source);
                 if (newModels)
                 {
-                    Swap(_settings, models, _engine, newModels: true, keepEngine: true);
+                    Swap(_settings, models, newModels: true);
                 }
 
                 if (source.FacesInImage > 1)
@@ -155,11 +192,7 @@ public sealed class FacePipeline : IDisposable
             }
             catch (AispException e)
             {
-                lock (_processGate)
-                {
-                    _source = null;
-                }
-
+                Volatile.Write(ref _source, null);
                 Stats.RecordError(e.Kind, e.Message, frameFailed: false);
                 _log.LogError("Source image rejected: {Message}", e.Message);
                 throw;
@@ -167,61 +200,45 @@ public sealed class FacePipeline : IDisposable
         }
     }
 
-    /// <summary>Runs analysis and the engine on the frame in place. Throws <see cref="AispException"/> with the frame untouched.</summary>
+    /// <summary>Hands the frame to analysis and applies the newest result to it in place. Throws <see cref="AispException"/> with the frame untouched.</summary>
     public void Process(in Frame frame, long handoffTicks = 0)
     {
-        Span<double> ms = stackalloc double[PipelineStats.StageCount];
+        ObjectDisposedException.ThrowIf(_disposed, this);
         long start = Stopwatch.GetTimestamp();
-        string? notice;
-        lock (_processGate)
+        try
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            try
+            if (_worker is not null)
             {
-                _faces.Clear();
-                long t0 = Stopwatch.GetTimestamp();
-                EngineNeeds needs = _engine.Needs;
-                if (_models is not null && (needs & EngineNeeds.Faces) != 0)
-                {
-                    _models.Detector.Detect(frame, _settings.Confidence, _faces);
-                }
-
-                long t1 = Stopwatch.GetTimestamp();
-                Span<Face> faces = CollectionsMarshal.AsSpan(_faces);
-                if (_models?.Landmarker is { } landmarker && (needs & EngineNeeds.Landmarks) == EngineNeeds.Landmarks)
-                {
-                    for (int i = 0; i < faces.Length; i++)
-                    {
-                        landmarker.Locate(frame, ref faces[i]);
-                    }
-                }
-
-                _tracker.Update(faces, frame.TimestampNs, _settings.Stabilize);
-                long t2 = Stopwatch.GetTimestamp();
-                notice = _engine.Apply(frame, faces, _source);
-                long t3 = Stopwatch.GetTimestamp();
-                ms[(int)Stage.Handoff] = Ms(handoffTicks) + Ms(t0 - start);
-                ms[(int)Stage.Detect] = Ms(t1 - t0);
-                ms[(int)Stage.Landmarks] = Ms(t2 - t1);
-                ms[(int)Stage.Engine] = Ms(t3 - t2);
-                ms[(int)Stage.Total] = ms[(int)Stage.Handoff] + Ms(t3 - start);
+                _worker.Submit(frame);
             }
-            catch (AispException e)
+            else
             {
-                Stats.RecordError(e.Kind, e.Message, frameFailed: true);
-                throw;
+                lock (_analysisGate)
+                {
+                    Analyse(frame);
+                }
             }
+
+            long handedOff = Stopwatch.GetTimestamp();
+            string? notice = Apply(frame, out double resultAgeMs);
+            long end = Stopwatch.GetTimestamp();
+            double engineMs = Ms(end - handedOff);
+            Stats.RecordStage(Stage.Handoff, Ms(handoffTicks) + (_worker is null ? 0 : Ms(handedOff - start)));
+            Stats.RecordStage(Stage.Engine, engineMs);
+            Stats.RecordStage(Stage.Total, Ms(handoffTicks) + Ms(end - start));
+            ObserveBudget(frame.TimestampNs, engineMs);
+            Stats.RecordFrame(_appliedCount, resultAgeMs, notice, _governor.Level, _governor.BudgetShare);
         }
-
-        Stats.RecordFrame(_faces.Count, ms, notice);
+        catch (AispException e)
+        {
+            Stats.RecordError(e.Kind, e.Message, frameFailed: true);
+            throw;
+        }
     }
-
-    /// <summary>Faces found in the last processed frame (valid until the next call).</summary>
-    public ReadOnlySpan<Face> LastFaces => CollectionsMarshal.AsSpan(_faces);
 
     public void Dispose()
     {
-        lock (_processGate)
+        lock (_updateGate)
         {
             if (_disposed)
             {
@@ -229,36 +246,187 @@ public sealed class FacePipeline : IDisposable
             }
 
             _disposed = true;
-            _models?.Dispose();
+            _worker?.Dispose();
+            lock (_analysisGate)
+            {
+                _models?.Dispose();
+            }
+
+            // The host stops calling Process before it destroys the instance.
             _engine.Dispose();
+            _nextEngine?.Dispose();
+            _retired?.Dispose();
         }
     }
 
-    private void Swap(PipelineSettings next, AnalysisModels? models, IFrameEngine engine, bool newModels, bool keepEngine = false)
+    /// <summary>Detection (on the quality level's cadence) or tracking, landmarks, ids and velocities; publishes the result.</summary>
+    private void Analyse(in Frame frame)
+    {
+        long t0 = Stopwatch.GetTimestamp();
+        DisposeRetired();
+        EngineNeeds needs = Volatile.Read(ref _engine).Needs | (Volatile.Read(ref _nextEngine)?.Needs ?? EngineNeeds.None);
+        AnalysisModels? models = _models;
+        bool wantFaces = models is not null && (needs & EngineNeeds.Faces) != 0;
+        bool wantLandmarks = wantFaces && models!.Landmarker is not null && (needs & EngineNeeds.Landmarks) == EngineNeeds.Landmarks;
+        float dt = _lastAnalysedNs >= 0 && frame.TimestampNs > _lastAnalysedNs ? (frame.TimestampNs - _lastAnalysedNs) / 1e9f : 0;
+        _lastAnalysedNs = frame.TimestampNs;
+
+        long t1 = t0;
+        if (!wantFaces)
+        {
+            _faces.Clear();
+        }
+        else if (++_sinceDetect >= _governor.DetectEvery || _faces.Count == 0)
+        {
+            _sinceDetect = 0;
+            models!.Detector.Detect(frame, _settings.Confidence, _faces);
+            t1 = Stopwatch.GetTimestamp();
+            Stats.RecordStage(Stage.Detect, Ms(t1 - t0));
+        }
+        else
+        {
+            // Between detections the faces are carried forward by their velocity; landmarks re-anchor them below.
+            foreach (ref Face f in CollectionsMarshal.AsSpan(_faces))
+            {
+                f.Shift(f.Velocity.X * dt, f.Velocity.Y * dt);
+            }
+        }
+
+        Span<Face> faces = CollectionsMarshal.AsSpan(_faces);
+        if (wantLandmarks)
+        {
+            for (int i = 0; i < faces.Length; i++)
+            {
+                Relandmark(frame, ref faces[i], models!.Landmarker!);
+            }
+        }
+
+        _tracker.Update(faces, frame.TimestampNs, _settings.Stabilize);
+        long t2 = Stopwatch.GetTimestamp();
+        if (wantLandmarks)
+        {
+            Stats.RecordStage(Stage.Landmarks, Ms(t2 - t1));
+        }
+
+        AnalysisResult result = _results.Producer;
+        result.CopyFrom(faces, frame.TimestampNs);
+        result.Provides = (wantFaces ? EngineNeeds.Faces : EngineNeeds.None) | (wantLandmarks ? EngineNeeds.Landmarks : EngineNeeds.None);
+        result.AnalysisMs = Ms(t2 - t0);
+        _results.Publish();
+        Stats.RecordAnalysed();
+    }
+
+    /// <summary>Landmarks the face; on a tracking frame the box follows the landmarks, keeping its offset from them.</summary>
+    private static void Relandmark(in Frame frame, ref Face face, FaceLandmarker landmarker)
+    {
+        bool had = face.HasLandmarks;
+        PointF before = had ? FaceLandmarks.Mean(face.Landmarks, 0, FaceLandmarks.Count) : default;
+        landmarker.Locate(frame, ref face);
+        if (had && face.HasLandmarks)
+        {
+            PointF after = FaceLandmarks.Mean(face.Landmarks, 0, FaceLandmarks.Count);
+            float dx = after.X - before.X, dy = after.Y - before.Y;
+            face.Box = new BoxF(face.Box.Left + dx, face.Box.Top + dy, face.Box.Right + dx, face.Box.Bottom + dy);
+        }
+    }
+
+    /// <summary>Takes the newest result, predicts its faces forward to the frame's time and runs the engine.</summary>
+    private string? Apply(in Frame frame, out double resultAgeMs)
+    {
+        _results.TryTake();
+        AnalysisResult result = _results.Consumer;
+        double age = result.TimestampNs > 0 || result.Count > 0 ? (frame.TimestampNs - result.TimestampNs) / 1e9 : 0;
+        resultAgeMs = age * 1000;
+        float dt = (float)Math.Clamp(age, 0, MaxPredictionSeconds);
+        _appliedCount = result.Count;
+        for (int i = 0; i < result.Count; i++)
+        {
+            _applied[i] = result.Faces[i];
+            if (dt > 0)
+            {
+                _applied[i].Shift(_applied[i].Velocity.X * dt, _applied[i].Velocity.Y * dt);
+            }
+        }
+
+        SwitchEngineWhenServed(result.Provides);
+        if (_engineQuality != _governor.Level)
+        {
+            _engineQuality = _governor.Level;
+            _engine.SetQuality(_engineQuality);
+        }
+
+        return _engine.Apply(frame, _applied.AsSpan(0, _appliedCount), Volatile.Read(ref _source));
+    }
+
+    /// <summary>
+    /// Switches to the engine Update chose as soon as an analysis result serves it (a swap engine
+    /// needs landmarks that a privacy result lacks): until then frames keep the old engine, so no
+    /// frame is ever half one engine and half the other, or left unfiltered by the switch.
+    /// </summary>
+    private void SwitchEngineWhenServed(EngineNeeds provided)
+    {
+        IFrameEngine? next = Volatile.Read(ref _nextEngine);
+        EngineNeeds analysed = next is null ? EngineNeeds.None : next.Needs & EngineNeeds.Landmarks;
+        if (next is null || (analysed & ~provided) != 0 || Interlocked.CompareExchange(ref _nextEngine, null, next) != next)
+        {
+            return;
+        }
+
+        IFrameEngine old = _engine;
+        _engine = next;
+        _engineQuality = (QualityLevel)(-1);
+        if (_worker is null)
+        {
+            old.Dispose();
+        }
+        else
+        {
+            Interlocked.Exchange(ref _retired, old)?.Dispose(); // the worker disposes it, off the frame thread
+        }
+    }
+
+    private void DisposeRetired() => Interlocked.Exchange(ref _retired, null)?.Dispose();
+
+    private void ObserveBudget(long timestampNs, double applyMs)
+    {
+        if (_lastFrameNs >= 0 && timestampNs > _lastFrameNs)
+        {
+            double interval = (timestampNs - _lastFrameNs) / 1e6;
+            _frameIntervalMs = (_frameIntervalMs * 0.9) + (Math.Clamp(interval, 1, 1000) * 0.1);
+        }
+
+        _lastFrameNs = timestampNs;
+        _governor.Observe(_results.Consumer.AnalysisMs + applyMs, _frameIntervalMs);
+    }
+
+    private void Swap(PipelineSettings next, AnalysisModels? models, bool newModels)
     {
         AnalysisModels? oldModels;
-        IFrameEngine oldEngine;
-        lock (_processGate)
+        lock (_analysisGate)
         {
+            if (FixedLevel(next) != FixedLevel(_settings))
+            {
+                _governor = new QualityGovernor(FixedLevel(next));
+            }
+
             oldModels = _models;
-            oldEngine = _engine;
-            _settings = next;
             _models = models;
-            _engine = engine;
+            _settings = next;
         }
 
-        if (!keepEngine)
+        if (newModels && !ReferenceEquals(oldModels, models))
         {
-            oldEngine.Dispose();
+            oldModels?.Dispose(); // analysis is done with them: it runs under the same lock
         }
-
-        if (newModels)
-        {
-            oldModels?.Dispose();
-        }
-
-        PublishIdentity();
     }
+
+    private static QualityLevel? FixedLevel(PipelineSettings s) => s.Quality switch
+    {
+        QualityModes.Quality => QualityLevel.Quality,
+        QualityModes.Balanced => QualityLevel.Balanced,
+        QualityModes.Performance => QualityLevel.Performance,
+        _ => null,
+    };
 
     private static bool NeedsModels(IFrameEngine engine) => (engine.Needs & EngineNeeds.Faces) != 0;
 
@@ -279,5 +447,5 @@ public sealed class FacePipeline : IDisposable
         return s;
     }
 
-    private static double Ms(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;
+    internal static double Ms(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;
 }

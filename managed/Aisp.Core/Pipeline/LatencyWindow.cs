@@ -1,9 +1,10 @@
 namespace Aisp.Core.Pipeline;
 
 /// <summary>
-/// The last <see cref="Capacity"/> samples of one stage in a ring; percentiles are computed on
-/// read (about once a second) by sorting a stack copy, so recording costs one store.
-/// Not thread-safe: <see cref="PipelineStats"/> guards it.
+/// The last <see cref="Capacity"/> samples of one stage in a ring. One thread writes (the one that
+/// runs the stage), readers copy the ring without a lock and compute percentiles from the copy, so
+/// recording costs one store and never waits; a reader may see a sample being replaced, which only
+/// shifts a percentile by one sample.
 /// </summary>
 public sealed class LatencyWindow
 {
@@ -18,21 +19,26 @@ public sealed class LatencyWindow
     {
         _samples[_next] = ms;
         _next = (_next + 1) % Capacity;
-        _count = Math.Min(_count + 1, Capacity);
-        _last = ms;
+        if (_count < Capacity)
+        {
+            _count++;
+        }
+
+        Volatile.Write(ref _last, ms);
     }
 
     public StageLatency Read()
     {
-        if (_count == 0)
+        int count = Volatile.Read(ref _count);
+        if (count == 0)
         {
             return default;
         }
 
-        Span<double> sorted = stackalloc double[_count];
-        _samples.AsSpan(0, _count).CopyTo(sorted);
+        Span<double> sorted = stackalloc double[count];
+        _samples.AsSpan(0, count).CopyTo(sorted);
         sorted.Sort();
-        return new StageLatency(_last, At(sorted, 0.50), At(sorted, 0.95), At(sorted, 0.99));
+        return new StageLatency(Volatile.Read(ref _last), At(sorted, 0.50), At(sorted, 0.95), At(sorted, 0.99));
     }
 
     private static double At(ReadOnlySpan<double> sorted, double q) =>

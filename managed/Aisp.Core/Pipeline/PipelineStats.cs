@@ -8,8 +8,12 @@ public readonly record struct StatsCounters(
     ulong FramesFailed,
     ulong Errors,
     ulong FramesDropped,
+    ulong FramesAnalysed,
     int FacesLastFrame,
     double Fps,
+    double ResultAgeMs,
+    QualityLevel Quality,
+    double BudgetShare,
     ErrorKind LastErrorKind,
     string LastError,
     string Engine,
@@ -18,109 +22,96 @@ public readonly record struct StatsCounters(
     string Notice);
 
 /// <summary>
-/// Everything the pipeline reports, written by the processing thread and read by whoever shows it
-/// (OBS properties, the ABI, the CLI). A short lock guards it; neither side ever waits long.
+/// Everything the pipeline reports. Written without locks (each stage window by the one thread
+/// that runs the stage, counters with interlocked adds, texts as whole references) and read by
+/// whoever shows it (OBS properties, the ABI, the CLI), so neither side ever waits on the other.
 /// </summary>
 public sealed class PipelineStats
 {
-    private readonly Lock _gate = new();
     private readonly LatencyWindow[] _stages = [new(), new(), new(), new(), new(), new()];
     private readonly long[] _frameTimes = new long[LatencyWindow.Capacity];
-    private ulong _processed, _failed, _errors, _dropped;
-    private int _faces;
-    private ErrorKind _lastErrorKind;
-    private string _lastError = "";
-    private string _engine = "", _detector = "", _provider = "", _notice = "";
+    private long _processed, _failed, _errors, _dropped, _analysed;
+    private int _faces, _quality, _lastErrorKind;
+    private double _resultAge, _budgetShare;
+    private string _lastError = "", _engine = "", _detector = "", _provider = "", _notice = "";
 
     public static int StageCount => 6;
 
-    /// <summary>Records a processed frame; <paramref name="notice"/> is the engine's word on why it did nothing (null when it worked).</summary>
-    public void RecordFrame(int faces, ReadOnlySpan<double> stageMs, string? notice = null)
+    public void RecordStage(Stage stage, double ms) => _stages[(int)stage].Add(ms);
+
+    public void RecordAnalysed() => Interlocked.Increment(ref _analysed);
+
+    /// <summary>Records a frame the caller got back; <paramref name="notice"/> is the engine's word on why it did nothing (null when it worked).</summary>
+    public void RecordFrame(int faces, double resultAgeMs, string? notice, QualityLevel quality, double budgetShare)
     {
-        lock (_gate)
-        {
-            _notice = notice ?? "";
-            _frameTimes[(int)(_processed % (ulong)_frameTimes.Length)] = Stopwatch.GetTimestamp();
-            _processed++;
-            _faces = faces;
-            for (int i = 0; i < stageMs.Length; i++)
-            {
-                _stages[i].Add(stageMs[i]);
-            }
-        }
+        long n = Interlocked.Increment(ref _processed);
+        _frameTimes[(int)((n - 1) % _frameTimes.Length)] = Stopwatch.GetTimestamp();
+        Volatile.Write(ref _faces, faces);
+        Volatile.Write(ref _resultAge, resultAgeMs);
+        Volatile.Write(ref _quality, (int)quality);
+        Volatile.Write(ref _budgetShare, budgetShare);
+        Volatile.Write(ref _notice, notice ?? "");
     }
 
-    public void RecordDropped()
-    {
-        lock (_gate)
-        {
-            _dropped++;
-        }
-    }
+    public void RecordDropped() => Interlocked.Increment(ref _dropped);
 
     public void RecordError(ErrorKind kind, string message, bool frameFailed)
     {
-        lock (_gate)
+        Interlocked.Increment(ref _errors);
+        if (frameFailed)
         {
-            _errors++;
-            if (frameFailed)
-            {
-                _failed++;
-            }
-
-            _lastErrorKind = kind;
-            _lastError = message;
+            Interlocked.Increment(ref _failed);
         }
+
+        Volatile.Write(ref _lastError, message);
+        Volatile.Write(ref _lastErrorKind, (int)kind);
     }
 
     public void ClearLastError()
     {
-        lock (_gate)
-        {
-            _lastErrorKind = ErrorKind.None;
-            _lastError = "";
-        }
+        Volatile.Write(ref _lastErrorKind, 0);
+        Volatile.Write(ref _lastError, "");
     }
 
     public void SetIdentity(string engine, string detector, string provider)
     {
-        lock (_gate)
-        {
-            (_engine, _detector, _provider) = (engine, detector, provider);
-        }
+        Volatile.Write(ref _engine, engine);
+        Volatile.Write(ref _detector, detector);
+        Volatile.Write(ref _provider, provider);
     }
 
     public StatsCounters Read(Span<StageLatency> stages)
     {
-        lock (_gate)
+        for (int i = 0; i < Math.Min(stages.Length, _stages.Length); i++)
         {
-            for (int i = 0; i < Math.Min(stages.Length, _stages.Length); i++)
-            {
-                stages[i] = _stages[i].Read();
-            }
-
-            return new StatsCounters(_processed, _failed, _errors, _dropped, _faces, Fps(),
-                _lastErrorKind, _lastError, _engine, _detector, _provider, _notice);
+            stages[i] = _stages[i].Read();
         }
+
+        return new StatsCounters((ulong)Volatile.Read(ref _processed), (ulong)Volatile.Read(ref _failed), (ulong)Volatile.Read(ref _errors),
+            (ulong)Volatile.Read(ref _dropped), (ulong)Volatile.Read(ref _analysed), Volatile.Read(ref _faces), Fps(),
+            Volatile.Read(ref _resultAge), (QualityLevel)Volatile.Read(ref _quality), Volatile.Read(ref _budgetShare),
+            (ErrorKind)Volatile.Read(ref _lastErrorKind), Volatile.Read(ref _lastError), Volatile.Read(ref _engine),
+            Volatile.Read(ref _detector), Volatile.Read(ref _provider), Volatile.Read(ref _notice));
     }
 
     /// <summary>Frames per second over the frames in the window that are at most two seconds old.</summary>
     private double Fps()
     {
-        int n = (int)Math.Min(_processed, (ulong)_frameTimes.Length);
+        long processed = Volatile.Read(ref _processed);
+        int n = (int)Math.Min(processed, _frameTimes.Length);
         if (n < 2)
         {
             return 0;
         }
 
         long now = Stopwatch.GetTimestamp();
-        long newest = _frameTimes[(int)((_processed - 1) % (ulong)_frameTimes.Length)];
+        long newest = _frameTimes[(int)((processed - 1) % _frameTimes.Length)];
         long oldest = newest;
         int counted = 1;
         for (int i = 2; i <= n; i++)
         {
-            long t = _frameTimes[(int)((_processed - (ulong)i) % (ulong)_frameTimes.Length)];
-            if (now - t > 2 * Stopwatch.Frequency)
+            long t = _frameTimes[(int)((processed - i) % _frameTimes.Length)];
+            if (now - t > 2 * Stopwatch.Frequency || t > newest)
             {
                 break;
             }

@@ -34,6 +34,12 @@ public sealed record PipelineSettings
 
     public string SwapPreset { get; init; } = SwapPresets.FaceFusion;
 
+    /// <summary>"sync": analysis inline (CLI, QA: deterministic); "async": on the pipeline's worker (OBS). Fixed at creation.</summary>
+    public string Analysis { get; init; } = AnalysisModes.Sync;
+
+    /// <summary>"auto" adapts to the frame budget; or a fixed level.</summary>
+    public string Quality { get; init; } = QualityModes.Auto;
+
     public string ModelsDir { get; init; } = DefaultModelsDir();
     public string ExecutionProvider { get; init; } = "auto";
     public int Threads { get; init; } = 1;
@@ -90,4 +96,22 @@ public static class SwapPresets
     public const string Roop = "roop";
 
     public static readonly string[] All = [DeepLiveCam, FaceFusion, Roop];
+}
+
+public static class AnalysisModes
+{
+    public const string Sync = "sync";
+    public const string Async = "async";
+
+    public static readonly string[] All = [Sync, Async];
+}
+
+public static class QualityModes
+{
+    public const string Auto = "auto";
+    public const string Quality = "quality";
+    public const string Balanced = "balanced";
+    public const string Performance = "performance";
+
+    public static readonly string[] All = [Auto, Quality, Balanced, Performance];
 }

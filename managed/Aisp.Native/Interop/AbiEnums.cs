@@ -66,3 +66,11 @@ public enum AispStage
     Total = 5,
     Count = 6,
 }
+
+/// <summary>aisp_quality (prefix AISP_QUALITY_).</summary>
+public enum AispQuality
+{
+    Quality = 0,
+    Balanced = 1,
+    Performance = 2,
+}

@@ -9,7 +9,7 @@ namespace Aisp.Native.Interop;
 
 public static class AbiConstants
 {
-    public const uint AbiVersion = 2;
+    public const uint AbiVersion = 3;
     public const int MaxPlanes = 4;
     public const int NameCapacity = 32;
     public const int ErrorCapacity = 256;
@@ -53,9 +53,12 @@ public unsafe struct AispStats
     public ulong FramesFailed;
     public ulong Errors;
     public ulong FramesDropped;
+    public ulong FramesAnalysed;
     public int LastErrorCode;
-    public int Reserved0;
+    public int Quality;
     public double Fps;
+    public double ResultAgeMs;
+    public double BudgetShare;
     [AbiName("stages[0]")] public AispStageStats Stage0;
     [AbiName("stages[1]")] public AispStageStats Stage1;
     [AbiName("stages[2]")] public AispStageStats Stage2;

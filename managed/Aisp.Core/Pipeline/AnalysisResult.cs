@@ -1,0 +1,32 @@
+using Aisp.Core.Detection;
+using Aisp.Core.Engines;
+
+namespace Aisp.Core.Pipeline;
+
+/// <summary>What analysis found in one frame: the faces (with landmarks and velocities) and when.</summary>
+public sealed class AnalysisResult
+{
+    public const int MaxFaces = 16;
+
+    public Face[] Faces { get; } = new Face[MaxFaces];
+
+    public int Count { get; set; }
+
+    /// <summary>Timestamp of the analysed frame.</summary>
+    public long TimestampNs { get; set; }
+
+    /// <summary>What this analysis provides (faces, landmarks): an engine is switched in only once a result serves it.</summary>
+    public EngineNeeds Provides { get; set; }
+
+    /// <summary>Milliseconds the analysis took (detection, landmarks, tracking).</summary>
+    public double AnalysisMs { get; set; }
+
+    public ReadOnlySpan<Face> Span => Faces.AsSpan(0, Count);
+
+    public void CopyFrom(ReadOnlySpan<Face> faces, long timestampNs)
+    {
+        Count = Math.Min(faces.Length, MaxFaces);
+        faces[..Count].CopyTo(Faces);
+        TimestampNs = timestampNs;
+    }
+}

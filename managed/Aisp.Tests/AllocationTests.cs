@@ -1,0 +1,58 @@
+using Aisp.Cli;
+using Aisp.Core.Frames;
+using Aisp.Core.Pipeline;
+using OpenCvSharp;
+using Xunit.Abstractions;
+
+namespace Aisp.Tests;
+
+/// <summary>
+/// Steady state allocates nothing: measured over 1000 frames on the threads that do the work (the
+/// caller's, and the analysis worker's in async mode). Process-wide counters would also count the
+/// test host's own background threads.
+/// </summary>
+public sealed class AllocationTests(ITestOutputHelper output)
+{
+    [Theory]
+    [InlineData("privacy", "sync", "performance")] // detection every 6th frame, tracking between: both paths
+    [InlineData("morph", "async", "quality")]      // the worker drops what it cannot keep up with
+    public void A_thousand_frames_allocate_nothing_in_steady_state(string engine, string analysis, string quality)
+    {
+        using FacePipeline pipeline = SwapFixtures.WithSource(TestAssets.Json(extra: $"\"engine\":\"{engine}\",\"analysis\":\"{analysis}\",\"quality\":\"{quality}\""), TestAssets.GraceHopper);
+        using Mat photo = TestAssets.Load(TestAssets.Astronaut);
+        using var scene = new Mat(360, 640, MatType.CV_8UC3, new Scalar(40, 50, 60));
+        using (Mat small = photo.Resize(new Size(300, 300)))
+        {
+            small.CopyTo(scene[new Rect(170, 30, 300, 300)]);
+        }
+
+        using var buffers = new FrameBuffers(PixelFormat.Bgra);
+        buffers.Load(scene);
+        byte[] pristine = buffers.Snapshot(); // engines change the frame: each frame starts from the camera picture again
+        long ts = 0;
+        for (int i = 0; i < 100; i++)
+        {
+            buffers.Restore(pristine);
+            pipeline.Process(buffers.AsFrame(ts += 33_333_333)); // warm-up: buffers grow to their size
+            Thread.Sleep(analysis == "async" ? 2 : 0);
+        }
+
+        Thread.Sleep(analysis == "async" ? 50 : 0); // let the worker finish the warm-up frame it holds
+        long before = GC.GetAllocatedBytesForCurrentThread(), workerBefore = pipeline.AnalysisThreadAllocatedBytes;
+        for (int i = 0; i < 1000; i++)
+        {
+            buffers.Restore(pristine);
+            pipeline.Process(buffers.AsFrame(ts += 33_333_333));
+        }
+
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Thread.Sleep(analysis == "async" ? 50 : 0);
+        long workerAllocated = pipeline.AnalysisThreadAllocatedBytes - workerBefore;
+        StatsCounters c = pipeline.Stats.Read([]);
+        output.WriteLine($"{engine}/{analysis}: {allocated} bytes on the calling thread and {workerAllocated} on the worker over 1000 frames; analysed {c.FramesAnalysed}, dropped {c.FramesDropped}, faces {c.FacesLastFrame}");
+        Assert.Equal(1, c.FacesLastFrame);
+        Assert.Equal(0, allocated);
+        Assert.Equal(0, workerAllocated);
+        Assert.True(c.FramesAnalysed > 100, "the worker did not analyse");
+    }
+}
