@@ -62,6 +62,9 @@ public struct Face
     /// <summary>How fast the face moves, in frame pixels per second (from the tracker), to predict it forward.</summary>
     public PointF Velocity;
 
+    /// <summary>Box centre minus the centre of the raw (unsmoothed) landmarks, measured when the face was detected: between detections the box follows the landmarks with this offset.</summary>
+    public PointF BoxFromLandmarks;
+
     /// <summary>This face moved by (dx, dy): box, keypoints and landmarks.</summary>
     public void Shift(float dx, float dy)
     {

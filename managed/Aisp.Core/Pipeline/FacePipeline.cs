@@ -272,6 +272,7 @@ public sealed class FacePipeline : IDisposable
         _lastAnalysedNs = frame.TimestampNs;
 
         long t1 = t0;
+        bool detected = false;
         if (!wantFaces)
         {
             _faces.Clear();
@@ -279,6 +280,7 @@ public sealed class FacePipeline : IDisposable
         else if (++_sinceDetect >= _governor.DetectEvery || _faces.Count == 0)
         {
             _sinceDetect = 0;
+            detected = true;
             models!.Detector.Detect(frame, _settings.Confidence, _faces);
             t1 = Stopwatch.GetTimestamp();
             Stats.RecordStage(Stage.Detect, Ms(t1 - t0));
@@ -297,7 +299,7 @@ public sealed class FacePipeline : IDisposable
         {
             for (int i = 0; i < faces.Length; i++)
             {
-                Relandmark(frame, ref faces[i], models!.Landmarker!);
+                Relandmark(frame, ref faces[i], models!.Landmarker!, detected);
             }
         }
 
@@ -316,18 +318,30 @@ public sealed class FacePipeline : IDisposable
         Stats.RecordAnalysed();
     }
 
-    /// <summary>Landmarks the face; on a tracking frame the box follows the landmarks, keeping its offset from them.</summary>
-    private static void Relandmark(in Frame frame, ref Face face, FaceLandmarker landmarker)
+    /// <summary>
+    /// Landmarks the face. On a detection frame it records where the box sits relative to the raw
+    /// landmarks; on a tracking frame the box is put back at that offset from the new raw landmarks
+    /// (before any smoothing, so the box never inherits the smoothing's lag).
+    /// </summary>
+    private static void Relandmark(in Frame frame, ref Face face, FaceLandmarker landmarker, bool detected)
     {
-        bool had = face.HasLandmarks;
-        PointF before = had ? FaceLandmarks.Mean(face.Landmarks, 0, FaceLandmarks.Count) : default;
         landmarker.Locate(frame, ref face);
-        if (had && face.HasLandmarks)
+        if (!face.HasLandmarks)
         {
-            PointF after = FaceLandmarks.Mean(face.Landmarks, 0, FaceLandmarks.Count);
-            float dx = after.X - before.X, dy = after.Y - before.Y;
-            face.Box = new BoxF(face.Box.Left + dx, face.Box.Top + dy, face.Box.Right + dx, face.Box.Bottom + dy);
+            return;
         }
+
+        PointF centre = FaceLandmarks.Mean(face.Landmarks, 0, FaceLandmarks.Count);
+        float w = face.Box.Width, h = face.Box.Height;
+        float bx = (face.Box.Left + face.Box.Right) / 2, by = (face.Box.Top + face.Box.Bottom) / 2;
+        if (detected)
+        {
+            face.BoxFromLandmarks = new PointF(bx - centre.X, by - centre.Y);
+            return;
+        }
+
+        float cx = centre.X + face.BoxFromLandmarks.X, cy = centre.Y + face.BoxFromLandmarks.Y;
+        face.Box = new BoxF(cx - (w / 2), cy - (h / 2), cx + (w / 2), cy + (h / 2));
     }
 
     /// <summary>Takes the newest result, predicts its faces forward to the frame's time and runs the engine.</summary>
