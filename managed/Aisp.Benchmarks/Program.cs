@@ -1,3 +1,10 @@
+using Aisp.Benchmarks;
 using BenchmarkDotNet.Running;
 
-BenchmarkSwitcher.FromAssembly(typeof(Aisp.Benchmarks.BenchFrames).Assembly).Run(args);
+if (args.Length == 2 && args[0] == "--make-clip")
+{
+    BenchClip.Write(args[1]);
+    return;
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(BenchFrames).Assembly).Run(args);

@@ -88,13 +88,27 @@ static void proc_wait_updates(void *data, calldata_t *cd)
 	os_task_queue_wait(filter->updates);
 }
 
+/* Proc "aisp_get_stats(in ptr stats)": fills the caller's aisp_stats (struct_size set) from the
+ * core, for scripts, benchmarks and, later, remote control; "ok" says whether it could. */
+static void proc_get_stats(void *data, calldata_t *cd)
+{
+	struct aisp_filter *filter = data;
+	const struct aisp_core_api *core = aisp_core();
+	aisp_stats *stats = calldata_ptr(cd, "stats");
+	aisp_instance *instance = atomic_load(&filter->instance);
+	bool ok = core && instance && stats && core->get_stats(instance, stats) == AISP_OK;
+	calldata_set_bool(cd, "ok", ok);
+}
+
 static void *filter_create(obs_data_t *settings, obs_source_t *context)
 {
 	struct aisp_filter *filter = bzalloc(sizeof(*filter));
 	filter->context = context;
 	pthread_mutex_init(&filter->lock, NULL);
 	filter->updates = os_task_queue_create();
-	proc_handler_add(obs_source_get_proc_handler(context), "void aisp_wait_updates()", proc_wait_updates, filter);
+	proc_handler_t *procs = obs_source_get_proc_handler(context);
+	proc_handler_add(procs, "void aisp_wait_updates()", proc_wait_updates, filter);
+	proc_handler_add(procs, "void aisp_get_stats(in ptr stats, out bool ok)", proc_get_stats, filter);
 	filter_update(filter, settings);
 	return filter;
 }
