@@ -9,8 +9,11 @@ namespace Aisp.Tests;
 /// <summary>
 /// Steady state allocates nothing: measured over 1000 frames on the threads that do the work (the
 /// caller's, and the analysis worker's in async mode). Process-wide counters would also count the
-/// test host's own background threads.
+/// test host's own background threads. The class runs alone (not beside other test classes):
+/// with other tests loading both cores, a few hundred bytes per thousand frames showed up on the
+/// calling thread that no allocation of ours explains (see the issue note).
 /// </summary>
+[Collection(nameof(AllocationTests))]
 public sealed class AllocationTests(ITestOutputHelper output)
 {
     [Theory]
@@ -55,4 +58,9 @@ public sealed class AllocationTests(ITestOutputHelper output)
         Assert.Equal(0, workerAllocated);
         Assert.True(c.FramesAnalysed > 100, "the worker did not analyse");
     }
+}
+
+[CollectionDefinition(nameof(AllocationTests), DisableParallelization = true)]
+public sealed class AllocationTestsCollection
+{
 }
