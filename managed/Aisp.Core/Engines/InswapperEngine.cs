@@ -247,16 +247,13 @@ public sealed class InswapperEngine : IFrameEngine
 
     private void SampleSwapped(float fx, float fy, out float r, out float g, out float b)
     {
-        fx = Math.Clamp(fx, 0, SwapSize - 1);
-        fy = Math.Clamp(fy, 0, SwapSize - 1);
-        int x0 = (int)fx, y0 = (int)fy, x1 = Math.Min(x0 + 1, SwapSize - 1), y1 = Math.Min(y0 + 1, SwapSize - 1);
-        float ax = fx - x0, ay = fy - y0;
-        float w00 = (1 - ax) * (1 - ay), w10 = ax * (1 - ay), w01 = (1 - ax) * ay, w11 = ax * ay;
-        int i00 = ((y0 * SwapSize) + x0) * 3, i10 = ((y0 * SwapSize) + x1) * 3, i01 = ((y1 * SwapSize) + x0) * 3, i11 = ((y1 * SwapSize) + x1) * 3;
+        var tap = new BilinearTap(fx, fy, SwapSize, SwapSize);
+        int i00 = ((tap.Y0 * SwapSize) + tap.X0) * 3, i10 = ((tap.Y0 * SwapSize) + tap.X1) * 3;
+        int i01 = ((tap.Y1 * SwapSize) + tap.X0) * 3, i11 = ((tap.Y1 * SwapSize) + tap.X1) * 3;
         float[] s = _swapped;
-        r = (s[i00] * w00) + (s[i10] * w10) + (s[i01] * w01) + (s[i11] * w11);
-        g = (s[i00 + 1] * w00) + (s[i10 + 1] * w10) + (s[i01 + 1] * w01) + (s[i11 + 1] * w11);
-        b = (s[i00 + 2] * w00) + (s[i10 + 2] * w10) + (s[i01 + 2] * w01) + (s[i11 + 2] * w11);
+        r = tap.Blend(s[i00], s[i10], s[i01], s[i11]);
+        g = tap.Blend(s[i00 + 1], s[i10 + 1], s[i01 + 1], s[i11 + 1]);
+        b = tap.Blend(s[i00 + 2], s[i10 + 2], s[i01 + 2], s[i11 + 2]);
     }
 
     /// <summary>Unsharp mask on the swapped crop: value + amount * (value - blurred), channel by channel.</summary>

@@ -27,18 +27,13 @@ public static class CropSampler
     /// <summary>Bilinear RGB at a fractional frame position, clamped to the frame.</summary>
     public static void Bilinear(in RgbSampler sampler, int frameWidth, int frameHeight, float fx, float fy, out float r, out float g, out float b)
     {
-        fx = Math.Clamp(fx, 0, frameWidth - 1);
-        fy = Math.Clamp(fy, 0, frameHeight - 1);
-        int x0 = (int)fx, y0 = (int)fy;
-        int x1 = Math.Min(x0 + 1, frameWidth - 1), y1 = Math.Min(y0 + 1, frameHeight - 1);
-        float ax = fx - x0, ay = fy - y0;
-        sampler.Sample(x0, y0, out int r00, out int g00, out int b00);
-        sampler.Sample(x1, y0, out int r10, out int g10, out int b10);
-        sampler.Sample(x0, y1, out int r01, out int g01, out int b01);
-        sampler.Sample(x1, y1, out int r11, out int g11, out int b11);
-        float w00 = (1 - ax) * (1 - ay), w10 = ax * (1 - ay), w01 = (1 - ax) * ay, w11 = ax * ay;
-        r = (r00 * w00) + (r10 * w10) + (r01 * w01) + (r11 * w11);
-        g = (g00 * w00) + (g10 * w10) + (g01 * w01) + (g11 * w11);
-        b = (b00 * w00) + (b10 * w10) + (b01 * w01) + (b11 * w11);
+        var tap = new BilinearTap(fx, fy, frameWidth, frameHeight);
+        sampler.Sample(tap.X0, tap.Y0, out int r00, out int g00, out int b00);
+        sampler.Sample(tap.X1, tap.Y0, out int r10, out int g10, out int b10);
+        sampler.Sample(tap.X0, tap.Y1, out int r01, out int g01, out int b01);
+        sampler.Sample(tap.X1, tap.Y1, out int r11, out int g11, out int b11);
+        r = tap.Blend(r00, r10, r01, r11);
+        g = tap.Blend(g00, g10, g01, g11);
+        b = tap.Blend(b00, b10, b01, b11);
     }
 }

@@ -36,16 +36,12 @@ public sealed class RgbImage
     /// <summary>Bilinear sample at a fractional position, clamped to the picture.</summary>
     public void Sample(float fx, float fy, out float r, out float g, out float b)
     {
-        fx = Math.Clamp(fx, 0, Width - 1);
-        fy = Math.Clamp(fy, 0, Height - 1);
-        int x0 = (int)fx, y0 = (int)fy;
-        int x1 = Math.Min(x0 + 1, Width - 1), y1 = Math.Min(y0 + 1, Height - 1);
-        float ax = fx - x0, ay = fy - y0;
-        int i00 = ((y0 * Width) + x0) * 3, i10 = ((y0 * Width) + x1) * 3, i01 = ((y1 * Width) + x0) * 3, i11 = ((y1 * Width) + x1) * 3;
-        float w00 = (1 - ax) * (1 - ay), w10 = ax * (1 - ay), w01 = (1 - ax) * ay, w11 = ax * ay;
+        var tap = new BilinearTap(fx, fy, Width, Height);
+        int i00 = ((tap.Y0 * Width) + tap.X0) * 3, i10 = ((tap.Y0 * Width) + tap.X1) * 3;
+        int i01 = ((tap.Y1 * Width) + tap.X0) * 3, i11 = ((tap.Y1 * Width) + tap.X1) * 3;
         byte[] p = Pixels;
-        r = (p[i00] * w00) + (p[i10] * w10) + (p[i01] * w01) + (p[i11] * w11);
-        g = (p[i00 + 1] * w00) + (p[i10 + 1] * w10) + (p[i01 + 1] * w01) + (p[i11 + 1] * w11);
-        b = (p[i00 + 2] * w00) + (p[i10 + 2] * w10) + (p[i01 + 2] * w01) + (p[i11 + 2] * w11);
+        r = tap.Blend(p[i00], p[i10], p[i01], p[i11]);
+        g = tap.Blend(p[i00 + 1], p[i10 + 1], p[i01 + 1], p[i11 + 1]);
+        b = tap.Blend(p[i00 + 2], p[i10 + 2], p[i01 + 2], p[i11 + 2]);
     }
 }
