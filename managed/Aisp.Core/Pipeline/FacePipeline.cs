@@ -434,11 +434,16 @@ public sealed class FacePipeline : IDisposable
         }
     }
 
+    /// <summary>
+    /// The level the settings fix, or null to adapt. Sync analysis (CLI, QA) has no real-time budget
+    /// to adapt to and must give the same output on every run, so "auto" means "quality" there.
+    /// </summary>
     private static QualityLevel? FixedLevel(PipelineSettings s) => s.Quality switch
     {
         QualityModes.Quality => QualityLevel.Quality,
         QualityModes.Balanced => QualityLevel.Balanced,
         QualityModes.Performance => QualityLevel.Performance,
+        _ when s.Analysis == AnalysisModes.Sync => QualityLevel.Quality,
         _ => null,
     };
 
