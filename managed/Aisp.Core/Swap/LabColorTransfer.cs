@@ -9,6 +9,13 @@ public static class LabColorTransfer
 {
     private static readonly float[] SrgbToLinear = BuildLinearTable();
 
+    // Cube root (the L*a*b* f) and the sRGB gamma are tabulated: they were two thirds of the morph
+    // engine's time. Linear interpolation between 4096 steps keeps the error far below a grey level.
+    private const int Steps = 4096;
+    private const float FRange = 1.25f; // X/Xn and Z/Zn can pass 1 slightly for saturated colours
+    private static readonly float[] FTable = Tabulate(t => t > 0.008856f ? MathF.Cbrt(t) : (7.787f * t) + (16f / 116f), FRange);
+    private static readonly float[] GammaTable = Tabulate(v => (v <= 0.0031308f ? 12.92f * v : (1.055f * MathF.Pow(v, 1 / 2.4f)) - 0.055f) * 255f, 1f);
+
     /// <summary>Recolours <paramref name="swapped"/> (RGB floats) where mask > 0.5 to match <paramref name="target"/>.</summary>
     public static void Apply(Span<float> swapped, ReadOnlySpan<float> target, ReadOnlySpan<float> mask)
     {
@@ -82,15 +89,29 @@ public static class LabColorTransfer
         return (Gamma(lr), Gamma(lg), Gamma(lb));
     }
 
-    private static float F(float t) => t > 0.008856f ? MathF.Cbrt(t) : (7.787f * t) + (16f / 116f);
+    private static float F(float t) => Lookup(FTable, t, FRange);
 
     private static float FInv(float t) => t > 0.206893f ? t * t * t : (t - (16f / 116f)) / 7.787f;
 
-    private static float Gamma(float v)
+    private static float Gamma(float v) => Lookup(GammaTable, v, 1f);
+
+    private static float Lookup(float[] table, float x, float range)
     {
-        v = Math.Clamp(v, 0, 1);
-        float s = v <= 0.0031308f ? 12.92f * v : (1.055f * MathF.Pow(v, 1 / 2.4f)) - 0.055f;
-        return s * 255f;
+        float f = Math.Clamp(x, 0, range) * (Steps / range);
+        int i = Math.Min((int)f, Steps - 1);
+        float a = f - i;
+        return table[i] + ((table[i + 1] - table[i]) * a);
+    }
+
+    private static float[] Tabulate(Func<float, float> fn, float range)
+    {
+        var t = new float[Steps + 1];
+        for (int i = 0; i <= Steps; i++)
+        {
+            t[i] = fn(i * range / Steps);
+        }
+
+        return t;
     }
 
     private static float[] BuildLinearTable()
