@@ -72,13 +72,5 @@ public static unsafe class FrameValidator
             timestampNs, matrix, range);
     }
 
-    /// <summary>A frame over one managed or pinned packed buffer (CLI, tests).</summary>
-    public static Frame Packed(PixelFormat format, byte* data, int width, int height, int stride, long timestampNs = 0)
-    {
-        Span<nint> p = [(nint)data];
-        Span<long> s = [stride];
-        return Validate(format, width, height, p, s, timestampNs);
-    }
-
     private static AispException Invalid(string message) => new(ErrorKind.InvalidFrame, "invalid frame: " + message);
 }

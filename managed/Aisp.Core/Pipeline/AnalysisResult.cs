@@ -21,8 +21,6 @@ public sealed class AnalysisResult
     /// <summary>Milliseconds the analysis took (detection, landmarks, tracking).</summary>
     public double AnalysisMs { get; set; }
 
-    public ReadOnlySpan<Face> Span => Faces.AsSpan(0, Count);
-
     public void CopyFrom(ReadOnlySpan<Face> faces, long timestampNs)
     {
         Count = Math.Min(faces.Length, MaxFaces);
