@@ -99,31 +99,20 @@ public sealed class FileRunner : IDisposable
             throw new AispException(ErrorKind.InvalidArgument, $"{ExitCodes.InputPrefix} {_options.Input}: not a readable image or video");
         }
 
-        double fps = capture.Fps > 0 ? capture.Fps : 30;
         int total = capture.FrameCount;
-        using var bgr = new CvMat();
-        using var writer = new VideoWriter();
+        using var stages = new VideoStages(capture, _options.Output, _options.MaxFrames);
         int frames = 0;
         var progress = Stopwatch.StartNew();
-        while (frames < _options.MaxFrames && capture.Read(bgr) && !bgr.Empty())
+        for (CvMat? bgr = stages.Next(); bgr is not null; bgr = stages.Next())
         {
-            if (frames == 0)
-            {
-                FourCC codec = Path.GetExtension(_options.Output).Equals(".avi", StringComparison.OrdinalIgnoreCase) ? FourCC.MJPG : FourCC.MP4V;
-                if (!writer.Open(_options.Output, codec, fps, new Size(bgr.Width & ~1, bgr.Height & ~1)))
-                {
-                    throw new AispException(ErrorKind.InvalidArgument, $"{ExitCodes.OutputPrefix} {_options.Output}: no video writer for this path (use .avi or .mp4)");
-                }
-            }
-
             using CvMat? before = frames == 0 && _options.ComparePath is not null ? bgr.Clone() : null;
-            ProcessOne(bgr, (long)(frames * 1e9 / fps));
+            ProcessOne(bgr, (long)(frames * 1e9 / stages.Fps));
             if (before is not null)
             {
                 WriteCompare(before, bgr);
             }
 
-            writer.Write(bgr.Width % 2 == 0 && bgr.Height % 2 == 0 ? bgr : bgr[new Rect(0, 0, bgr.Width & ~1, bgr.Height & ~1)]);
+            stages.Emit(bgr);
             frames++;
             if (progress.ElapsedMilliseconds >= 1000)
             {
@@ -133,6 +122,7 @@ public sealed class FileRunner : IDisposable
             }
         }
 
+        stages.Finish();
         if (frames == 0)
         {
             throw new AispException(ErrorKind.InvalidArgument, $"{ExitCodes.InputPrefix} {_options.Input}: no frames could be decoded");

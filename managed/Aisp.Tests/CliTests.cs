@@ -50,6 +50,11 @@ public sealed class CliTests : IDisposable
         Assert.Equal("", json.RootElement.GetProperty("notice").GetString());
         using var capture = new VideoCapture(output);
         Assert.Equal(12, capture.FrameCount);
+
+        // A video written to a path no encoder takes: a clear error, not a hang.
+        (int bad, _, string badErr) = Run("--input", input, "--output", Path.Combine(_dir, "out.xyz"));
+        Assert.Equal(5, bad);
+        Assert.Contains("no video writer", badErr, StringComparison.Ordinal);
     }
 
     [Theory]
