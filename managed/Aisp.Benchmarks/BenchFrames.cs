@@ -21,6 +21,19 @@ public static class BenchFrames
         return buffers;
     }
 
+    /// <summary>A sync pipeline with the given engine and Grace Hopper as the source face.</summary>
+    public static Aisp.Core.Pipeline.FacePipeline PipelineWithSource(string engine)
+    {
+        var pipeline = Aisp.Core.Pipeline.FacePipeline.Create(
+            $$"""{"models_dir":"{{ModelsDir}}","engine":"{{engine}}","threads":1,"quality":"quality"}""",
+            Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
+        using Mat source = Cv2.ImRead("/usr/share/doc/facedetect/examples/grace_hopper_512x512.jpg", ImreadModes.Color);
+        using var buffers = new FrameBuffers(PixelFormat.Bgra);
+        buffers.Load(source);
+        pipeline.SetSourceImage(buffers.AsFrame(), "grace_hopper");
+        return pipeline;
+    }
+
     public static string ModelsDir =>
         Environment.GetEnvironmentVariable("AISP_MODELS_DIR") ?? throw new InvalidOperationException("set AISP_MODELS_DIR (scripts/bench.sh does)");
 }

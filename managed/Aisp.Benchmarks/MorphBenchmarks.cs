@@ -1,11 +1,8 @@
 using Aisp.Cli;
 using Aisp.Core.Detection;
 using Aisp.Core.Engines;
-using Aisp.Core.Frames;
 using Aisp.Core.Pipeline;
 using BenchmarkDotNet.Attributes;
-using Microsoft.Extensions.Logging.Abstractions;
-using OpenCvSharp;
 
 namespace Aisp.Benchmarks;
 
@@ -25,11 +22,7 @@ public class MorphBenchmarks
     public void Setup()
     {
         _frame = BenchFrames.OneFace(1280, 720);
-        _pipeline = FacePipeline.Create($$"""{"models_dir":"{{BenchFrames.ModelsDir}}","engine":"landmarks"}""", NullLoggerFactory.Instance);
-        using Mat source = Cv2.ImRead("/usr/share/doc/facedetect/examples/grace_hopper_512x512.jpg", ImreadModes.Color);
-        using var sourceBuffers = new FrameBuffers(PixelFormat.Bgra);
-        sourceBuffers.Load(source);
-        _pipeline.SetSourceImage(sourceBuffers.AsFrame(), "grace_hopper");
+        _pipeline = BenchFrames.PipelineWithSource("landmarks");
         using var probe = BenchFrames.OneFace(1280, 720);
         _pipeline.Process(probe.AsFrame());
         _faces = _pipeline.LastFaces.ToArray();

@@ -1,9 +1,6 @@
 using Aisp.Cli;
-using Aisp.Core.Frames;
 using Aisp.Core.Pipeline;
 using BenchmarkDotNet.Attributes;
-using Microsoft.Extensions.Logging.Abstractions;
-using OpenCvSharp;
 
 namespace Aisp.Benchmarks;
 
@@ -24,11 +21,7 @@ public class PipelineBenchmarks
     public void Setup()
     {
         _frame = BenchFrames.OneFace(1280, 720);
-        _pipeline = FacePipeline.Create($$"""{"models_dir":"{{BenchFrames.ModelsDir}}","engine":"{{Engine}}","threads":1,"quality":"quality"}""", NullLoggerFactory.Instance);
-        using Mat source = Cv2.ImRead("/usr/share/doc/facedetect/examples/grace_hopper_512x512.jpg", ImreadModes.Color);
-        using var sourceBuffers = new FrameBuffers(PixelFormat.Bgra);
-        sourceBuffers.Load(source);
-        _pipeline.SetSourceImage(sourceBuffers.AsFrame(), "grace_hopper");
+        _pipeline = BenchFrames.PipelineWithSource(Engine);
     }
 
     [Benchmark]

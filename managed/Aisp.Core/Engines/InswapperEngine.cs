@@ -245,16 +245,8 @@ public sealed class InswapperEngine : IFrameEngine
         return inside;
     }
 
-    private void SampleSwapped(float fx, float fy, out float r, out float g, out float b)
-    {
-        var tap = new BilinearTap(fx, fy, SwapSize, SwapSize);
-        int i00 = ((tap.Y0 * SwapSize) + tap.X0) * 3, i10 = ((tap.Y0 * SwapSize) + tap.X1) * 3;
-        int i01 = ((tap.Y1 * SwapSize) + tap.X0) * 3, i11 = ((tap.Y1 * SwapSize) + tap.X1) * 3;
-        float[] s = _swapped;
-        r = tap.Blend(s[i00], s[i10], s[i01], s[i11]);
-        g = tap.Blend(s[i00 + 1], s[i10 + 1], s[i01 + 1], s[i11 + 1]);
-        b = tap.Blend(s[i00 + 2], s[i10 + 2], s[i01 + 2], s[i11 + 2]);
-    }
+    private void SampleSwapped(float fx, float fy, out float r, out float g, out float b) =>
+        BilinearTap.SampleRgb<float>(_swapped, SwapSize, SwapSize, fx, fy, out r, out g, out b);
 
     /// <summary>Unsharp mask on the swapped crop: value + amount * (value - blurred), channel by channel.</summary>
     private void Sharpen()

@@ -34,14 +34,6 @@ public sealed class RgbImage
     }
 
     /// <summary>Bilinear sample at a fractional position, clamped to the picture.</summary>
-    public void Sample(float fx, float fy, out float r, out float g, out float b)
-    {
-        var tap = new BilinearTap(fx, fy, Width, Height);
-        int i00 = ((tap.Y0 * Width) + tap.X0) * 3, i10 = ((tap.Y0 * Width) + tap.X1) * 3;
-        int i01 = ((tap.Y1 * Width) + tap.X0) * 3, i11 = ((tap.Y1 * Width) + tap.X1) * 3;
-        byte[] p = Pixels;
-        r = tap.Blend(p[i00], p[i10], p[i01], p[i11]);
-        g = tap.Blend(p[i00 + 1], p[i10 + 1], p[i01 + 1], p[i11 + 1]);
-        b = tap.Blend(p[i00 + 2], p[i10 + 2], p[i01 + 2], p[i11 + 2]);
-    }
+    public void Sample(float fx, float fy, out float r, out float g, out float b) =>
+        BilinearTap.SampleRgb<byte>(Pixels, Width, Height, fx, fy, out r, out g, out b);
 }
