@@ -88,7 +88,7 @@ public sealed unsafe class FrameBuffers : IDisposable
             default:
                 fixed (byte* p = _nv12)
                 {
-                    // The array is pinned below for the frame's lifetime by GC.AllocateArray(pinned: true).
+                    // _nv12 comes from GC.AllocateArray(pinned: true): the pointer stays valid after 'fixed'.
                     planes[0] = (nint)p;
                     planes[1] = (nint)(p + (w * h));
                 }

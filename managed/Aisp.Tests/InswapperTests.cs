@@ -126,25 +126,18 @@ public sealed class InswapperTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public void Paste_back_puts_the_swapped_crop_on_the_face_and_nothing_outside_the_crop()
     {
-        using FacePipeline pipeline = SwapFixtures.WithSource(Json(SwapPresets.Roop));
-        using Mat target = TestAssets.Load(TestAssets.GraceHopper);
-        using var buffers = new FrameBuffers(PixelFormat.Bgra);
-        buffers.Load(target);
-        byte[] before = buffers.Snapshot();
-        pipeline.Process(buffers.AsFrame());
-        byte[] after = buffers.Snapshot();
-        Face face = Assert.Single(pipeline.LastFaces.ToArray());
+        (byte[] before, byte[] after, Face face, int width, int height) = SwapGraceHopper(SwapPresets.Roop);
 
         // The stand-in returns 1 - target: where the mask is full, the frame must be inverted.
         Affine2D toCrop = ArcFaceTemplate.Align(face, 128);
         double error = 0;
         int count = 0, outsideChanged = 0;
-        for (int y = 0; y < buffers.Height; y++)
+        for (int y = 0; y < height; y++)
         {
-            for (int x = 0; x < buffers.Width; x++)
+            for (int x = 0; x < width; x++)
             {
                 (float cx, float cy) = toCrop.Apply(x + 0.5f, y + 0.5f);
-                int i = ((y * buffers.Width) + x) * 4;
+                int i = ((y * width) + x) * 4;
                 bool inCrop = cx >= -1 && cx <= 129 && cy >= -1 && cy <= 129;
                 if (cx > 24 && cx < 104 && cy > 24 && cy < 104)
                 {
@@ -172,17 +165,10 @@ public sealed class InswapperTests(ITestOutputHelper output) : IDisposable
     [InlineData(SwapPresets.DeepLiveCam)]
     public void Every_preset_swaps_and_the_deep_live_cam_mouth_mask_keeps_the_target_mouth(string preset)
     {
-        using FacePipeline pipeline = SwapFixtures.WithSource(Json(preset));
-        using Mat target = TestAssets.Load(TestAssets.GraceHopper);
-        using var buffers = new FrameBuffers(PixelFormat.Bgra);
-        buffers.Load(target);
-        byte[] before = buffers.Snapshot();
-        pipeline.Process(buffers.AsFrame());
-        byte[] after = buffers.Snapshot();
-        Face face = Assert.Single(pipeline.LastFaces.ToArray());
+        (byte[] before, byte[] after, Face face, int width, _) = SwapGraceHopper(preset);
         double Change(PointF p)
         {
-            int i = (((int)p.Y * buffers.Width) + (int)p.X) * 4;
+            int i = (((int)p.Y * width) + (int)p.X) * 4;
             return (Math.Abs(after[i] - before[i]) + Math.Abs(after[i + 1] - before[i + 1]) + Math.Abs(after[i + 2] - before[i + 2])) / 3.0;
         }
 
@@ -222,6 +208,18 @@ public sealed class InswapperTests(ITestOutputHelper output) : IDisposable
 
         AispException none = Assert.Throws<AispException>(() => FacePipeline.Create(TestAssets.Json(extra: "\"engine\":\"inswapper\""), NullLoggerFactory.Instance));
         Assert.Contains("swap_model", none.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Swaps the astronaut onto Grace Hopper (BGRA) with the stand-ins; the frame's bytes before and after, and the face.</summary>
+    private (byte[] Before, byte[] After, Face Face, int Width, int Height) SwapGraceHopper(string preset)
+    {
+        using FacePipeline pipeline = SwapFixtures.WithSource(Json(preset));
+        using Mat target = TestAssets.Load(TestAssets.GraceHopper);
+        using var buffers = new FrameBuffers(PixelFormat.Bgra);
+        buffers.Load(target);
+        byte[] before = buffers.Snapshot();
+        pipeline.Process(buffers.AsFrame());
+        return (before, buffers.Snapshot(), Assert.Single(pipeline.LastFaces.ToArray()), buffers.Width, buffers.Height);
     }
 
     public void Dispose()

@@ -59,7 +59,7 @@ public sealed class FacePipeline : IDisposable
             _worker = new AnalysisWorker(Analyse, Stats, log);
         }
 
-        PublishIdentity();
+        PublishIdentity(engine, models);
     }
 
     public PipelineStats Stats { get; } = new();
@@ -127,7 +127,7 @@ public sealed class FacePipeline : IDisposable
                 Swap(next, models, newModels);
                 IFrameEngine? replaced = Interlocked.Exchange(ref _nextEngine, engine);
                 replaced?.Dispose(); // chosen before but never switched in: nothing uses it
-                Stats.SetIdentity(engine.Name, models?.Detector.Name ?? "", models?.Detector.ExecutionProvider ?? "cpu");
+                PublishIdentity(engine, models); // the engine chosen; it takes over once analysis serves it
                 Stats.ClearLastError();
                 _log.LogDebug("Settings applied: engine {Engine}, detector {Detector}", engine.Name, models?.Detector.Name ?? "-");
             }
@@ -451,8 +451,8 @@ public sealed class FacePipeline : IDisposable
 
     private static bool NeedsLandmarks(IFrameEngine engine) => (engine.Needs & EngineNeeds.Landmarks) == EngineNeeds.Landmarks;
 
-    private void PublishIdentity() =>
-        Stats.SetIdentity(_engine.Name, _models?.Detector.Name ?? "", _models?.Detector.ExecutionProvider ?? "cpu");
+    private void PublishIdentity(IFrameEngine engine, AnalysisModels? models) =>
+        Stats.SetIdentity(engine.Name, models?.Detector.Name ?? "", models?.Detector.ExecutionProvider ?? "cpu");
 
     private static PipelineSettings ParseAndWarn(string? json, PipelineSettings basis, ILogger log)
     {
@@ -466,5 +466,5 @@ public sealed class FacePipeline : IDisposable
         return s;
     }
 
-    internal static double Ms(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;
+    private static double Ms(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;
 }
