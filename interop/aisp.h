@@ -24,7 +24,7 @@
 extern "C" {
 #endif
 
-#define AISP_ABI_VERSION 3u
+#define AISP_ABI_VERSION 4u
 
 #define AISP_MAX_PLANES 4
 #define AISP_NAME_CAPACITY 32
@@ -41,7 +41,9 @@ typedef enum aisp_status {
 	AISP_ERR_INFERENCE = 5,        /* runtime failure while processing, frame untouched */
 	AISP_ERR_ABI_MISMATCH = 6,     /* struct_size too small for this core */
 	AISP_ERR_INTERNAL = 7,         /* anything else; the message says what */
-	AISP_ERR_SOURCE_IMAGE = 8      /* source face picture unusable: no face, too large */
+	AISP_ERR_SOURCE_IMAGE = 8,     /* source face picture unusable: no face, too large */
+	AISP_ERR_GRAPHICS = 9          /* no GPU compositing here (libobs's graphics not in the
+	                                  process) or a GPU object could not be made */
 } aisp_status;
 
 typedef enum aisp_pixel_format {
@@ -74,11 +76,12 @@ typedef enum aisp_log_level {
 
 /* Pipeline stages timed in aisp_stats.stages[]. */
 typedef enum aisp_stage {
-	AISP_STAGE_HANDOFF = 0,   /* validating the frame and handing it to analysis */
+	AISP_STAGE_HANDOFF = 0,   /* validating the frame and handing it to analysis (GPU: downscale,
+	                             stage and map for synchronous sources) */
 	AISP_STAGE_DETECT = 1,    /* frame sampling + face detector */
 	AISP_STAGE_LANDMARKS = 2, /* dense landmarks (0 while no engine needs them) */
-	AISP_STAGE_ENGINE = 3,    /* the engine's own work on the faces */
-	AISP_STAGE_COMPOSITE = 4, /* writing the result into the frame */
+	AISP_STAGE_ENGINE = 3,    /* the engine painting the frame in memory (CPU compositor) */
+	AISP_STAGE_COMPOSITE = 4, /* issuing the engine's draws in the render pass (GPU compositor) */
 	AISP_STAGE_TOTAL = 5,
 	AISP_STAGE_COUNT = 6
 } aisp_stage;
@@ -94,6 +97,24 @@ typedef struct aisp_frame {
 	int32_t color_matrix; /* aisp_color_matrix, YUV formats only */
 	int32_t color_range;  /* aisp_color_range, YUV formats only */
 } aisp_frame;
+
+/* Flags of aisp_gpu_frame. */
+typedef enum aisp_render_flags {
+	AISP_RENDER_NONE = 0,   /* an asynchronous source: its frames reach analysis through
+	                           aisp_process_frame */
+	AISP_RENDER_ANALYSE = 1 /* a synchronous source: its pixels reach analysis only through
+	                           aisp_render (a downscaled copy is staged on the GPU) */
+} aisp_render_flags;
+
+/* A source's picture on the GPU, for aisp_render. */
+typedef struct aisp_gpu_frame {
+	uint32_t struct_size;
+	uint32_t flags;        /* aisp_render_flags */
+	void *texture;         /* libobs gs_texture_t* holding the source's picture */
+	uint32_t width;
+	uint32_t height;
+	uint64_t timestamp_ns; /* the picture's time: the async frame's timestamp, or the video clock */
+} aisp_gpu_frame;
 
 /* Quality level in effect (adaptive unless fixed by the "quality" setting). */
 typedef enum aisp_quality {
@@ -154,6 +175,16 @@ aisp_status aisp_update(aisp_instance *instance, const char *settings_json);
 /* Runs the pipeline on the frame in place. On failure the frame is untouched. */
 aisp_status aisp_process_frame(aisp_instance *instance, const aisp_frame *frame);
 
+/* Draws the filtered picture into the current render target at (0,0)-(width,height), from OBS's
+ * video_render with its graphics context current. With the "gpu" compositor the engine's result
+ * is drawn as GPU work over the texture (asynchronous sources hand their frames to analysis in
+ * aisp_process_frame, which then paints nothing); with the "cpu" compositor, or an engine without
+ * a GPU drawer, synchronous sources are read back and painted in memory here, and asynchronous
+ * ones were painted in aisp_process_frame. AISP_OK means the core drew the picture (a failure
+ * after that is in aisp_stats); any error means it drew nothing and the host draws the texture
+ * as it is. AISP_ERR_GRAPHICS outside a process with libobs's graphics. */
+aisp_status aisp_render(aisp_instance *instance, const aisp_gpu_frame *frame);
+
 /* Sets the face to swap in from a decoded picture (any aisp_pixel_format; the host decodes
  * files, the core decodes nothing). The face is found and landmarked once and kept until the
  * next call; label names it in messages (usually the file path). On AISP_ERR_SOURCE_IMAGE (no
@@ -164,7 +195,8 @@ aisp_status aisp_set_source_image(aisp_instance *instance, const aisp_frame *ima
 /* Fills stats (stats->struct_size must be set). */
 aisp_status aisp_get_stats(aisp_instance *instance, aisp_stats *stats);
 
-/* Releases the instance; NULL is ignored. */
+/* Releases the instance; NULL is ignored. After aisp_render was called, call it with the graphics
+ * context current (OBS: between obs_enter_graphics and obs_leave_graphics): it frees GPU objects. */
 void aisp_destroy(aisp_instance *instance);
 
 #ifdef __cplusplus

@@ -12,6 +12,7 @@ public enum ErrorKind
     AbiMismatch = 6,
     Internal = 7,
     SourceImage = 8,
+    Graphics = 9,
 }
 
 /// <summary>

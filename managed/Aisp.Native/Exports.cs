@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using Aisp.Core;
 using Aisp.Core.Frames;
 using Aisp.Core.Pipeline;
+using Aisp.Native.Gpu;
 using Aisp.Native.Interop;
 using Microsoft.Extensions.Logging;
 
@@ -126,6 +127,46 @@ public static unsafe class Exports
         }
     }
 
+    [UnmanagedCallersOnly(EntryPoint = "aisp_render")]
+    public static int Render(nint instance, AispGpuFrame* frame)
+    {
+        try
+        {
+            if (!InstanceTable.TryGet(instance, out Instance target))
+            {
+                return BadHandle(instance);
+            }
+
+            if (frame == null || frame->Texture == 0 || frame->Width == 0 || frame->Height == 0)
+            {
+                return Fail(ErrorKind.InvalidFrame, frame == null ? "invalid GPU frame: frame is null" : $"invalid GPU frame: texture 0x{frame->Texture:x}, {frame->Width}x{frame->Height}");
+            }
+
+            if (frame->StructSize < (uint)sizeof(AispGpuFrame))
+            {
+                return Fail(ErrorKind.AbiMismatch, $"aisp_gpu_frame.struct_size is {frame->StructSize}; this core needs {sizeof(AispGpuFrame)} (ABI {AbiConstants.AbiVersion})");
+            }
+
+            target.Gpu ??= GpuCompositor.Create();
+            bool drawn = target.Gpu.Render(target.Pipeline, frame->Texture, frame->Width, frame->Height,
+                (long)Math.Min(frame->TimestampNs, long.MaxValue), (frame->Flags & (uint)AispRenderFlags.Analyse) != 0);
+            return drawn ? Ok() : Fail(ErrorKind.Graphics, "the frame could not be drawn (a GPU object could not be made or mapped)");
+        }
+        catch (GraphicsException e)
+        {
+            if (InstanceTable.TryGet(instance, out FacePipeline pipeline))
+            {
+                pipeline.Stats.RecordError(ErrorKind.Graphics, e.Message, frameFailed: true);
+            }
+
+            return Fail(ErrorKind.Graphics, e.Message);
+        }
+        catch (Exception e)
+        {
+            return Fail(e);
+        }
+    }
+
     [UnmanagedCallersOnly(EntryPoint = "aisp_set_source_image")]
     public static int SetSourceImage(nint instance, AispFrame* image, byte* label)
     {
@@ -180,9 +221,9 @@ public static unsafe class Exports
     {
         try
         {
-            if (instance != 0 && InstanceTable.TryRemove(instance, out FacePipeline pipeline))
+            if (instance != 0 && InstanceTable.TryRemove(instance, out Instance removed))
             {
-                pipeline.Dispose();
+                removed.Dispose();
             }
         }
         catch (Exception e)

@@ -1,25 +1,48 @@
 using System.Collections.Concurrent;
 using Aisp.Core.Pipeline;
+using Aisp.Native.Gpu;
 
 namespace Aisp.Native;
 
 /// <summary>
-/// Maps the opaque aisp_instance* handles given to C to pipelines. Handles are counters, never
+/// Maps the opaque aisp_instance* handles given to C to instances. Handles are counters, never
 /// addresses, so a stale, doubled or made-up handle is an error instead of a crash.
 /// </summary>
 internal static class InstanceTable
 {
-    private static readonly ConcurrentDictionary<nint, FacePipeline> Instances = new();
+    private static readonly ConcurrentDictionary<nint, Instance> Instances = new();
     private static long s_next = 0x1000;
 
     public static nint Add(FacePipeline pipeline)
     {
         nint handle = (nint)Interlocked.Increment(ref s_next);
-        Instances[handle] = pipeline;
+        Instances[handle] = new Instance(pipeline);
         return handle;
     }
 
-    public static bool TryGet(nint handle, out FacePipeline pipeline) => Instances.TryGetValue(handle, out pipeline!);
+    public static bool TryGet(nint handle, out FacePipeline pipeline)
+    {
+        bool found = Instances.TryGetValue(handle, out Instance? instance);
+        pipeline = instance?.Pipeline!;
+        return found;
+    }
 
-    public static bool TryRemove(nint handle, out FacePipeline pipeline) => Instances.TryRemove(handle, out pipeline!);
+    public static bool TryGet(nint handle, out Instance instance) => Instances.TryGetValue(handle, out instance!);
+
+    public static bool TryRemove(nint handle, out Instance instance) => Instances.TryRemove(handle, out instance!);
+}
+
+/// <summary>One aisp_instance: the pipeline, and the GPU compositor once the host renders through it.</summary>
+internal sealed class Instance(FacePipeline pipeline) : IDisposable
+{
+    public FacePipeline Pipeline { get; } = pipeline;
+
+    /// <summary>Created on the first aisp_render (graphics thread), used only there and in Dispose.</summary>
+    public GpuCompositor? Gpu { get; set; }
+
+    public void Dispose()
+    {
+        Pipeline.Dispose();
+        Gpu?.Dispose();
+    }
 }

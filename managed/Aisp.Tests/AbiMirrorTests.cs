@@ -16,6 +16,7 @@ public sealed partial class AbiMirrorTests
     private static readonly (Type Type, string CName)[] Structs =
     [
         (typeof(AispFrame), "aisp_frame"),
+        (typeof(AispGpuFrame), "aisp_gpu_frame"),
         (typeof(AispStageStats), "aisp_stage_stats"),
         (typeof(AispStats), "aisp_stats"),
     ];
@@ -29,6 +30,7 @@ public sealed partial class AbiMirrorTests
         (typeof(AispLogLevel), "AISP_LOG_", ""),
         (typeof(AispStage), "AISP_STAGE_", ""),
         (typeof(AispQuality), "AISP_QUALITY_", ""),
+        (typeof(AispRenderFlags), "AISP_RENDER_", ""),
     ];
 
     [Fact]

@@ -1,5 +1,7 @@
-/* Async sources (webcam, media): OBS hands CPU frames to filter_video; they are processed in
- * place in their own format. Unsupported formats and failures pass through untouched. */
+/* Async sources (webcam, media): OBS hands CPU frames to filter_video. The core takes a copy for
+ * analysis and, with the CPU compositor, paints the frame in place in its own format; with the GPU
+ * compositor the result is drawn in video_render. Unsupported formats and failures pass through
+ * untouched. */
 #include "aisp-filter.h"
 
 #include <string.h>
@@ -48,6 +50,7 @@ struct obs_source_frame *aisp_filter_video(void *data, struct obs_source_frame *
 		desc.planes[i] = frame->data[i];
 		desc.strides[i] = frame->linesize[i];
 	}
+	filter->async_frame_ts = frame->timestamp; /* both run on the graphics thread */
 	aisp_filter_process(filter, &desc);
 	return frame;
 }

@@ -41,6 +41,7 @@ bool aisp_core_load(const char *core_path, char *error, size_t error_size)
 	RESOLVE(create, "aisp_create");
 	RESOLVE(update, "aisp_update");
 	RESOLVE(process_frame, "aisp_process_frame");
+	RESOLVE(render, "aisp_render");
 	RESOLVE(set_source_image, "aisp_set_source_image");
 	RESOLVE(get_stats, "aisp_get_stats");
 	RESOLVE(destroy, "aisp_destroy");

@@ -120,12 +120,12 @@ static void filter_destroy(void *data)
 	os_task_queue_wait(filter->updates);
 	os_task_queue_destroy(filter->updates);
 	aisp_instance *instance = atomic_load(&filter->instance);
+	obs_enter_graphics(); /* the core frees its GPU objects */
 	if (instance && core)
 		core->destroy(instance);
-	aisp_source_image_reset(&filter->source_image);
-	obs_enter_graphics();
 	aisp_render_free(filter);
 	obs_leave_graphics();
+	aisp_source_image_reset(&filter->source_image);
 	pthread_mutex_destroy(&filter->lock);
 	bfree(filter);
 }

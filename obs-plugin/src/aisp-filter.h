@@ -30,20 +30,19 @@ struct aisp_filter {
 	os_task_queue_t *updates;
 	struct aisp_source_image source_image;
 
-	/* Synchronous (GPU) sources: render target, CPU readback and the processed texture. */
+	/* Graphics thread only: the target rendered into a texture for the core to draw from, and the
+	 * timestamp of the newest async frame (what the drawn picture shows). */
 	gs_texrender_t *texrender;
-	gs_stagesurf_t *stage;
-	gs_texture_t *processed;
-	uint8_t *pixels;
-	uint32_t pixels_width, pixels_height;
+	uint64_t async_frame_ts;
 };
 
 extern struct obs_source_info aisp_filter_info;
 
-/* Async sources (webcam, media): processes a CPU frame in place on its way to the screen. */
+/* Async sources (webcam, media): hands the CPU frame to the core (which paints it in place only
+ * with the CPU compositor). */
 struct obs_source_frame *aisp_filter_video(void *data, struct obs_source_frame *frame);
 
-/* Synchronous sources: renders the target, processes a readback, draws the result. */
+/* Every source: renders the target into a texture and lets the core draw the filtered picture. */
 void aisp_filter_render(void *data, gs_effect_t *effect);
 void aisp_render_free(struct aisp_filter *filter);
 

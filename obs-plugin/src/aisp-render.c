@@ -1,42 +1,25 @@
-/* Synchronous sources (GPU-drawn): render the target into a texture, read it back, process it
- * on the CPU and draw the result. Async sources are handled in filter_video and skip this. */
+/* video_render: the target is rendered into a texture and the core draws the filtered picture
+ * from it (aisp_render: GPU draws, or for synchronous sources with the CPU compositor a read-back
+ * painted in memory). When the core cannot draw, the texture is drawn as it is. */
 #include "aisp-filter.h"
 
-#include <string.h>
-#include <util/bmem.h>
+#include <graphics/vec4.h>
+
+#include "aisp-core.h"
 
 void aisp_render_free(struct aisp_filter *filter)
 {
 	gs_texrender_destroy(filter->texrender);
-	gs_stagesurface_destroy(filter->stage);
-	gs_texture_destroy(filter->processed);
-	bfree(filter->pixels);
 	filter->texrender = NULL;
-	filter->stage = NULL;
-	filter->processed = NULL;
-	filter->pixels = NULL;
-	filter->pixels_width = filter->pixels_height = 0;
 }
 
-static bool ensure_buffers(struct aisp_filter *filter, uint32_t width, uint32_t height)
+static gs_texture_t *render_target(struct aisp_filter *filter, obs_source_t *target, uint32_t width, uint32_t height)
 {
-	if (filter->pixels_width == width && filter->pixels_height == height && filter->stage)
-		return true;
-	aisp_render_free(filter);
-	filter->texrender = gs_texrender_create(GS_BGRA, GS_ZS_NONE);
-	filter->stage = gs_stagesurface_create(width, height, GS_BGRA);
-	filter->processed = gs_texture_create(width, height, GS_BGRA, 1, NULL, GS_DYNAMIC);
-	filter->pixels = bmalloc((size_t)width * height * 4);
-	filter->pixels_width = width;
-	filter->pixels_height = height;
-	return filter->texrender && filter->stage && filter->processed;
-}
-
-static bool render_target(struct aisp_filter *filter, obs_source_t *target, uint32_t width, uint32_t height)
-{
+	if (!filter->texrender)
+		filter->texrender = gs_texrender_create(GS_BGRA, GS_ZS_NONE);
 	gs_texrender_reset(filter->texrender);
 	if (!gs_texrender_begin(filter->texrender, width, height))
-		return false;
+		return NULL;
 	struct vec4 clear;
 	vec4_zero(&clear);
 	gs_clear(GS_CLEAR_COLOR, &clear, 0.0f, 0);
@@ -46,29 +29,15 @@ static bool render_target(struct aisp_filter *filter, obs_source_t *target, uint
 	obs_source_video_render(target);
 	gs_blend_state_pop();
 	gs_texrender_end(filter->texrender);
-	return true;
+	return gs_texrender_get_texture(filter->texrender);
 }
 
-static bool read_back(struct aisp_filter *filter, uint32_t width, uint32_t height)
+static void draw_plain(gs_texture_t *texture, uint32_t width, uint32_t height)
 {
-	gs_stage_texture(filter->stage, gs_texrender_get_texture(filter->texrender));
-	uint8_t *mapped;
-	uint32_t linesize;
-	if (!gs_stagesurface_map(filter->stage, &mapped, &linesize))
-		return false;
-	for (uint32_t y = 0; y < height; y++)
-		memcpy(filter->pixels + (size_t)y * width * 4, mapped + (size_t)y * linesize, (size_t)width * 4);
-	gs_stagesurface_unmap(filter->stage);
-	return true;
-}
-
-static void draw_processed(struct aisp_filter *filter, uint32_t width, uint32_t height)
-{
-	gs_texture_set_image(filter->processed, filter->pixels, width * 4, false);
 	gs_effect_t *effect = obs_get_base_effect(OBS_EFFECT_DEFAULT);
-	gs_effect_set_texture(gs_effect_get_param_by_name(effect, "image"), filter->processed);
+	gs_effect_set_texture(gs_effect_get_param_by_name(effect, "image"), texture);
 	while (gs_effect_loop(effect, "Draw"))
-		gs_draw_sprite(filter->processed, 0, width, height);
+		gs_draw_sprite(texture, 0, width, height);
 }
 
 void aisp_filter_render(void *data, gs_effect_t *unused)
@@ -79,23 +48,24 @@ void aisp_filter_render(void *data, gs_effect_t *unused)
 	obs_source_t *parent = obs_filter_get_parent(filter->context);
 	uint32_t width = target ? obs_source_get_base_width(target) : 0;
 	uint32_t height = target ? obs_source_get_base_height(target) : 0;
-	bool async = parent && (obs_source_get_output_flags(parent) & OBS_SOURCE_ASYNC) != 0;
+	const struct aisp_core_api *core = aisp_core();
+	aisp_instance *instance = atomic_load(&filter->instance);
+	gs_texture_t *texture = NULL;
 
-	if (async || !width || !height || !ensure_buffers(filter, width, height) ||
-	    !render_target(filter, target, width, height) || !read_back(filter, width, height)) {
+	if (!core || !instance || !width || !height || !(texture = render_target(filter, target, width, height))) {
 		obs_source_skip_video_filter(filter->context);
 		return;
 	}
 
-	aisp_frame desc = {
-		.struct_size = sizeof(aisp_frame),
-		.format = AISP_PIXEL_FORMAT_BGRA,
+	bool async = parent && (obs_source_get_output_flags(parent) & OBS_SOURCE_ASYNC) != 0;
+	aisp_gpu_frame frame = {
+		.struct_size = sizeof(aisp_gpu_frame),
+		.flags = async ? AISP_RENDER_NONE : AISP_RENDER_ANALYSE,
+		.texture = texture,
 		.width = width,
 		.height = height,
-		.timestamp_ns = obs_get_video_frame_time(),
+		.timestamp_ns = async ? filter->async_frame_ts : obs_get_video_frame_time(),
 	};
-	desc.planes[0] = filter->pixels;
-	desc.strides[0] = width * 4;
-	aisp_filter_process(filter, &desc); /* on failure the pixels are untouched: drawn as rendered */
-	draw_processed(filter, width, height);
+	if (core->render(instance, &frame) != AISP_OK)
+		draw_plain(texture, width, height); /* the reason is in the status text */
 }

@@ -19,7 +19,7 @@ static const struct setting settings_table[] = {
 	{"stabilize", SETTING_BOOL},         {"source_image", SETTING_STRING},
 	{"keep_expression", SETTING_BOOL},   {"swap_model", SETTING_STRING},
 	{"recognizer_model", SETTING_STRING}, {"swap_preset", SETTING_STRING},
-	{"quality", SETTING_STRING},
+	{"quality", SETTING_STRING},         {"compositor", SETTING_STRING},
 };
 
 void aisp_settings_defaults(obs_data_t *settings)
@@ -39,6 +39,7 @@ void aisp_settings_defaults(obs_data_t *settings)
 	obs_data_set_default_string(settings, "recognizer_model", "");
 	obs_data_set_default_string(settings, "swap_preset", "facefusion");
 	obs_data_set_default_string(settings, "quality", "auto");
+	obs_data_set_default_string(settings, "compositor", "gpu");
 	obs_data_set_default_string(settings, AISP_STATUS_KEY, obs_module_text("Status.Starting"));
 }
 
@@ -121,6 +122,10 @@ obs_properties_t *aisp_settings_properties(void)
 	add_list_item(quality, "Quality.Quality", "quality");
 	add_list_item(quality, "Quality.Balanced", "balanced");
 	add_list_item(quality, "Quality.Performance", "performance");
+	obs_property_t *compositor = obs_properties_add_list(props, "compositor", obs_module_text("Compositor"),
+							     OBS_COMBO_TYPE_LIST, OBS_COMBO_FORMAT_STRING);
+	add_list_item(compositor, "Compositor.Gpu", "gpu");
+	add_list_item(compositor, "Compositor.Cpu", "cpu");
 
 	obs_properties_add_text(props, AISP_STATUS_KEY, obs_module_text("Status"), OBS_TEXT_INFO);
 	return props;

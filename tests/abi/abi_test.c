@@ -21,6 +21,7 @@ static struct {
 	aisp_status (*update)(aisp_instance *, const char *);
 	aisp_status (*process_frame)(aisp_instance *, const aisp_frame *);
 	aisp_status (*set_source_image)(aisp_instance *, const aisp_frame *, const char *);
+	aisp_status (*render)(aisp_instance *, const aisp_gpu_frame *);
 	aisp_status (*get_stats)(aisp_instance *, aisp_stats *);
 	void (*destroy)(aisp_instance *);
 } core;
@@ -310,6 +311,7 @@ int main(int argc, char **argv)
 	LOAD(update, "aisp_update");
 	LOAD(process_frame, "aisp_process_frame");
 	LOAD(set_source_image, "aisp_set_source_image");
+	LOAD(render, "aisp_render");
 	LOAD(get_stats, "aisp_get_stats");
 	LOAD(destroy, "aisp_destroy");
 	if (failures)
@@ -341,6 +343,21 @@ int main(int argc, char **argv)
 	CHECK(core.get_stats(inst, NULL) == AISP_ERR_INVALID_ARGUMENT, "null stats accepted");
 
 	test_real_frames(inst, argv[3]);
+
+	/* aisp_render outside OBS: bad descriptors are frame errors, a good one says that libobs's
+	 * graphics are not in this process; nothing crashes and the host would draw the texture itself. */
+	uint8_t fake_texture;
+	aisp_gpu_frame gpu = {.struct_size = sizeof(aisp_gpu_frame), .texture = &fake_texture, .width = 64, .height = 64};
+	CHECK(core.render(inst, NULL) == AISP_ERR_INVALID_FRAME, "null GPU frame accepted");
+	aisp_gpu_frame no_texture = gpu;
+	no_texture.texture = NULL;
+	CHECK(core.render(inst, &no_texture) == AISP_ERR_INVALID_FRAME, "GPU frame without a texture accepted");
+	aisp_gpu_frame short_frame = gpu;
+	short_frame.struct_size = 8;
+	CHECK(core.render(inst, &short_frame) == AISP_ERR_ABI_MISMATCH, "short aisp_gpu_frame accepted");
+	CHECK(core.render(inst, &gpu) == AISP_ERR_GRAPHICS, "render outside OBS: %s", error_text());
+	CHECK(strstr(error_text(), "libobs") != NULL, "render outside OBS: message '%s'", error_text());
+	CHECK(core.render((aisp_instance *)0x12345, &gpu) == AISP_ERR_INVALID_ARGUMENT, "render: made-up handle accepted");
 
 	core.destroy(inst);
 	aisp_stats s = {.struct_size = sizeof(aisp_stats)};

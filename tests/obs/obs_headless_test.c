@@ -331,6 +331,142 @@ static void check_switching(void)
 	obs_source_release(filter);
 	obs_source_release(async);
 }
+/* Mean and largest colour difference between two pictures inside a box around the face, and how
+ * many colour bytes differ by more than 8. */
+struct likeness {
+	double mean;
+	int max, over8;
+};
+
+static struct likeness likeness(const uint8_t *a, const uint8_t *b)
+{
+	struct likeness l = {0};
+	long sum = 0, n = 0;
+	for (int y = FACE_T - 50; y < FACE_B + 50; y++)
+		for (int x = FACE_L - 45; x < FACE_R + 45; x++)
+			for (int c = 0; c < 3; c++) {
+				size_t i = ((size_t)y * W + x) * 4 + c;
+				int delta = abs((int)a[i] - (int)b[i]);
+				sum += delta;
+				n++;
+				l.over8 += delta > 8;
+				if (delta > l.max)
+					l.max = delta;
+			}
+	l.mean = (double)sum / (double)n;
+	return l;
+}
+
+static void dump_pair(const char *dir, bool async, const char *engine, const char *mode, const uint8_t *cpu,
+		      const uint8_t *gpu)
+{
+	for (int k = 0; k < 2; k++) {
+		char path[512];
+		snprintf(path, sizeof(path), "%s/%s-%s-%s-%s.ppm", dir, async ? "async" : "sync", engine, mode,
+			 k ? "gpu" : "cpu");
+		FILE *f = fopen(path, "wb");
+		if (!f)
+			continue;
+		fprintf(f, "P6 %d %d 255\n", W, H);
+		const uint8_t *img = k ? gpu : cpu;
+		for (int i = 0; i < W * H; i++) {
+			uint8_t px[3] = {img[i * 4 + 2], img[i * 4 + 1], img[i * 4]};
+			fwrite(px, 1, 3, f);
+		}
+		fclose(f);
+	}
+}
+
+static void set_string(obs_source_t *filter, const char *key, const char *value)
+{
+	obs_data_t *settings = obs_data_create();
+	obs_data_set_string(settings, key, value);
+	obs_source_update(filter, settings);
+	obs_data_release(settings);
+	wait_updates(filter);
+}
+
+/* Shows the source with the filter after a few frames (analysis runs beside the graphics thread). */
+static void settle_and_read(obs_source_t *source, bool async, uint8_t *out)
+{
+	for (int i = 0; i < 4; i++) {
+		if (async)
+			feed_async(source, VIDEO_FORMAT_BGRA);
+		let_obs_run(80);
+	}
+	read_back(source, out);
+}
+
+/* The GPU compositor (draws in the render pass) and the CPU compositor (paints the frame in
+ * memory, as the CLI does) must give the same picture: for every engine with a GPU drawer, on an
+ * async and on a synchronous source, the two outputs are compared inside the face area. */
+static void check_compositors(void)
+{
+	static const struct {
+		const char *engine, *privacy_mode;
+		double max_mean; /* mean colour difference allowed, in levels */
+		int max_over8;   /* colour bytes allowed to differ by more than 8 */
+	} cases[] = {
+		/* Measured: pixelate 0.001 (rounding of the block means), blur and landmarks 0.000. */
+		{"privacy", "pixelate", 0.05, 0},
+		{"privacy", "blur", 0.05, 0},
+		{"landmarks", "pixelate", 0.05, 0},
+		/* Measured 0.27 and 60 bytes: the GPU matches colour from statistics inside the landmark
+		 * outline, the CPU inside the warped mesh's own coverage. */
+		{"morph", "pixelate", 0.75, 500},
+	};
+	uint8_t *plain = bmalloc((size_t)W * H * 4), *cpu = bmalloc((size_t)W * H * 4), *gpu = bmalloc((size_t)W * H * 4);
+	for (int kind = 0; kind < 2; kind++) {
+		bool async = kind == 0;
+		obs_source_t *source = async ? obs_source_create_private("aisp_test_async_source", "cmp async", NULL)
+					     : obs_source_create_private("aisp_test_gpu_source", "cmp gpu", NULL);
+		if (async)
+			obs_source_set_async_unbuffered(source, true);
+		obs_data_t *settings = obs_data_create();
+		obs_data_set_string(settings, "source_image", SOURCE_FACE);
+		obs_data_set_string(settings, "quality", "quality"); /* the same detection cadence in both runs */
+		obs_source_t *filter = obs_source_create_private("aisp_face_filter", "aisp compare", settings);
+		obs_data_release(settings);
+		obs_source_filter_add(source, filter);
+		obs_set_output_source(0, source);
+		wait_updates(filter);
+		obs_source_set_enabled(filter, false);
+		settle_and_read(source, async, plain);
+		obs_source_set_enabled(filter, true);
+		for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+			set_string(filter, "engine", cases[c].engine);
+			set_string(filter, "privacy_mode", cases[c].privacy_mode);
+			set_string(filter, "compositor", "cpu");
+			settle_and_read(source, async, cpu);
+			set_string(filter, "compositor", "gpu");
+			settle_and_read(source, async, gpu);
+			struct likeness l = likeness(cpu, gpu);
+			if (getenv("AISP_DUMP")) /* QA: AISP_DUMP=DIR writes both pictures as PPM */
+				dump_pair(getenv("AISP_DUMP"), async, cases[c].engine, cases[c].privacy_mode, cpu, gpu);
+			struct diff changed = compare(plain, gpu);
+			struct diff outside = compare(cpu, gpu);
+			printf("compositors (%s, %s %s): mean difference %.3f, max %d, %d bytes over 8; GPU changed %d/%d face bytes\n",
+			       async ? "async" : "GPU source", cases[c].engine, cases[c].privacy_mode, l.mean, l.max,
+			       l.over8, changed.inside_changed, changed.inside_total);
+			CHECK(changed.inside_changed > changed.inside_total / 20, "compositors (%s): the GPU output did not change the face",
+			      cases[c].engine);
+			CHECK(changed.outside_changed == 0, "compositors (%s): the GPU output changed %d bytes outside the face",
+			      cases[c].engine, changed.outside_changed);
+			CHECK(outside.outside_changed == 0, "compositors (%s): CPU and GPU differ outside the face", cases[c].engine);
+			CHECK(l.mean <= cases[c].max_mean && l.over8 <= cases[c].max_over8,
+			      "compositors (%s %s): CPU and GPU differ: mean %.3f (allowed %.2f), %d bytes over 8 (allowed %d)",
+			      cases[c].engine, cases[c].privacy_mode, l.mean, cases[c].max_mean, l.over8, cases[c].max_over8);
+		}
+		obs_set_output_source(0, NULL);
+		obs_source_filter_remove(source, filter);
+		obs_source_release(filter);
+		obs_source_release(source);
+	}
+	bfree(plain);
+	bfree(cpu);
+	bfree(gpu);
+}
+
 static void feed_async(obs_source_t *source, int format)
 {
 	frame_ts += 33333333;
@@ -456,8 +592,10 @@ int main(int argc, char **argv)
 	obs_source_release(gpu_filter);
 	obs_source_release(gpu);
 
-	if (!broken)
+	if (!broken) {
 		check_switching();
+		check_compositors();
+	}
 
 	obs_shutdown();
 	long leaks = bnum_allocs();

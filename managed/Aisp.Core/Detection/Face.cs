@@ -65,6 +65,9 @@ public struct Face
     /// <summary>Box centre minus the centre of the raw (unsmoothed) landmarks, measured when the face was detected: between detections the box follows the landmarks with this offset.</summary>
     public PointF BoxFromLandmarks;
 
+    /// <summary>Colour of the face inside its landmark outline, measured by analysis only when a GPU compositor matches colour to it.</summary>
+    public Swap.LabStats Colour;
+
     /// <summary>This face moved by (dx, dy): box, keypoints and landmarks.</summary>
     public void Shift(float dx, float dy)
     {
@@ -80,6 +83,23 @@ public struct Face
             {
                 Landmarks[k] = new PointF(Landmarks[k].X + dx, Landmarks[k].Y + dy);
             }
+        }
+    }
+
+    /// <summary>This face seen in a picture <paramref name="s"/> times as large (analysis on a downscaled copy): positions and velocity scale.</summary>
+    public void Scale(float s)
+    {
+        Box = new BoxF(Box.Left * s, Box.Top * s, Box.Right * s, Box.Bottom * s);
+        Velocity = new PointF(Velocity.X * s, Velocity.Y * s);
+        BoxFromLandmarks = new PointF(BoxFromLandmarks.X * s, BoxFromLandmarks.Y * s);
+        for (int k = 0; k < FaceKeypoints.Count; k++)
+        {
+            Keypoints[k] = new PointF(Keypoints[k].X * s, Keypoints[k].Y * s);
+        }
+
+        for (int k = 0; k < FaceLandmarks.Count; k++)
+        {
+            Landmarks[k] = new PointF(Landmarks[k].X * s, Landmarks[k].Y * s);
         }
     }
 

@@ -28,6 +28,9 @@ public interface IFrameEngine : IDisposable
     /// <summary>Changes the frame; returns a notice for the status line when it could not do its job (e.g. no source face), else null.</summary>
     string? Apply(in Frame frame, ReadOnlySpan<Face> faces, SourceFace? source);
 
+    /// <summary>Whether a host's GPU compositor can draw this engine's result (see Aisp.Native/Gpu); engines that cannot always paint on the CPU.</summary>
+    bool DrawsOnGpu => false;
+
     /// <summary>Adapts the engine's own cost to the quality level in effect (called on the frame thread, between frames).</summary>
     void SetQuality(Pipeline.QualityLevel level)
     {

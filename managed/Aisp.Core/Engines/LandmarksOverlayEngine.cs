@@ -17,11 +17,16 @@ public sealed class LandmarksOverlayEngine : IFrameEngine
 
     public EngineNeeds Needs => EngineNeeds.Landmarks;
 
+    public bool DrawsOnGpu => true;
+
+    /// <summary>Margin of the region drawn around each face box.</summary>
+    public const float RegionPadding = 0.1f;
+
     public string? Apply(in Frame frame, ReadOnlySpan<Face> faces, SourceFace? source)
     {
         foreach (ref readonly Face face in faces)
         {
-            FaceRegion region = FaceRegion.From(face.Box, 0.1f, frame.Width, frame.Height);
+            FaceRegion region = FaceRegion.From(face.Box, RegionPadding, frame.Width, frame.Height);
             if (region.IsEmpty)
             {
                 continue;

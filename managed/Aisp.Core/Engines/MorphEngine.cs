@@ -32,6 +32,19 @@ public sealed class MorphEngine : IFrameEngine
 
     public EngineNeeds Needs => EngineNeeds.Landmarks | EngineNeeds.SourceFace;
 
+    public bool DrawsOnGpu => true;
+
+    public bool KeepExpression => _keepExpression;
+
+    /// <summary>Whether colour is matched at the quality level in effect ("performance" skips it).</summary>
+    public bool ColourTransfer => _colourTransfer;
+
+    /// <summary>Margin of the face region around the landmarks, as a fraction of their extent.</summary>
+    public const float RegionPadding = 0.05f;
+
+    /// <summary>Feather radius in pixels for a face whose landmarks span <paramref name="hullWidth"/> pixels.</summary>
+    public static int FeatherRadius(float hullWidth) => Math.Max(1, (int)(hullWidth * 0.04f));
+
     public string? Apply(in Frame frame, ReadOnlySpan<Face> faces, SourceFace? source)
     {
         if (source is null || !source.Face.HasLandmarks)
@@ -84,7 +97,7 @@ public sealed class MorphEngine : IFrameEngine
     private void Swap(in Frame frame, in Face target, SourceFace source)
     {
         BoxF hull = Bounds(target.Landmarks);
-        FaceRegion region = FaceRegion.From(hull, 0.05f, frame.Width, frame.Height);
+        FaceRegion region = FaceRegion.From(hull, RegionPadding, frame.Width, frame.Height);
         if (region.Width < 8 || region.Height < 8)
         {
             return;
@@ -119,7 +132,7 @@ public sealed class MorphEngine : IFrameEngine
         // Feather: blur the coverage and keep its inner half, so the edge fades to zero exactly at the mesh border.
         Span<float> alpha = _roi.Alpha;
         cover.CopyTo(alpha);
-        int radius = Math.Max(1, (int)(hull.Width * 0.04f));
+        int radius = FeatherRadius(hull.Width);
         FloatBoxBlur.Apply(alpha, w, h, radius, _scratch);
         Span<float> rgb = _roi.Rgb;
         for (int i = 0; i < n; i++)
@@ -180,7 +193,7 @@ public sealed class MorphEngine : IFrameEngine
 
     private static PointF Local(PointF p, FaceRegion r) => new(p.X - r.X, p.Y - r.Y);
 
-    private static BoxF Bounds(in FaceLandmarks points)
+    public static BoxF Bounds(in FaceLandmarks points)
     {
         float l = float.MaxValue, t = float.MaxValue, r = float.MinValue, b = float.MinValue;
         for (int i = 0; i < FaceLandmarks.Count; i++)

@@ -12,6 +12,8 @@ public sealed class PassThroughEngine : IFrameEngine
 
     public EngineNeeds Needs => EngineNeeds.None;
 
+    public bool DrawsOnGpu => true;
+
     public string? Apply(in Frame frame, ReadOnlySpan<Face> faces, SourceFace? source) => null;
 
     public void Dispose()

@@ -28,6 +28,16 @@ public sealed unsafe class PrivacyEngine : IFrameEngine
 
     public EngineNeeds Needs => EngineNeeds.Faces;
 
+    public bool DrawsOnGpu => true;
+
+    public PrivacyMode Mode => _mode;
+
+    /// <summary>Margin around each face box, as a fraction of its size.</summary>
+    public float Padding => _padding;
+
+    /// <summary>Box blur passes at the quality level in effect.</summary>
+    public int BlurPasses => _blurPasses;
+
     /// <summary>Effect size in pixels for a face of the given size: 3% to 25% of it.</summary>
     public int EffectSize(float faceSize) => Math.Max(2, (int)MathF.Round(faceSize * (0.03f + (0.22f * (_strength - 1) / 99f))));
 

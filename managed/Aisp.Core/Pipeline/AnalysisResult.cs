@@ -18,6 +18,9 @@ public sealed class AnalysisResult
     /// <summary>What this analysis provides (faces, landmarks): an engine is switched in only once a result serves it.</summary>
     public EngineNeeds Provides { get; set; }
 
+    /// <summary>Output pixels per analysed pixel: faces are scaled by it before use.</summary>
+    public float Scale { get; set; } = 1;
+
     /// <summary>Milliseconds the analysis took (detection, landmarks, tracking).</summary>
     public double AnalysisMs { get; set; }
 

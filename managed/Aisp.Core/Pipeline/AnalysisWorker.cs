@@ -19,7 +19,7 @@ internal sealed class AnalysisWorker : IDisposable
     private volatile bool _stopping;
     private long _allocatedBytes;
 
-    public delegate void AnalyseFrame(in Frame frame);
+    public delegate void AnalyseFrame(in Frame frame, float scale);
 
     public AnalysisWorker(AnalyseFrame analyse, PipelineStats stats, ILogger log)
     {
@@ -33,10 +33,11 @@ internal sealed class AnalysisWorker : IDisposable
     /// <summary>Bytes the worker thread has allocated so far (read after each analysis), for allocation checks.</summary>
     public long AllocatedBytes => Volatile.Read(ref _allocatedBytes);
 
-    /// <summary>Copies the frame for analysis (newest wins) and returns at once.</summary>
-    public void Submit(in Frame frame)
+    /// <summary>Copies the frame for analysis (newest wins) and returns at once. <paramref name="scale"/>: output pixels per frame pixel (a downscaled copy).</summary>
+    public void Submit(in Frame frame, float scale = 1)
     {
         _frames.Producer.CopyFrom(frame);
+        _frames.Producer.Scale = scale;
         if (_frames.Publish())
         {
             _stats.RecordDropped();
@@ -57,7 +58,7 @@ internal sealed class AnalysisWorker : IDisposable
 
             try
             {
-                _analyse(_frames.Consumer.View);
+                _analyse(_frames.Consumer.View, _frames.Consumer.Scale);
             }
 #pragma warning disable CA1031 // the worker must survive any analysis failure; it is recorded and the next frame tried
             catch (Exception e)

@@ -6,6 +6,7 @@ using Aisp.Core.Frames;
 using Aisp.Core.Landmarks;
 using Aisp.Core.Settings;
 using Aisp.Core.Source;
+using Aisp.Core.Swap;
 using Microsoft.Extensions.Logging;
 
 namespace Aisp.Core.Pipeline;
@@ -45,6 +46,7 @@ public sealed class FacePipeline : IDisposable
     private int _sinceDetect;
     private long _lastAnalysedNs = -1, _lastFrameNs = -1;
     private double _frameIntervalMs = 1000.0 / 30;
+    private double _pendingHandoffMs;
     private bool _disposed;
 
     private FacePipeline(PipelineSettings settings, AnalysisModels? models, IFrameEngine engine, ILogger log)
@@ -56,7 +58,7 @@ public sealed class FacePipeline : IDisposable
         _governor = new QualityGovernor(FixedLevel(settings));
         if (settings.Analysis == AnalysisModes.Async)
         {
-            _worker = new AnalysisWorker(Analyse, Stats, log);
+            _worker = new AnalysisWorker(AnalyseLocked, Stats, log);
         }
 
         PublishIdentity(engine, models);
@@ -200,30 +202,32 @@ public sealed class FacePipeline : IDisposable
         }
     }
 
-    /// <summary>Hands the frame to analysis and applies the newest result to it in place. Throws <see cref="AispException"/> with the frame untouched.</summary>
+    /// <summary>
+    /// Hands the frame to analysis and applies the newest result to it in place; with the GPU
+    /// compositor (and an engine that draws there) it only hands the frame over, and the host's
+    /// render pass draws the result (<see cref="BeginComposite"/>). Throws <see cref="AispException"/> with the frame untouched.
+    /// </summary>
     public void Process(in Frame frame, long handoffTicks = 0)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         long start = Stopwatch.GetTimestamp();
         try
         {
-            if (_worker is not null)
+            HandOff(frame, 1);
+            long handedOff = Stopwatch.GetTimestamp();
+            double handoffMs = Ms(handoffTicks) + (_worker is null ? 0 : Ms(handedOff - start));
+            double resultAgeMs = TakeNewest(frame.TimestampNs);
+            SwitchEngineWhenServed(_results.Consumer.Provides);
+            if (ComposesOnGpu)
             {
-                _worker.Submit(frame);
-            }
-            else
-            {
-                lock (_analysisGate)
-                {
-                    Analyse(frame);
-                }
+                _pendingHandoffMs = handoffMs; // the render pass records the frame
+                return;
             }
 
-            long handedOff = Stopwatch.GetTimestamp();
-            string? notice = Apply(frame, out double resultAgeMs);
+            string? notice = ApplyQualityAndRun(frame);
             long end = Stopwatch.GetTimestamp();
             double engineMs = Ms(end - handedOff);
-            Stats.RecordStage(Stage.Handoff, Ms(handoffTicks) + (_worker is null ? 0 : Ms(handedOff - start)));
+            Stats.RecordStage(Stage.Handoff, handoffMs);
             Stats.RecordStage(Stage.Engine, engineMs);
             Stats.RecordStage(Stage.Total, Ms(handoffTicks) + Ms(end - start));
             ObserveBudget(frame.TimestampNs, engineMs);
@@ -233,6 +237,70 @@ public sealed class FacePipeline : IDisposable
         {
             Stats.RecordError(e.Kind, e.Message, frameFailed: true);
             throw;
+        }
+    }
+
+    /// <summary>Whether the host's GPU compositor draws the frames now: settings ask for it and the engine in use has a GPU drawer.</summary>
+    public bool ComposesOnGpu => _settings.Compositor == CompositorModes.Gpu && _engine.DrawsOnGpu;
+
+    /// <summary>
+    /// Hands a copy the host made for analysis only (a synchronous source's downscaled picture,
+    /// <paramref name="scale"/> output pixels per copy pixel) to analysis; nothing is applied.
+    /// </summary>
+    public void SubmitForAnalysis(in Frame frame, float scale, double hostHandoffMs)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        long start = Stopwatch.GetTimestamp();
+        HandOff(frame, scale);
+        _pendingHandoffMs = hostHandoffMs + (_worker is null ? 0 : Ms(Stopwatch.GetTimestamp() - start));
+    }
+
+    /// <summary>
+    /// Starts drawing a frame in the host's render pass: takes the newest result, predicts its faces
+    /// to <paramref name="timestampNs"/> and, for a new frame, switches to a newly chosen engine once
+    /// analysis serves it. The faces are valid until the next call.
+    /// </summary>
+    public CompositeView BeginComposite(long timestampNs, bool newFrame)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        double age = TakeNewest(timestampNs);
+        if (newFrame)
+        {
+            SwitchEngineWhenServed(_results.Consumer.Provides);
+        }
+
+        if (_engineQuality != _governor.Level)
+        {
+            _engineQuality = _governor.Level;
+            _engine.SetQuality(_engineQuality);
+        }
+
+        return new CompositeView(_engine, _applied.AsSpan(0, _appliedCount), Volatile.Read(ref _source), age, _governor.Level);
+    }
+
+    /// <summary>Records a frame the host's GPU compositor drew: its hand-off and draw times, and the engine's notice.</summary>
+    public void EndComposite(long timestampNs, double compositeMs, double resultAgeMs, string? notice)
+    {
+        double handoffMs = _pendingHandoffMs;
+        _pendingHandoffMs = 0;
+        Stats.RecordStage(Stage.Handoff, handoffMs);
+        Stats.RecordStage(Stage.Composite, compositeMs);
+        Stats.RecordStage(Stage.Total, handoffMs + compositeMs);
+        ObserveBudget(timestampNs, compositeMs);
+        Stats.RecordFrame(_appliedCount, resultAgeMs, notice, _governor.Level, _governor.BudgetShare);
+    }
+
+    private void HandOff(in Frame frame, float scale)
+    {
+        if (_worker is not null)
+        {
+            _worker.Submit(frame, scale);
+            return;
+        }
+
+        lock (_analysisGate)
+        {
+            Analyse(frame, scale);
         }
     }
 
@@ -259,8 +327,20 @@ public sealed class FacePipeline : IDisposable
         }
     }
 
+    /// <summary>
+    /// The worker's entry: analysis holds the gate so an update or a new source face never disposes
+    /// the models under it (the gate is only ever contended by those, never by the frame thread).
+    /// </summary>
+    private void AnalyseLocked(in Frame frame, float scale)
+    {
+        lock (_analysisGate)
+        {
+            Analyse(frame, scale);
+        }
+    }
+
     /// <summary>Detection (on the quality level's cadence) or tracking, landmarks, ids and velocities; publishes the result.</summary>
-    private void Analyse(in Frame frame)
+    private void Analyse(in Frame frame, float scale)
     {
         long t0 = Stopwatch.GetTimestamp();
         DisposeRetired();
@@ -304,6 +384,15 @@ public sealed class FacePipeline : IDisposable
         }
 
         _tracker.Update(faces, frame.TimestampNs, _settings.Stabilize);
+        if (wantLandmarks && _settings.Compositor == CompositorModes.Gpu && (needs & EngineNeeds.SourceFace) != 0)
+        {
+            // The GPU compositor matches the swapped face's colour to this measurement.
+            for (int i = 0; i < faces.Length; i++)
+            {
+                faces[i].Colour = faces[i].HasLandmarks ? LabStats.Measure(frame, faces[i].Landmarks) : default;
+            }
+        }
+
         long t2 = Stopwatch.GetTimestamp();
         if (wantLandmarks)
         {
@@ -314,6 +403,7 @@ public sealed class FacePipeline : IDisposable
         result.CopyFrom(faces, frame.TimestampNs);
         result.Provides = (wantFaces ? EngineNeeds.Faces : EngineNeeds.None) | (wantLandmarks ? EngineNeeds.Landmarks : EngineNeeds.None);
         result.AnalysisMs = Ms(t2 - t0);
+        result.Scale = scale;
         _results.Publish();
         Stats.RecordAnalysed();
     }
@@ -344,25 +434,34 @@ public sealed class FacePipeline : IDisposable
         face.Box = new BoxF(cx - (w / 2), cy - (h / 2), cx + (w / 2), cy + (h / 2));
     }
 
-    /// <summary>Takes the newest result, predicts its faces forward to the frame's time and runs the engine.</summary>
-    private string? Apply(in Frame frame, out double resultAgeMs)
+    /// <summary>Takes the newest result and predicts its faces, in output pixels, forward to <paramref name="timestampNs"/>; returns the result's age in ms.</summary>
+    private double TakeNewest(long timestampNs)
     {
         _results.TryTake();
         AnalysisResult result = _results.Consumer;
-        double age = result.TimestampNs > 0 || result.Count > 0 ? (frame.TimestampNs - result.TimestampNs) / 1e9 : 0;
-        resultAgeMs = age * 1000;
+        double age = result.TimestampNs > 0 || result.Count > 0 ? (timestampNs - result.TimestampNs) / 1e9 : 0;
         float dt = (float)Math.Clamp(age, 0, MaxPredictionSeconds);
         _appliedCount = result.Count;
         for (int i = 0; i < result.Count; i++)
         {
             _applied[i] = result.Faces[i];
+            if (result.Scale != 1)
+            {
+                _applied[i].Scale(result.Scale);
+            }
+
             if (dt > 0)
             {
                 _applied[i].Shift(_applied[i].Velocity.X * dt, _applied[i].Velocity.Y * dt);
             }
         }
 
-        SwitchEngineWhenServed(result.Provides);
+        return age * 1000;
+    }
+
+    /// <summary>Runs the engine in use on the frame with the faces <see cref="TakeNewest"/> prepared.</summary>
+    private string? ApplyQualityAndRun(in Frame frame)
+    {
         if (_engineQuality != _governor.Level)
         {
             _engineQuality = _governor.Level;

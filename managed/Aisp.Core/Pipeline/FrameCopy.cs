@@ -13,6 +13,9 @@ public sealed unsafe class FrameCopy
 
     public Frame View { get; private set; }
 
+    /// <summary>Output pixels per pixel of this copy: above 1 when the host handed over a downscaled copy.</summary>
+    public float Scale { get; set; } = 1;
+
     public void CopyFrom(in Frame f)
     {
         int w = f.Width, h = f.Height, cw = (w + 1) / 2, ch = (h + 1) / 2;

@@ -40,6 +40,13 @@ public sealed record PipelineSettings
     /// <summary>"auto" adapts to the frame budget; or a fixed level.</summary>
     public string Quality { get; init; } = QualityModes.Auto;
 
+    /// <summary>
+    /// "cpu": engines paint the frame in memory (CLI, QA, any host). "gpu": a host with a graphics
+    /// API (OBS) draws the result in its render pass through aisp_render; engines without a GPU
+    /// drawer still paint on the CPU.
+    /// </summary>
+    public string Compositor { get; init; } = CompositorModes.Cpu;
+
     public string ModelsDir { get; init; } = DefaultModelsDir();
     public string ExecutionProvider { get; init; } = "auto";
     public int Threads { get; init; } = 1;
@@ -104,6 +111,14 @@ public static class AnalysisModes
     public const string Async = "async";
 
     public static readonly string[] All = [Sync, Async];
+}
+
+public static class CompositorModes
+{
+    public const string Cpu = "cpu";
+    public const string Gpu = "gpu";
+
+    public static readonly string[] All = [Cpu, Gpu];
 }
 
 public static class QualityModes

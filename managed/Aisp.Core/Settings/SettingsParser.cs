@@ -56,6 +56,7 @@ public static class SettingsParser
                     "swap_preset" => s with { SwapPreset = OneOf(p.Name, v, SwapPresets.All) },
                     "analysis" => s with { Analysis = OneOf(p.Name, v, AnalysisModes.All) },
                     "quality" => s with { Quality = OneOf(p.Name, v, QualityModes.All) },
+                    "compositor" => s with { Compositor = OneOf(p.Name, v, CompositorModes.All) },
                     "execution_provider" => s with { ExecutionProvider = OneOf(p.Name, v, ExecutionProviderChoice.SettingValues) },
                     "threads" => s with { Threads = (int)Number(p.Name, v, 1, 64, integer: true) },
                     _ => Unknown(s, p.Name, unknownKeys),

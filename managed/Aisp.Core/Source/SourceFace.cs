@@ -1,5 +1,6 @@
 using Aisp.Core.Detection;
 using Aisp.Core.Frames;
+using Aisp.Core.Swap;
 
 namespace Aisp.Core.Source;
 
@@ -10,8 +11,9 @@ namespace Aisp.Core.Source;
 /// </summary>
 public sealed class SourceFace
 {
-    public SourceFace(string label, RgbImage image, Face face, int facesInImage)
+    public SourceFace(string label, RgbImage image, Face face, int facesInImage, LabStats colour = default)
     {
+        Colour = colour;
         Label = label;
         Image = image;
         Face = face;
@@ -21,6 +23,9 @@ public sealed class SourceFace
     public string Label { get; }
     public RgbImage Image { get; }
     public Face Face { get; }
+
+    /// <summary>The face's L*a*b* colour inside its landmark outline (what the GPU compositor matches from).</summary>
+    public LabStats Colour { get; }
 
     /// <summary>How many faces the picture held (the largest was taken).</summary>
     public int FacesInImage { get; }

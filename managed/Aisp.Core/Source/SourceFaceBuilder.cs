@@ -1,6 +1,7 @@
 using Aisp.Core.Detection;
 using Aisp.Core.Frames;
 using Aisp.Core.Landmarks;
+using Aisp.Core.Swap;
 
 namespace Aisp.Core.Source;
 
@@ -34,7 +35,8 @@ public static class SourceFaceBuilder
         }
 
         landmarker.Locate(image, ref largest);
-        return new SourceFace(label, RgbImage.CopyOf(image), largest, faces.Count);
+        LabStats colour = largest.HasLandmarks ? LabStats.Measure(image, largest.Landmarks) : default;
+        return new SourceFace(label, RgbImage.CopyOf(image), largest, faces.Count, colour);
     }
 
     private static AispException Unusable(string message) => new(ErrorKind.SourceImage, message);

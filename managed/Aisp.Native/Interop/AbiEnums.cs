@@ -17,6 +17,7 @@ public enum AispStatus
     AbiMismatch = 6,
     Internal = 7,
     SourceImage = 8,
+    Graphics = 9,
 }
 
 /// <summary>aisp_pixel_format (prefix AISP_PIXEL_FORMAT_).</summary>
@@ -74,3 +75,13 @@ public enum AispQuality
     Balanced = 1,
     Performance = 2,
 }
+
+/// <summary>aisp_render_flags (prefix AISP_RENDER_).</summary>
+[Flags]
+#pragma warning disable CA1711 // mirrors aisp_render_flags
+public enum AispRenderFlags
+{
+    None = 0,
+    Analyse = 1,
+}
+#pragma warning restore CA1711

@@ -9,7 +9,7 @@ namespace Aisp.Native.Interop;
 
 public static class AbiConstants
 {
-    public const uint AbiVersion = 3;
+    public const uint AbiVersion = 4;
     public const int MaxPlanes = 4;
     public const int NameCapacity = 32;
     public const int ErrorCapacity = 256;
@@ -33,6 +33,17 @@ public unsafe struct AispFrame
     public ulong TimestampNs;
     public int ColorMatrix;
     public int ColorRange;
+}
+
+[StructLayout(LayoutKind.Sequential)]
+public struct AispGpuFrame
+{
+    public uint StructSize;
+    public uint Flags;
+    public nint Texture;
+    public uint Width;
+    public uint Height;
+    public ulong TimestampNs;
 }
 
 [StructLayout(LayoutKind.Sequential)]

@@ -1,0 +1,19 @@
+using Aisp.Core.Detection;
+using Aisp.Core.Engines;
+using Aisp.Core.Source;
+
+namespace Aisp.Core.Pipeline;
+
+/// <summary>What a host's GPU compositor draws one frame from: the engine in use, the faces predicted to the frame's time (output pixels), the source face.</summary>
+public readonly ref struct CompositeView(IFrameEngine engine, ReadOnlySpan<Face> faces, SourceFace? source, double resultAgeMs, QualityLevel quality)
+{
+    public IFrameEngine Engine { get; } = engine;
+
+    public ReadOnlySpan<Face> Faces { get; } = faces;
+
+    public SourceFace? Source { get; } = source;
+
+    public double ResultAgeMs { get; } = resultAgeMs;
+
+    public QualityLevel Quality { get; } = quality;
+}
