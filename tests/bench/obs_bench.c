@@ -3,7 +3,8 @@
  * OBS's own average graphics-thread frame time, lagged frames, the time AISP spends on the
  * graphics thread per frame (its hand-off and compositing, p50/p99 from the core's statistics),
  * analysis figures, process CPU and memory. Configurations: no filter, a trivial pass-through
- * filter (the baseline), AISP privacy, AISP morph.
+ * filter (the baseline), AISP privacy and morph with the GPU and the CPU compositor, and privacy
+ * on a synchronous (GPU-drawn) source, whose analysis copy is downscaled and staged on the GPU.
  * Usage: obs_bench PLUGINS_DIR FRAMES_DIR [frames] */
 #include <obs.h>
 #include <obs-module.h>
@@ -40,6 +41,39 @@ static void async_destroy(void *d) { (void)d; }
 static struct obs_source_info async_info = {
 	.id = "bench_async", .type = OBS_SOURCE_TYPE_INPUT, .output_flags = OBS_SOURCE_ASYNC_VIDEO,
 	.get_name = async_name, .create = async_create, .destroy = async_destroy,
+};
+
+/* A synchronous source drawing the same picture from a texture (a game or browser capture). */
+static const char *sync_name(void *u) { (void)u; return "bench sync"; }
+static void *sync_create(obs_data_t *s, obs_source_t *src)
+{
+	(void)s, (void)src;
+	const uint8_t *planes[] = {frame_pixels};
+	obs_enter_graphics();
+	gs_texture_t *t = gs_texture_create(fw, fh, GS_BGRA, 1, planes, 0);
+	obs_leave_graphics();
+	return t;
+}
+static void sync_destroy(void *d)
+{
+	obs_enter_graphics();
+	gs_texture_destroy(d);
+	obs_leave_graphics();
+}
+static void sync_render(void *d, gs_effect_t *e)
+{
+	(void)e;
+	gs_effect_t *effect = obs_get_base_effect(OBS_EFFECT_DEFAULT);
+	gs_effect_set_texture(gs_effect_get_param_by_name(effect, "image"), d);
+	while (gs_effect_loop(effect, "Draw"))
+		gs_draw_sprite(d, 0, fw, fh);
+}
+static uint32_t sync_w(void *d) { (void)d; return fw; }
+static uint32_t sync_h(void *d) { (void)d; return fh; }
+static struct obs_source_info sync_info = {
+	.id = "bench_sync", .type = OBS_SOURCE_TYPE_INPUT, .output_flags = OBS_SOURCE_VIDEO | OBS_SOURCE_CUSTOM_DRAW,
+	.get_name = sync_name, .create = sync_create, .destroy = sync_destroy, .video_render = sync_render,
+	.get_width = sync_w, .get_height = sync_h,
 };
 
 /* The baseline: a filter that does nothing but take part in the chain. */
@@ -96,17 +130,19 @@ static double cpu_seconds(void)
 	return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 }
 
-static struct run run_config(const char *filter_id, const char *engine, int frames)
+static struct run run_config(const char *filter_id, const char *engine, const char *compositor, bool sync, int frames)
 {
 	struct run r = {0};
-	obs_source_t *src = obs_source_create_private("bench_async", "bench", NULL);
-	obs_source_set_async_unbuffered(src, true);
+	obs_source_t *src = obs_source_create_private(sync ? "bench_sync" : "bench_async", "bench", NULL);
+	if (!sync)
+		obs_source_set_async_unbuffered(src, true);
 	obs_source_t *filter = NULL;
 	if (filter_id) {
 		obs_data_t *s = obs_data_create();
 		if (engine) {
 			obs_data_set_string(s, "engine", engine);
 			obs_data_set_string(s, "source_image", SOURCE_FACE);
+			obs_data_set_string(s, "compositor", compositor);
 		}
 		filter = obs_source_create_private(filter_id, "filter", s);
 		obs_data_release(s);
@@ -134,7 +170,8 @@ static struct run run_config(const char *filter_id, const char *engine, int fram
 			wall0 = os_gettime_ns() / 1e9;
 		}
 		frame.timestamp = next;
-		obs_source_output_video(src, &frame);
+		if (!sync)
+			obs_source_output_video(src, &frame);
 		next += interval;
 		uint64_t now = os_gettime_ns();
 		if (next > now)
@@ -190,12 +227,14 @@ int main(int argc, char **argv)
 	obs_reset_audio(&oai);
 	obs_register_source(&async_info);
 	obs_register_source(&pass_info);
+	obs_register_source(&sync_info);
 
 	static const uint32_t sizes[][2] = {{640, 360}, {1280, 720}};
+	size_t first_size = getenv("AISP_BENCH_720_ONLY") ? 1 : 0;
 	bool loaded = false;
 	printf("| resolution | configuration | OBS avg frame (ms) | lagged / frames | AISP on graphics thread p50 / p99 (ms) | detect p50 (ms) | result age (ms) | analysed / dropped | quality | process CPU (%% of a core) | RSS (MB) |\n");
 	printf("|---|---|---|---|---|---|---|---|---|---|---|\n");
-	for (size_t s = 0; s < 2; s++) {
+	for (size_t s = first_size; s < 2; s++) {
 		fw = sizes[s][0], fh = sizes[s][1];
 		struct obs_video_info ovi = {.graphics_module = "libobs-opengl", .fps_num = 30, .fps_den = 1,
 					     .base_width = fw, .base_height = fh, .output_width = fw, .output_height = fh,
@@ -216,13 +255,19 @@ int main(int argc, char **argv)
 		frame_pixels = bmalloc((size_t)fw * fh * 4);
 		compose();
 		struct {
-			const char *name, *filter, *engine;
-		} configs[] = {{"no filter", NULL, NULL},
-			       {"pass-through filter", "bench_pass_through", NULL},
-			       {"AISP privacy", "aisp_face_filter", "privacy"},
-			       {"AISP morph", "aisp_face_filter", "morph"}};
-		for (size_t c = 0; c < 4; c++) {
-			struct run r = run_config(configs[c].filter, configs[c].engine, frames);
+			const char *name, *filter, *engine, *compositor;
+			bool sync;
+		} configs[] = {{"no filter", NULL, NULL, NULL, false},
+			       {"pass-through filter", "bench_pass_through", NULL, NULL, false},
+			       {"AISP privacy, GPU compositor", "aisp_face_filter", "privacy", "gpu", false},
+			       {"AISP privacy, CPU compositor", "aisp_face_filter", "privacy", "cpu", false},
+			       {"AISP morph, GPU compositor", "aisp_face_filter", "morph", "gpu", false},
+			       {"AISP morph, CPU compositor", "aisp_face_filter", "morph", "cpu", false},
+			       {"GPU-drawn source, no filter", NULL, NULL, NULL, true},
+			       {"GPU-drawn source, AISP privacy, GPU compositor", "aisp_face_filter", "privacy", "gpu", true},
+			       {"GPU-drawn source, AISP privacy, CPU compositor", "aisp_face_filter", "privacy", "cpu", true}};
+		for (size_t c = 0; c < sizeof(configs) / sizeof(configs[0]); c++) {
+			struct run r = run_config(configs[c].filter, configs[c].engine, configs[c].compositor, configs[c].sync, frames);
 			static const char *levels[] = {"quality", "balanced", "performance"};
 			if (configs[c].engine)
 				printf("| %ux%u | %s | %.2f | %u / %u | %.2f / %.2f | %.1f | %.0f | %llu / %llu | %s | %.0f | %.0f |\n", fw,
