@@ -106,11 +106,13 @@ typedef enum aisp_render_flags {
 	                           aisp_render (a downscaled copy is staged on the GPU) */
 } aisp_render_flags;
 
-/* A source's picture on the GPU, for aisp_render. */
+/* What aisp_render draws: a libobs source, rendered by the core as often and at whatever size it
+ * needs (the whole picture into the current target, face regions and the analysis copy into its
+ * own textures), so no full-frame copy is made on the GPU. */
 typedef struct aisp_gpu_frame {
 	uint32_t struct_size;
 	uint32_t flags;        /* aisp_render_flags */
-	void *texture;         /* libobs gs_texture_t* holding the source's picture */
+	void *source;          /* libobs obs_source_t*: the filter's target */
 	uint32_t width;
 	uint32_t height;
 	uint64_t timestamp_ns; /* the picture's time: the async frame's timestamp, or the video clock */
@@ -177,12 +179,12 @@ aisp_status aisp_process_frame(aisp_instance *instance, const aisp_frame *frame)
 
 /* Draws the filtered picture into the current render target at (0,0)-(width,height), from OBS's
  * video_render with its graphics context current. With the "gpu" compositor the engine's result
- * is drawn as GPU work over the texture (asynchronous sources hand their frames to analysis in
+ * is drawn as GPU work over the source (asynchronous sources hand their frames to analysis in
  * aisp_process_frame, which then paints nothing); with the "cpu" compositor, or an engine without
  * a GPU drawer, synchronous sources are read back and painted in memory here, and asynchronous
  * ones were painted in aisp_process_frame. AISP_OK means the core drew the picture (a failure
- * after that is in aisp_stats); any error means it drew nothing and the host draws the texture
- * as it is. AISP_ERR_GRAPHICS outside a process with libobs's graphics. */
+ * after that is in aisp_stats); any error means it drew nothing into the current target and the
+ * host draws the source as it is (obs_source_skip_video_filter). AISP_ERR_GRAPHICS outside a process with libobs's graphics. */
 aisp_status aisp_render(aisp_instance *instance, const aisp_gpu_frame *frame);
 
 /* Sets the face to swap in from a decoded picture (any aisp_pixel_format; the host decodes

@@ -137,9 +137,9 @@ public static unsafe class Exports
                 return BadHandle(instance);
             }
 
-            if (frame == null || frame->Texture == 0 || frame->Width == 0 || frame->Height == 0)
+            if (frame == null || frame->Source == 0 || frame->Width == 0 || frame->Height == 0)
             {
-                return Fail(ErrorKind.InvalidFrame, frame == null ? "invalid GPU frame: frame is null" : $"invalid GPU frame: texture 0x{frame->Texture:x}, {frame->Width}x{frame->Height}");
+                return Fail(ErrorKind.InvalidFrame, frame == null ? "invalid GPU frame: frame is null" : $"invalid GPU frame: source 0x{frame->Source:x}, {frame->Width}x{frame->Height}");
             }
 
             if (frame->StructSize < (uint)sizeof(AispGpuFrame))
@@ -148,7 +148,7 @@ public static unsafe class Exports
             }
 
             target.Gpu ??= GpuCompositor.Create();
-            bool drawn = target.Gpu.Render(target.Pipeline, frame->Texture, frame->Width, frame->Height,
+            bool drawn = target.Gpu.Render(target.Pipeline, frame->Source, frame->Width, frame->Height,
                 (long)Math.Min(frame->TimestampNs, long.MaxValue), (frame->Flags & (uint)AispRenderFlags.Analyse) != 0);
             return drawn ? Ok() : Fail(ErrorKind.Graphics, "the frame could not be drawn (a GPU object could not be made or mapped)");
         }

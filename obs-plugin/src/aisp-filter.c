@@ -123,7 +123,6 @@ static void filter_destroy(void *data)
 	obs_enter_graphics(); /* the core frees its GPU objects */
 	if (instance && core)
 		core->destroy(instance);
-	aisp_render_free(filter);
 	obs_leave_graphics();
 	aisp_source_image_reset(&filter->source_image);
 	pthread_mutex_destroy(&filter->lock);

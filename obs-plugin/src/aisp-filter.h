@@ -30,9 +30,7 @@ struct aisp_filter {
 	os_task_queue_t *updates;
 	struct aisp_source_image source_image;
 
-	/* Graphics thread only: the target rendered into a texture for the core to draw from, and the
-	 * timestamp of the newest async frame (what the drawn picture shows). */
-	gs_texrender_t *texrender;
+	/* Graphics thread only: the timestamp of the newest async frame (what the drawn picture shows). */
 	uint64_t async_frame_ts;
 };
 
@@ -42,9 +40,8 @@ extern struct obs_source_info aisp_filter_info;
  * with the CPU compositor). */
 struct obs_source_frame *aisp_filter_video(void *data, struct obs_source_frame *frame);
 
-/* Every source: renders the target into a texture and lets the core draw the filtered picture. */
+/* Every source: the core draws the filtered picture (GPU work, or a CPU round trip). */
 void aisp_filter_render(void *data, gs_effect_t *effect);
-void aisp_render_free(struct aisp_filter *filter);
 
 /* Runs one frame through the core if an instance is available right now; never waits. */
 bool aisp_filter_process(struct aisp_filter *filter, const aisp_frame *frame);

@@ -345,13 +345,13 @@ int main(int argc, char **argv)
 	test_real_frames(inst, argv[3]);
 
 	/* aisp_render outside OBS: bad descriptors are frame errors, a good one says that libobs's
-	 * graphics are not in this process; nothing crashes and the host would draw the texture itself. */
-	uint8_t fake_texture;
-	aisp_gpu_frame gpu = {.struct_size = sizeof(aisp_gpu_frame), .texture = &fake_texture, .width = 64, .height = 64};
+	 * graphics are not in this process; nothing crashes and the host would draw the source itself. */
+	uint8_t fake_source;
+	aisp_gpu_frame gpu = {.struct_size = sizeof(aisp_gpu_frame), .source = &fake_source, .width = 64, .height = 64};
 	CHECK(core.render(inst, NULL) == AISP_ERR_INVALID_FRAME, "null GPU frame accepted");
-	aisp_gpu_frame no_texture = gpu;
-	no_texture.texture = NULL;
-	CHECK(core.render(inst, &no_texture) == AISP_ERR_INVALID_FRAME, "GPU frame without a texture accepted");
+	aisp_gpu_frame no_source = gpu;
+	no_source.source = NULL;
+	CHECK(core.render(inst, &no_source) == AISP_ERR_INVALID_FRAME, "GPU frame without a source accepted");
 	aisp_gpu_frame short_frame = gpu;
 	short_frame.struct_size = 8;
 	CHECK(core.render(inst, &short_frame) == AISP_ERR_ABI_MISMATCH, "short aisp_gpu_frame accepted");

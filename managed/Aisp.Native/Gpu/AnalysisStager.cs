@@ -7,12 +7,12 @@ namespace Aisp.Native.Gpu;
 
 /// <summary>
 /// Feeds analysis from a synchronous (GPU-drawn) source without stalling the graphics thread:
-/// each frame is downscaled on the GPU to at most <see cref="MaxWidth"/> pixels across and staged
+/// each frame is rendered small on the GPU, at most <see cref="MaxWidth"/> pixels across and staged
 /// into one of two stage surfaces, and the surface staged on the previous frame is mapped, so the
 /// map never waits for the copy just queued. Analysis therefore sees frames one render late; the
 /// pipeline predicts faces forward to each drawn frame's time.
 /// </summary>
-internal sealed unsafe class AnalysisStager(GpuEffect fx) : IDisposable
+internal sealed unsafe class AnalysisStager : IDisposable
 {
     /// <summary>Widest analysis copy: the landmark model reads 64x64 crops, so faces down to a tenth of this width keep full precision.</summary>
     public const uint MaxWidth = 640;
@@ -25,7 +25,7 @@ internal sealed unsafe class AnalysisStager(GpuEffect fx) : IDisposable
     private int _next;
 
     /// <summary>Stages this frame and hands the previous one to the pipeline's analysis.</summary>
-    public void Stage(FacePipeline pipeline, nint texture, uint width, uint height, long timestampNs)
+    public void Stage(FacePipeline pipeline, nint source, uint width, uint height, long timestampNs)
     {
         long start = Stopwatch.GetTimestamp();
         uint w = Math.Min(width, MaxWidth), h = Math.Max(1, (uint)Math.Round(height * (double)w / width));
@@ -36,19 +36,12 @@ internal sealed unsafe class AnalysisStager(GpuEffect fx) : IDisposable
 
         int slot = _next;
         _next ^= 1;
-        BlendMode.PushReplace();
-        if (_small.Begin(w, h, exact: true))
+        if (SourceRender.Scaled(_small, source, width, height, w, h))
         {
-            gs_ortho(0, width, 0, height, -100, 100); // the full frame lands on the small target, filtered linearly
-            GpuEffect.SetTexture(fx.Image, texture);
-            fx.DrawQuad("Copy"u8, width, height);
-            _small.End();
             gs_stage_texture(_stages[slot], _small.Texture);
             _staged[slot] = true;
             _stagedNs[slot] = timestampNs;
         }
-
-        BlendMode.Pop();
 
         int previous = slot ^ 1;
         byte* data;

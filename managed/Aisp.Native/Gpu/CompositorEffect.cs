@@ -19,6 +19,7 @@ uniform float4 extent;      // box blur: last valid texel centre (u, v) of the r
 uniform float4 src_mean;    // colour match: source L*a*b* mean
 uniform float4 dst_mean;    // colour match: target L*a*b* mean
 uniform float4 lab_scale;   // colour match: deviation ratio per channel; w = 1 to match, 0 not
+uniform float4 uv_xform = {1.0, 1.0, 0.0, 0.0}; // texture coordinates scaled (xy) and offset (zw): the unit quad
 
 sampler_state pointClamp {
 	Filter = Point;
@@ -46,7 +47,7 @@ VertUV VSUV(VertUV v_in)
 {
 	VertUV v_out;
 	v_out.pos = mul(float4(v_in.pos.xyz, 1.0), ViewProj);
-	v_out.uv = v_in.uv;
+	v_out.uv = v_in.uv * uv_xform.xy + uv_xform.zw;
 	return v_out;
 }
 

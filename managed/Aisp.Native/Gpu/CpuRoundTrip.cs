@@ -13,20 +13,21 @@ namespace Aisp.Native.Gpu;
 /// </summary>
 internal sealed unsafe class CpuRoundTrip(GpuEffect fx) : IDisposable
 {
+    private readonly RenderTarget _full = new(GS_BGRA);
     private nint _stage, _upload;
     private uint _width, _height;
     private byte[] _pixels = [];
 
     /// <summary>Draws the painted frame; false when nothing was drawn (the host then draws the source as it is).</summary>
-    public bool Render(FacePipeline pipeline, nint texture, uint width, uint height, long timestampNs)
+    public bool Render(FacePipeline pipeline, nint source, uint width, uint height, long timestampNs)
     {
         long start = Stopwatch.GetTimestamp();
-        if (!Ensure(width, height))
+        if (!Ensure(width, height) || !SourceRender.Scaled(_full, source, width, height, width, height))
         {
             return false;
         }
 
-        gs_stage_texture(_stage, texture);
+        gs_stage_texture(_stage, _full.Texture);
         byte* data;
         uint linesize;
         if (gs_stagesurface_map(_stage, &data, &linesize) == 0)
@@ -92,5 +93,9 @@ internal sealed unsafe class CpuRoundTrip(GpuEffect fx) : IDisposable
         _stage = _upload = 0;
     }
 
-    public void Dispose() => Release();
+    public void Dispose()
+    {
+        Release();
+        _full.Dispose();
+    }
 }

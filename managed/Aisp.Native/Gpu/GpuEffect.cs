@@ -25,6 +25,7 @@ internal sealed unsafe class GpuEffect : IDisposable
         SrcMean = Param(effect, "src_mean"u8);
         DstMean = Param(effect, "dst_mean"u8);
         LabScale = Param(effect, "lab_scale"u8);
+        UvTransform = Param(effect, "uv_xform"u8);
     }
 
     public nint Image { get; }
@@ -37,6 +38,7 @@ internal sealed unsafe class GpuEffect : IDisposable
     public nint SrcMean { get; }
     public nint DstMean { get; }
     public nint LabScale { get; }
+    public nint UvTransform { get; }
 
     /// <summary>Compiles the effect; throws <see cref="GraphicsException"/> with libobs's compiler message.</summary>
     public static GpuEffect Compile()
@@ -103,6 +105,9 @@ internal sealed unsafe class GpuEffect : IDisposable
             }
         }
     }
+
+    /// <summary>gs_effect_loop over a NUL-terminated technique name.</summary>
+    public bool Loop(byte* technique) => gs_effect_loop(_effect, technique) != 0;
 
     public void Dispose() => gs_effect_destroy(_effect);
 

@@ -10,23 +10,24 @@ namespace Aisp.Native.Gpu;
 /// The mesh swap on the GPU: the source face texture drawn as the target's landmark mesh (the
 /// same triangles as <see cref="MorphEngine"/>), colour matched in the shader from the source's
 /// and the target's L*a*b* statistics, its coverage blurred twice for a feathered edge, and mixed
-/// onto the frame inside the face region only.
+/// onto the frame inside the face region only. <see cref="Prepare"/> does every face's off-screen
+/// passes before anything is drawn into the frame; <see cref="Composite"/> mixes them in.
 /// </summary>
-internal sealed unsafe class MorphDrawer(GpuEffect fx) : IDisposable
+internal sealed unsafe class MorphDrawer(GpuEffect fx, UnitQuad quad) : IDisposable
 {
     // libobs's immediate vertex buffer holds 512 vertices; a mesh is drawn in batches below that.
     private const int TrianglesPerBatch = 160;
 
-    private readonly RenderTarget _warp = new(GS_RGBA32F);
-    private readonly RenderTarget _blurA = new(GS_RGBA32F);
-    private readonly RenderTarget _blurB = new(GS_RGBA32F);
+    private readonly List<Slot> _slots = [];
+    private int _used;
     private SourceFace? _uploaded;
     private nint _sourceTexture;
     private int[] _triangles = [];
     private bool _trianglesKeepExpression;
 
-    public string? Draw(MorphEngine engine, SourceFace? source, uint frameWidth, uint frameHeight, ReadOnlySpan<Face> faces)
+    public string? Prepare(MorphEngine engine, SourceFace? source, uint frameWidth, uint frameHeight, ReadOnlySpan<Face> faces)
     {
+        _used = 0;
         if (source is null || !source.Face.HasLandmarks)
         {
             return "morph: no source face yet; choose a source face image";
@@ -46,6 +47,22 @@ internal sealed unsafe class MorphDrawer(GpuEffect fx) : IDisposable
         }
 
         return null;
+    }
+
+    public void Composite()
+    {
+        BlendMode.PushMixColour();
+        for (int i = 0; i < _used; i++)
+        {
+            Slot slot = _slots[i];
+            GpuEffect.SetTexture(fx.Image, slot.Warp.Texture);
+            GpuEffect.SetTexture(fx.Mask, slot.BlurB.Texture);
+            FaceRegion r = slot.Region;
+            quad.Draw("Feather"u8, r.X, r.Y, r.Width, r.Height, 0, 0, (float)r.Width / slot.Warp.Width, (float)r.Height / slot.Warp.Height);
+        }
+
+        BlendMode.Pop();
+        _used = 0;
     }
 
     private bool Prepare(SourceFace source, bool keepExpression)
@@ -82,31 +99,30 @@ internal sealed unsafe class MorphDrawer(GpuEffect fx) : IDisposable
             return;
         }
 
+        if (_used == _slots.Count)
+        {
+            _slots.Add(new Slot());
+        }
+
+        Slot slot = _slots[_used];
+        slot.Region = r;
         uint w = (uint)r.Width, h = (uint)r.Height;
         int radius = MorphEngine.FeatherRadius(hull.Width);
         BlendMode.PushReplace();
-        bool ok = Warp(engine, source, target, r);
-        ok = ok && BoxPass.Run(fx, _warp, _blurA, w, h, radius, horizontal: true) && BoxPass.Run(fx, _blurA, _blurB, w, h, radius, horizontal: false);
-        ok = ok && BoxPass.Run(fx, _blurB, _blurA, w, h, radius, horizontal: true) && BoxPass.Run(fx, _blurA, _blurB, w, h, radius, horizontal: false);
+        bool ok = Warp(slot.Warp, engine, source, target, r);
+        ok = ok && BoxPass.Run(fx, slot.Warp, slot.BlurA, w, h, radius, horizontal: true) && BoxPass.Run(fx, slot.BlurA, slot.BlurB, w, h, radius, horizontal: false);
+        ok = ok && BoxPass.Run(fx, slot.BlurB, slot.BlurA, w, h, radius, horizontal: true) && BoxPass.Run(fx, slot.BlurA, slot.BlurB, w, h, radius, horizontal: false);
         BlendMode.Pop();
-        if (!ok)
+        if (ok)
         {
-            return;
+            _used++;
         }
-
-        BlendMode.PushMixColour();
-        GpuEffect.SetTexture(fx.Image, _warp.Texture);
-        GpuEffect.SetTexture(fx.Mask, _blurB.Texture);
-        Placement.Push(r.X, r.Y);
-        fx.DrawPart("Feather"u8, _warp.Texture, 0, 0, w, h);
-        Placement.Pop();
-        BlendMode.Pop();
     }
 
     /// <summary>Draws the mesh into the warp target, whose corner sits at the region's corner in frame pixels.</summary>
-    private bool Warp(MorphEngine engine, SourceFace source, in Face target, FaceRegion r)
+    private bool Warp(RenderTarget warp, MorphEngine engine, SourceFace source, in Face target, FaceRegion r)
     {
-        if (!_warp.Begin((uint)r.Width, (uint)r.Height, r.X, r.Y))
+        if (!warp.Begin((uint)r.Width, (uint)r.Height, r.X, r.Y))
         {
             return false;
         }
@@ -124,7 +140,7 @@ internal sealed unsafe class MorphDrawer(GpuEffect fx) : IDisposable
             fx.DrawImmediate("Mesh"u8, ref mesh, &MeshBatch.Emit);
         }
 
-        _warp.End();
+        warp.End();
         return true;
     }
 
@@ -159,9 +175,21 @@ internal sealed unsafe class MorphDrawer(GpuEffect fx) : IDisposable
     public void Dispose()
     {
         ReleaseTexture();
-        _warp.Dispose();
-        _blurA.Dispose();
-        _blurB.Dispose();
+        foreach (Slot slot in _slots)
+        {
+            slot.Warp.Dispose();
+            slot.BlurA.Dispose();
+            slot.BlurB.Dispose();
+        }
+    }
+
+    /// <summary>One face's textures: the warped, colour-matched mesh (coverage in alpha) and the blurred coverage.</summary>
+    private sealed class Slot
+    {
+        public RenderTarget Warp { get; } = new(GS_RGBA32F);
+        public RenderTarget BlurA { get; } = new(GS_RGBA32F);
+        public RenderTarget BlurB { get; } = new(GS_RGBA32F);
+        public FaceRegion Region { get; set; }
     }
 
     /// <summary>One batch of mesh triangles: target landmarks as positions, source landmarks as texture coordinates.</summary>

@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace Aisp.Native.Gpu;
 
 /// <summary>
-/// The small binding to libobs's graphics API (gs_*) the GPU compositor draws with: the role
+/// The small binding to libobs's graphics API (gs_*, and obs_source_video_render) the GPU compositor draws with: the role
 /// CppSharp would have played, by hand. The functions are looked up in the process, never loaded:
 /// inside OBS libobs is already there, and elsewhere (the CLI, the ABI test) binding fails and the
 /// caller reports that no GPU compositor is available. Every call must be made with OBS's
@@ -61,6 +61,13 @@ internal static unsafe class ObsGraphics
     public static delegate* unmanaged<float, float, int, void> gs_texcoord;
     public static delegate* unmanaged<uint, void> gs_color;
     public static delegate* unmanaged<void> gs_flush;
+    public static delegate* unmanaged<nint, void> obs_source_video_render;
+    public static delegate* unmanaged<nint> gs_render_save;
+    public static delegate* unmanaged<nint, void> gs_load_vertexbuffer;
+    public static delegate* unmanaged<nint, void> gs_load_indexbuffer;
+    public static delegate* unmanaged<int, uint, uint, void> gs_draw;
+    public static delegate* unmanaged<nint, void> gs_vertexbuffer_destroy;
+    public static delegate* unmanaged<float, float, float, void> gs_matrix_scale3f;
 #pragma warning restore SA1401, CA2211
 
     /// <summary>Binds every function once per process; false (with the reason) when libobs is not in the process.</summary>
@@ -136,6 +143,13 @@ internal static unsafe class ObsGraphics
         gs_texcoord = (delegate* unmanaged<float, float, int, void>)F("gs_texcoord");
         gs_color = (delegate* unmanaged<uint, void>)F("gs_color");
         gs_flush = (delegate* unmanaged<void>)F("gs_flush");
+        obs_source_video_render = (delegate* unmanaged<nint, void>)F("obs_source_video_render");
+        gs_render_save = (delegate* unmanaged<nint>)F("gs_render_save");
+        gs_load_vertexbuffer = (delegate* unmanaged<nint, void>)F("gs_load_vertexbuffer");
+        gs_load_indexbuffer = (delegate* unmanaged<nint, void>)F("gs_load_indexbuffer");
+        gs_draw = (delegate* unmanaged<int, uint, uint, void>)F("gs_draw");
+        gs_vertexbuffer_destroy = (delegate* unmanaged<nint, void>)F("gs_vertexbuffer_destroy");
+        gs_matrix_scale3f = (delegate* unmanaged<float, float, float, void>)F("gs_matrix_scale3f");
         error = missing.Length == 0 ? "" : "libobs lacks " + missing;
         return missing.Length == 0;
     }

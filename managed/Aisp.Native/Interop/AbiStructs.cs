@@ -40,7 +40,7 @@ public struct AispGpuFrame
 {
     public uint StructSize;
     public uint Flags;
-    public nint Texture;
+    public nint Source;
     public uint Width;
     public uint Height;
     public ulong TimestampNs;
