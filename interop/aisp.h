@@ -150,6 +150,7 @@ typedef struct aisp_stats {
 	char engine[AISP_NAME_CAPACITY];             /* engine in effect */
 	char detector[AISP_NAME_CAPACITY];           /* detector in effect */
 	char execution_provider[AISP_NAME_CAPACITY]; /* ONNX Runtime provider in effect */
+	char compositor[AISP_NAME_CAPACITY];         /* "gpu", "cpu", or "auto: gpu|cpu|trying" */
 	char last_error[AISP_ERROR_CAPACITY];        /* newest failure message, "" if none */
 	char notice[AISP_ERROR_CAPACITY];            /* why the engine did nothing on the last frame
 	                                                (e.g. no source face yet), "" if it worked */

@@ -34,6 +34,7 @@ public static class StatsJson
             w.WriteString("engine", c.Engine);
             w.WriteString("detector", c.Detector);
             w.WriteString("execution_provider", c.ExecutionProvider);
+            w.WriteString("compositor", c.Compositor);
             w.WriteString("last_error", c.LastError);
             w.WriteString("notice", c.Notice);
             w.WriteStartObject("stages_ms");

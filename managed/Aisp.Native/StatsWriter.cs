@@ -30,6 +30,7 @@ internal static unsafe class StatsWriter
         Utf8Buffer.CopyTo(c.Engine, stats->Engine, AbiConstants.NameCapacity);
         Utf8Buffer.CopyTo(c.Detector, stats->Detector, AbiConstants.NameCapacity);
         Utf8Buffer.CopyTo(c.ExecutionProvider, stats->ExecutionProvider, AbiConstants.NameCapacity);
+        Utf8Buffer.CopyTo(c.Compositor, stats->Compositor, AbiConstants.NameCapacity);
         Utf8Buffer.CopyTo(c.LastError, stats->LastError, AbiConstants.ErrorCapacity);
         Utf8Buffer.CopyTo(c.Notice, stats->Notice, AbiConstants.ErrorCapacity);
     }

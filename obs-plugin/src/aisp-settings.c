@@ -39,7 +39,7 @@ void aisp_settings_defaults(obs_data_t *settings)
 	obs_data_set_default_string(settings, "recognizer_model", "");
 	obs_data_set_default_string(settings, "swap_preset", "facefusion");
 	obs_data_set_default_string(settings, "quality", "auto");
-	obs_data_set_default_string(settings, "compositor", "gpu");
+	obs_data_set_default_string(settings, "compositor", "auto");
 	obs_data_set_default_string(settings, AISP_STATUS_KEY, obs_module_text("Status.Starting"));
 }
 
@@ -124,6 +124,7 @@ obs_properties_t *aisp_settings_properties(void)
 	add_list_item(quality, "Quality.Performance", "performance");
 	obs_property_t *compositor = obs_properties_add_list(props, "compositor", obs_module_text("Compositor"),
 							     OBS_COMBO_TYPE_LIST, OBS_COMBO_FORMAT_STRING);
+	add_list_item(compositor, "Compositor.Auto", "auto");
 	add_list_item(compositor, "Compositor.Gpu", "gpu");
 	add_list_item(compositor, "Compositor.Cpu", "cpu");
 

@@ -259,6 +259,7 @@ int main(int argc, char **argv)
 			bool sync;
 		} configs[] = {{"no filter", NULL, NULL, NULL, false},
 			       {"pass-through filter", "bench_pass_through", NULL, NULL, false},
+			       {"AISP privacy, auto compositor", "aisp_face_filter", "privacy", "auto", false},
 			       {"AISP privacy, GPU compositor", "aisp_face_filter", "privacy", "gpu", false},
 			       {"AISP privacy, CPU compositor", "aisp_face_filter", "privacy", "cpu", false},
 			       {"AISP morph, GPU compositor", "aisp_face_filter", "morph", "gpu", false},

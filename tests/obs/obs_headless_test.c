@@ -467,6 +467,31 @@ static void check_compositors(void)
 	bfree(gpu);
 }
 
+/* "auto" tries the GPU compositor, then the CPU one, and settles on the one that cost the graphics
+ * thread less; the status says which. */
+static void check_auto_compositor(void)
+{
+	obs_source_t *async = obs_source_create_private("aisp_test_async_source", "auto", NULL);
+	obs_source_set_async_unbuffered(async, true);
+	obs_source_t *filter = obs_source_create_private("aisp_face_filter", "aisp auto", NULL);
+	obs_source_filter_add(async, filter);
+	obs_set_output_source(0, async);
+	wait_updates(filter);
+	char status[1024] = "";
+	for (int i = 0; i < 400 && !strstr(status, "auto: gpu") && !strstr(status, "auto: cpu"); i++) {
+		feed_async(async, VIDEO_FORMAT_BGRA);
+		let_obs_run(34);
+		if (i % 20 == 19)
+			status_text(filter, status, sizeof(status));
+	}
+	printf("auto compositor: %s\n", status);
+	CHECK(strstr(status, "auto: gpu") || strstr(status, "auto: cpu"), "auto compositor never settled: %s", status);
+	obs_set_output_source(0, NULL);
+	obs_source_filter_remove(async, filter);
+	obs_source_release(filter);
+	obs_source_release(async);
+}
+
 static void feed_async(obs_source_t *source, int format)
 {
 	frame_ts += 33333333;
@@ -595,6 +620,7 @@ int main(int argc, char **argv)
 	if (!broken) {
 		check_switching();
 		check_compositors();
+		check_auto_compositor();
 	}
 
 	obs_shutdown();

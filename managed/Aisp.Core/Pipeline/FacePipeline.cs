@@ -46,6 +46,7 @@ public sealed class FacePipeline : IDisposable
     private int _sinceDetect;
     private long _lastAnalysedNs = -1, _lastFrameNs = -1;
     private double _frameIntervalMs = 1000.0 / 30;
+    private readonly CompositorChooser _chooser = new();
     private double _pendingHandoffMs;
     private bool _disposed;
 
@@ -230,6 +231,8 @@ public sealed class FacePipeline : IDisposable
             Stats.RecordStage(Stage.Handoff, handoffMs);
             Stats.RecordStage(Stage.Engine, engineMs);
             Stats.RecordStage(Stage.Total, Ms(handoffTicks) + Ms(end - start));
+            _chooser.Observe(gpu: false, Ms(handoffTicks) + Ms(end - start));
+            PublishCompositor();
             ObserveBudget(frame.TimestampNs, engineMs);
             Stats.RecordFrame(_appliedCount, resultAgeMs, notice, _governor.Level, _governor.BudgetShare);
         }
@@ -240,8 +243,13 @@ public sealed class FacePipeline : IDisposable
         }
     }
 
-    /// <summary>Whether the host's GPU compositor draws the frames now: settings ask for it and the engine in use has a GPU drawer.</summary>
-    public bool ComposesOnGpu => _settings.Compositor == CompositorModes.Gpu && _engine.DrawsOnGpu;
+    /// <summary>Whether the host's GPU compositor draws the frames now: settings ask for it (or "auto" chose it) and the engine in use has a GPU drawer.</summary>
+    public bool ComposesOnGpu => _engine.DrawsOnGpu && _settings.Compositor switch
+    {
+        CompositorModes.Gpu => true,
+        CompositorModes.Auto => _chooser.UseGpu,
+        _ => false,
+    };
 
     /// <summary>
     /// Hands a copy the host made for analysis only (a synchronous source's downscaled picture,
@@ -286,6 +294,8 @@ public sealed class FacePipeline : IDisposable
         Stats.RecordStage(Stage.Handoff, handoffMs);
         Stats.RecordStage(Stage.Composite, compositeMs);
         Stats.RecordStage(Stage.Total, handoffMs + compositeMs);
+        _chooser.Observe(gpu: true, handoffMs + compositeMs);
+        PublishCompositor();
         ObserveBudget(timestampNs, compositeMs);
         Stats.RecordFrame(_appliedCount, resultAgeMs, notice, _governor.Level, _governor.BudgetShare);
     }
@@ -384,7 +394,7 @@ public sealed class FacePipeline : IDisposable
         }
 
         _tracker.Update(faces, frame.TimestampNs, _settings.Stabilize);
-        if (wantLandmarks && _settings.Compositor == CompositorModes.Gpu && (needs & EngineNeeds.SourceFace) != 0)
+        if (wantLandmarks && _settings.Compositor != CompositorModes.Cpu && (needs & EngineNeeds.SourceFace) != 0)
         {
             // The GPU compositor matches the swapped face's colour to this measurement.
             for (int i = 0; i < faces.Length; i++)
@@ -488,6 +498,7 @@ public sealed class FacePipeline : IDisposable
         IFrameEngine old = _engine;
         _engine = next;
         _engineQuality = (QualityLevel)(-1);
+        _chooser.Reset(); // another engine, other costs
         if (_worker is null)
         {
             old.Dispose();
@@ -549,6 +560,15 @@ public sealed class FacePipeline : IDisposable
     private static bool NeedsModels(IFrameEngine engine) => (engine.Needs & EngineNeeds.Faces) != 0;
 
     private static bool NeedsLandmarks(IFrameEngine engine) => (engine.Needs & EngineNeeds.Landmarks) == EngineNeeds.Landmarks;
+
+    /// <summary>The compositor in effect, for the statistics: "gpu", "cpu", or "auto: ..." while or after choosing.</summary>
+    private void PublishCompositor()
+    {
+        string now = !_engine.DrawsOnGpu || _settings.Compositor == CompositorModes.Cpu ? CompositorModes.Cpu
+            : _settings.Compositor == CompositorModes.Gpu ? CompositorModes.Gpu
+            : _chooser.State switch { "gpu" => "auto: gpu", "cpu" => "auto: cpu", _ => "auto: trying" };
+        Stats.SetCompositor(now);
+    }
 
     private void PublishIdentity(IFrameEngine engine, AnalysisModels? models) =>
         Stats.SetIdentity(engine.Name, models?.Detector.Name ?? "", models?.Detector.ExecutionProvider ?? "cpu");

@@ -19,7 +19,8 @@ public readonly record struct StatsCounters(
     string Engine,
     string Detector,
     string ExecutionProvider,
-    string Notice);
+    string Notice,
+    string Compositor);
 
 /// <summary>
 /// Everything the pipeline reports. Written without locks (each stage window by the one thread
@@ -33,7 +34,7 @@ public sealed class PipelineStats
     private long _processed, _failed, _errors, _dropped, _analysed;
     private int _faces, _quality, _lastErrorKind;
     private double _resultAge, _budgetShare;
-    private string _lastError = "", _engine = "", _detector = "", _provider = "", _notice = "";
+    private string _lastError = "", _engine = "", _detector = "", _provider = "", _notice = "", _compositor = "cpu";
 
     public static int StageCount => 6;
 
@@ -80,6 +81,9 @@ public sealed class PipelineStats
         Volatile.Write(ref _provider, provider);
     }
 
+    /// <summary>The compositor in effect ("gpu", "cpu", "auto: ..."); a constant string per state, so this never allocates.</summary>
+    public void SetCompositor(string compositor) => Volatile.Write(ref _compositor, compositor);
+
     public StatsCounters Read(Span<StageLatency> stages)
     {
         for (int i = 0; i < Math.Min(stages.Length, _stages.Length); i++)
@@ -91,7 +95,7 @@ public sealed class PipelineStats
             (ulong)Volatile.Read(ref _dropped), (ulong)Volatile.Read(ref _analysed), Volatile.Read(ref _faces), Fps(),
             Volatile.Read(ref _resultAge), (QualityLevel)Volatile.Read(ref _quality), Volatile.Read(ref _budgetShare),
             (ErrorKind)Volatile.Read(ref _lastErrorKind), Volatile.Read(ref _lastError), Volatile.Read(ref _engine),
-            Volatile.Read(ref _detector), Volatile.Read(ref _provider), Volatile.Read(ref _notice));
+            Volatile.Read(ref _detector), Volatile.Read(ref _provider), Volatile.Read(ref _notice), Volatile.Read(ref _compositor));
     }
 
     /// <summary>Frames per second over the frames in the window that are at most two seconds old.</summary>

@@ -43,7 +43,8 @@ public sealed record PipelineSettings
     /// <summary>
     /// "cpu": engines paint the frame in memory (CLI, QA, any host). "gpu": a host with a graphics
     /// API (OBS) draws the result in its render pass through aisp_render; engines without a GPU
-    /// drawer still paint on the CPU.
+    /// drawer still paint on the CPU. "auto": whichever costs the graphics thread less, measured
+    /// (<see cref="Pipeline.CompositorChooser"/>).
     /// </summary>
     public string Compositor { get; init; } = CompositorModes.Cpu;
 
@@ -117,8 +118,9 @@ public static class CompositorModes
 {
     public const string Cpu = "cpu";
     public const string Gpu = "gpu";
+    public const string Auto = "auto";
 
-    public static readonly string[] All = [Cpu, Gpu];
+    public static readonly string[] All = [Auto, Gpu, Cpu];
 }
 
 public static class QualityModes

@@ -79,6 +79,7 @@ public unsafe struct AispStats
     public fixed byte Engine[AbiConstants.NameCapacity];
     public fixed byte Detector[AbiConstants.NameCapacity];
     public fixed byte ExecutionProvider[AbiConstants.NameCapacity];
+    public fixed byte Compositor[AbiConstants.NameCapacity];
     public fixed byte LastError[AbiConstants.ErrorCapacity];
     public fixed byte Notice[AbiConstants.ErrorCapacity];
 }
