@@ -100,7 +100,7 @@ public sealed class FileRunner : IDisposable
         }
 
         int total = capture.FrameCount;
-        using var stages = new VideoStages(capture, _options.Output, _options.MaxFrames);
+        using var stages = new VideoStages(capture, _options.Input, _options.Output, _options.MaxFrames);
         int frames = 0;
         var progress = Stopwatch.StartNew();
         for (CvMat? bgr = stages.Next(); bgr is not null; bgr = stages.Next())

@@ -8,6 +8,10 @@ namespace Aisp.Cli;
 /// <summary>
 /// Decodes a video ahead and encodes the results behind, each on its own thread, so the caller's
 /// thread only runs the pipeline. Frames travel in a small pool of reused Mats; order is kept.
+/// Motion-JPEG goes through libjpeg-turbo both ways: the input's packets are read raw and decoded
+/// with imdecode (2.3 ms at 1280x720 against 7 ms through VideoCapture's conversions), and .avi
+/// outputs are encoded with imencode and laid down by <see cref="MjpegAviWriter"/> (3.3 ms
+/// against 30 ms for OpenCV's MJPG writers).
 /// </summary>
 public sealed class VideoStages : IDisposable
 {
@@ -23,9 +27,14 @@ public sealed class VideoStages : IDisposable
     private readonly Task _reader;
     private readonly Task _writer;
 
-    public VideoStages(VideoCapture capture, string output, int maxFrames)
+    private static readonly int[] JpegQuality = [(int)ImwriteFlags.JpegQuality, 95];
+
+    private readonly VideoCapture? _raw;
+
+    public VideoStages(VideoCapture capture, string input, string output, int maxFrames)
     {
         _capture = capture;
+        _raw = OpenRawMjpeg(capture, input);
         _output = output;
         _maxFrames = maxFrames;
         Fps = capture.Fps > 0 ? capture.Fps : 30;
@@ -84,7 +93,7 @@ public sealed class VideoStages : IDisposable
             for (int n = 0; n < _maxFrames; n++)
             {
                 CvMat frame = _free.Take(_stop.Token);
-                if (!_capture.Read(frame) || frame.Empty())
+                if (!ReadOne(frame))
                 {
                     _free.Add(frame);
                     break;
@@ -103,16 +112,62 @@ public sealed class VideoStages : IDisposable
         }
     }
 
+    /// <summary>The input again, read as raw packets, when it is Motion-JPEG whose first packet imdecode can read; else null.</summary>
+    private static VideoCapture? OpenRawMjpeg(VideoCapture capture, string input)
+    {
+        if ((int)capture.Get(VideoCaptureProperties.FourCC) != FourCC.MJPG)
+        {
+            return null;
+        }
+
+        var raw = new VideoCapture(input);
+        using var packet = new CvMat();
+        if (raw.IsOpened() && raw.Set(VideoCaptureProperties.Format, -1) && raw.Read(packet) && packet.Rows == 1)
+        {
+            using CvMat first = Cv2.ImDecode(packet, ImreadModes.Color);
+            if (!first.Empty() && raw.Set(VideoCaptureProperties.PosFrames, 0))
+            {
+                return raw;
+            }
+        }
+
+        raw.Dispose(); // e.g. JPEGs without Huffman tables: VideoCapture decodes those
+        return null;
+    }
+
+    private bool ReadOne(CvMat frame)
+    {
+        if (_raw is null)
+        {
+            return _capture.Read(frame) && !frame.Empty();
+        }
+
+        using var packet = new CvMat();
+        if (!_raw.Read(packet) || packet.Empty())
+        {
+            return false;
+        }
+
+        using CvMat decoded = Cv2.ImDecode(packet, ImreadModes.Color);
+        decoded.CopyTo(frame);
+        return !frame.Empty();
+    }
+
     private void Write()
     {
+        if (Path.GetExtension(_output).Equals(".avi", StringComparison.OrdinalIgnoreCase))
+        {
+            WriteMjpeg();
+            return;
+        }
+
         using var writer = new VideoWriter();
         foreach (CvMat frame in _encode.GetConsumingEnumerable())
         {
             Size even = new(frame.Width & ~1, frame.Height & ~1);
             if (!writer.IsOpened())
             {
-                FourCC codec = Path.GetExtension(_output).Equals(".avi", StringComparison.OrdinalIgnoreCase) ? FourCC.MJPG : FourCC.MP4V;
-                if (!writer.Open(_output, codec, Fps, even))
+                if (!writer.Open(_output, FourCC.MP4V, Fps, even))
                 {
                     _free.Add(frame);
                     throw new AispException(ErrorKind.InvalidArgument, $"{ExitCodes.OutputPrefix} {_output}: no video writer for this path (use .avi or .mp4)");
@@ -130,6 +185,45 @@ public sealed class VideoStages : IDisposable
             }
 
             _free.Add(frame);
+        }
+    }
+
+    private void WriteMjpeg()
+    {
+        MjpegAviWriter? avi = null;
+        try
+        {
+            foreach (CvMat frame in _encode.GetConsumingEnumerable())
+            {
+                try
+                {
+                    avi ??= Open(frame.Width, frame.Height);
+                    Cv2.ImEncode(".jpg", frame, out byte[] jpeg, JpegQuality);
+                    avi.WriteFrame(jpeg);
+                }
+                finally
+                {
+                    _free.Add(frame);
+                }
+            }
+
+            avi?.Close(Fps);
+        }
+        finally
+        {
+            avi?.Dispose();
+        }
+
+        MjpegAviWriter Open(int width, int height)
+        {
+            try
+            {
+                return new MjpegAviWriter(_output, width, height, Fps);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new AispException(ErrorKind.InvalidArgument, $"{ExitCodes.OutputPrefix} {_output}: {e.Message}");
+            }
         }
     }
 
@@ -155,6 +249,8 @@ public sealed class VideoStages : IDisposable
         {
             m.Dispose();
         }
+
+        _raw?.Dispose();
 
         _free.Dispose();
         _decoded.Dispose();

@@ -50,6 +50,23 @@ public sealed class CliTests : IDisposable
         Assert.Equal("", json.RootElement.GetProperty("notice").GetString());
         using var capture = new VideoCapture(output);
         Assert.Equal(12, capture.FrameCount);
+        Assert.Equal(30, capture.Fps, 3);
+
+        // Every frame of our own AVI writer decodes, and shows the swap: the face changed, the rest
+        // only by JPEG re-encoding noise.
+        using var source = new VideoCapture(input);
+        using Mat before = new(), after = new(), diff = new();
+        int read = 0;
+        while (source.Read(before) && capture.Read(after) && !after.Empty())
+        {
+            read++;
+            Assert.Equal(before.Size(), after.Size());
+            Cv2.Absdiff(before, after, diff);
+            Assert.True(Cv2.Mean(diff[new Rect(190, 100, 60, 70)]).Val0 > 10, $"frame {read}: the face did not change");
+            Assert.True(Cv2.Mean(diff[new Rect(0, 350, 512, 162)]).Val0 < 3, $"frame {read}: the picture changed away from the face");
+        }
+
+        Assert.Equal(12, read);
 
         // A video written to a path no encoder takes: a clear error, not a hang.
         (int bad, _, string badErr) = Run("--input", input, "--output", Path.Combine(_dir, "out.xyz"));
