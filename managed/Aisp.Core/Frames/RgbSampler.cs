@@ -30,7 +30,7 @@ public readonly unsafe struct RgbSampler
     /// <summary>Returns R, G, B (0..255) of the pixel at (x, y); coordinates must be inside the frame.</summary>
     public void Sample(int x, int y, out int r, out int g, out int b)
     {
-        Frame f = _frame;
+        ref readonly Frame f = ref _frame; // no copy of the frame per pixel
         switch (f.Format)
         {
             case PixelFormat.Rgba:
@@ -63,7 +63,8 @@ public readonly unsafe struct RgbSampler
         }
     }
 
-    private void Yuv(int y, int u, int v, out int r, out int g, out int b)
+    /// <summary>Converts one Y, U, V triple (0..255 each) with this frame's matrix and range.</summary>
+    public void Yuv(int y, int u, int v, out int r, out int g, out int b)
     {
         int c = (y - _yOffset) * _yScale;
         int d = u - 128, e = v - 128;
