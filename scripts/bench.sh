@@ -47,9 +47,14 @@ out=docs/BENCHMARKS.md
   done
   echo "## The plugin in headless OBS (tests/bench/obs_bench.c)"
   echo
-  echo "An async source fed a 1280x720 or 640x360 picture with one face at 30 fps, 600 frames after 60 of warm-up,"
-  echo "llvmpipe (software OpenGL) for the graphics. OBS avg frame: libobs's average graphics-thread frame time;"
-  echo "AISP on graphics thread: hand-off plus compositing inside aisp_process_frame (the core's Total stage)."
+  echo "An async source fed a 1280x720 or 640x360 picture with one face at 30 fps (or a GPU-drawn source showing"
+  echo "it), 600 frames after 60 of warm-up, llvmpipe (software OpenGL on the same two cores) for the graphics."
+  echo "OBS avg frame: libobs's average graphics-thread frame time. AISP on graphics thread: the core's Total"
+  echo "stage: hand-off plus, with the CPU compositor, painting the frame in aisp_process_frame, or, with the GPU"
+  echo "compositor, issuing the draws in aisp_render. On llvmpipe a draw that reads a texture drawn earlier in the"
+  echo "frame waits for all rasterisation queued before it, so the GPU compositor's time here is llvmpipe"
+  echo "rasterising, on the CPU; \"auto\" measures both and keeps the cheaper (here: the CPU one). The auto row"
+  echo "includes its trial frames."
   echo
   echo "$obs_table"
   echo

@@ -147,19 +147,32 @@ public static unsafe class Exports
                 return Fail(ErrorKind.AbiMismatch, $"aisp_gpu_frame.struct_size is {frame->StructSize}; this core needs {sizeof(AispGpuFrame)} (ABI {AbiConstants.AbiVersion})");
             }
 
-            target.Gpu ??= GpuCompositor.Create();
+            if (target.GpuFailure is not null)
+            {
+                return Fail(ErrorKind.Graphics, target.GpuFailure);
+            }
+
+            if (target.Gpu is null)
+            {
+                try
+                {
+                    target.Gpu = GpuCompositor.Create();
+                }
+                catch (GraphicsException e)
+                {
+                    // Not tried again: frames are painted on the CPU from now on (async sources; a
+                    // synchronous one shows unfiltered, as nothing can read it back without the GPU).
+                    target.GpuFailure = e.Message;
+                    target.Pipeline.DisableGpuCompositor();
+                    target.Pipeline.Stats.RecordError(ErrorKind.Graphics, e.Message, frameFailed: true);
+                    Log.LogError("GPU compositor unavailable, painting on the CPU: {Message}", e.Message);
+                    return Fail(ErrorKind.Graphics, e.Message);
+                }
+            }
+
             bool drawn = target.Gpu.Render(target.Pipeline, frame->Source, frame->Width, frame->Height,
                 (long)Math.Min(frame->TimestampNs, long.MaxValue), (frame->Flags & (uint)AispRenderFlags.Analyse) != 0);
             return drawn ? Ok() : Fail(ErrorKind.Graphics, "the frame could not be drawn (a GPU object could not be made or mapped)");
-        }
-        catch (GraphicsException e)
-        {
-            if (InstanceTable.TryGet(instance, out FacePipeline pipeline))
-            {
-                pipeline.Stats.RecordError(ErrorKind.Graphics, e.Message, frameFailed: true);
-            }
-
-            return Fail(ErrorKind.Graphics, e.Message);
         }
         catch (Exception e)
         {

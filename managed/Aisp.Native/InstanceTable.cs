@@ -40,6 +40,9 @@ internal sealed class Instance(FacePipeline pipeline) : IDisposable
     /// <summary>Created on the first aisp_render (graphics thread), used only there and in Dispose.</summary>
     public GpuCompositor? Gpu { get; set; }
 
+    /// <summary>Why the GPU compositor could not be made, once it could not; it is not tried again.</summary>
+    public string? GpuFailure { get; set; }
+
     public void Dispose()
     {
         Pipeline.Dispose();

@@ -47,6 +47,7 @@ public sealed class FacePipeline : IDisposable
     private long _lastAnalysedNs = -1, _lastFrameNs = -1;
     private double _frameIntervalMs = 1000.0 / 30;
     private readonly CompositorChooser _chooser = new();
+    private volatile bool _gpuDisabled;
     private double _pendingHandoffMs;
     private bool _disposed;
 
@@ -244,12 +245,15 @@ public sealed class FacePipeline : IDisposable
     }
 
     /// <summary>Whether the host's GPU compositor draws the frames now: settings ask for it (or "auto" chose it) and the engine in use has a GPU drawer.</summary>
-    public bool ComposesOnGpu => _engine.DrawsOnGpu && _settings.Compositor switch
+    public bool ComposesOnGpu => _engine.DrawsOnGpu && !_gpuDisabled && _settings.Compositor switch
     {
         CompositorModes.Gpu => true,
         CompositorModes.Auto => _chooser.UseGpu,
         _ => false,
     };
+
+    /// <summary>The host has no GPU compositor (its graphics could not be bound): paint on the CPU whatever the settings say.</summary>
+    public void DisableGpuCompositor() => _gpuDisabled = true;
 
     /// <summary>
     /// Hands a copy the host made for analysis only (a synchronous source's downscaled picture,
@@ -564,7 +568,7 @@ public sealed class FacePipeline : IDisposable
     /// <summary>The compositor in effect, for the statistics: "gpu", "cpu", or "auto: ..." while or after choosing.</summary>
     private void PublishCompositor()
     {
-        string now = !_engine.DrawsOnGpu || _settings.Compositor == CompositorModes.Cpu ? CompositorModes.Cpu
+        string now = !_engine.DrawsOnGpu || _gpuDisabled || _settings.Compositor == CompositorModes.Cpu ? CompositorModes.Cpu
             : _settings.Compositor == CompositorModes.Gpu ? CompositorModes.Gpu
             : _chooser.State switch { "gpu" => "auto: gpu", "cpu" => "auto: cpu", _ => "auto: trying" };
         Stats.SetCompositor(now);
