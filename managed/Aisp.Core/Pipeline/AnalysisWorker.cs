@@ -33,11 +33,10 @@ internal sealed class AnalysisWorker : IDisposable
     /// <summary>Bytes the worker thread has allocated so far (read after each analysis), for allocation checks.</summary>
     public long AllocatedBytes => Volatile.Read(ref _allocatedBytes);
 
-    /// <summary>Copies the frame for analysis (newest wins) and returns at once. <paramref name="scale"/>: output pixels per frame pixel (a downscaled copy).</summary>
+    /// <summary>Copies the frame for analysis (newest wins; decimated when wide, see <see cref="FrameCopy"/>) and returns at once. <paramref name="scale"/>: output pixels per frame pixel (a downscaled picture).</summary>
     public void Submit(in Frame frame, float scale = 1)
     {
-        _frames.Producer.CopyFrom(frame);
-        _frames.Producer.Scale = scale;
+        _frames.Producer.CopyFrom(frame, scale);
         if (_frames.Publish())
         {
             _stats.RecordDropped();
