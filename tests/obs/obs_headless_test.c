@@ -411,9 +411,9 @@ static void check_compositors(void)
 		{"privacy", "pixelate", 0.05, 0},
 		{"privacy", "blur", 0.05, 0},
 		{"landmarks", "pixelate", 0.05, 0},
-		/* Measured 0.27 and 60 bytes: the GPU matches colour from statistics inside the landmark
-		 * outline, the CPU inside the warped mesh's own coverage. */
-		{"morph", "pixelate", 0.75, 500},
+		/* Measured 0.10 and 55 bytes (of 119 000): pixels on the mesh's border, which the CPU's
+		 * rasteriser admits a hair outside a triangle and the GPU's does not. */
+		{"morph", "pixelate", 0.3, 200},
 	};
 	uint8_t *plain = bmalloc((size_t)W * H * 4), *cpu = bmalloc((size_t)W * H * 4), *gpu = bmalloc((size_t)W * H * 4);
 	for (int kind = 0; kind < 2; kind++) {

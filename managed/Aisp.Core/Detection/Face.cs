@@ -65,7 +65,7 @@ public struct Face
     /// <summary>Box centre minus the centre of the raw (unsmoothed) landmarks, measured when the face was detected: between detections the box follows the landmarks with this offset.</summary>
     public PointF BoxFromLandmarks;
 
-    /// <summary>Colour of the face inside its landmark outline, measured by analysis only when a GPU compositor matches colour to it.</summary>
+    /// <summary>Colour of the face inside its landmark outline, measured by analysis for the swap engines (the mesh swap matches colour to it).</summary>
     public Swap.LabStats Colour;
 
     /// <summary>This face moved by (dx, dy): box, keypoints and landmarks.</summary>

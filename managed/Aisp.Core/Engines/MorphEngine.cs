@@ -9,7 +9,9 @@ namespace Aisp.Core.Engines;
 /// <summary>
 /// Engine "morph", no extra model files: warps the source face onto each target face triangle by
 /// triangle along the 68-landmark Delaunay mesh, matches its colour to the target (L*a*b* mean
-/// and deviation inside the face), and blends it with a feathered mask. With keep_expression the
+/// and deviation inside the face, measured by analysis and for the source picture once, as the GPU
+/// compositor does; measured here per frame only when those are missing), and blends it with a
+/// feathered mask. With keep_expression the
 /// target's own eyes and mouth interior stay, so blinks and speech come through. Works on a
 /// face-sized area only (<see cref="RgbRoi"/>), in the frame's own format.
 /// </summary>
@@ -124,7 +126,11 @@ public sealed class MorphEngine : IFrameEngine
             Warp(target.Landmarks, source, _triangles[t], _triangles[t + 1], _triangles[t + 2], region, warped, cover);
         }
 
-        if (_colourTransfer)
+        if (_colourTransfer && !target.Colour.IsEmpty && !source.Colour.IsEmpty)
+        {
+            LabColorTransfer.Apply(warped, cover, source.Colour, target.Colour); // measured off the frame thread
+        }
+        else if (_colourTransfer)
         {
             LabColorTransfer.Apply(warped, _roi.Rgb, cover);
         }

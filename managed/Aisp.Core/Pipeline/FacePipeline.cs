@@ -398,9 +398,9 @@ public sealed class FacePipeline : IDisposable
         }
 
         _tracker.Update(faces, frame.TimestampNs, _settings.Stabilize);
-        if (wantLandmarks && _settings.Compositor != CompositorModes.Cpu && (needs & EngineNeeds.SourceFace) != 0)
+        if (wantLandmarks && (needs & EngineNeeds.SourceFace) != 0)
         {
-            // The GPU compositor matches the swapped face's colour to this measurement.
+            // The mesh swap (either compositor) matches the swapped face's colour to this measurement.
             for (int i = 0; i < faces.Length; i++)
             {
                 faces[i].Colour = faces[i].HasLandmarks ? LabStats.Measure(frame, faces[i].Landmarks) : default;

@@ -52,6 +52,25 @@ public static class LabColorTransfer
             scale[c] = (float)Math.Clamp(st / ss, 0.5, 2.0); // a flat source must not blow up noise
         }
 
+        Transform(swapped, mask, mean, scale);
+    }
+
+    /// <summary>
+    /// Recolours <paramref name="swapped"/> where mask > 0 from statistics measured beforehand (the
+    /// source face once, the target by analysis, off the frame thread): half the work of
+    /// <see cref="Apply(Span{float}, ReadOnlySpan{float}, ReadOnlySpan{float})"/>, which measures both per frame.
+    /// </summary>
+    public static void Apply(Span<float> swapped, ReadOnlySpan<float> mask, in LabStats source, in LabStats target)
+    {
+        Span<float> mean = [source.MeanL, source.MeanA, source.MeanB, target.MeanL, target.MeanA, target.MeanB];
+        Span<float> scale = [Ratio(target.DevL, source.DevL), Ratio(target.DevA, source.DevA), Ratio(target.DevB, source.DevB)];
+        Transform(swapped, mask, mean, scale);
+
+        static float Ratio(float t, float s) => Math.Clamp(t / Math.Max(s, 1e-3f), 0.5f, 2f);
+    }
+
+    private static void Transform(Span<float> swapped, ReadOnlySpan<float> mask, ReadOnlySpan<float> mean, ReadOnlySpan<float> scale)
+    {
         for (int i = 0; i < mask.Length; i++)
         {
             if (mask[i] <= 0)

@@ -5,9 +5,9 @@ namespace Aisp.Core.Swap;
 
 /// <summary>
 /// Mean and deviation of a face's colour in CIE L*a*b*, inside the outline of its 68 landmarks
-/// (jaw and brows). The GPU compositor matches colour with these two measurements (the source's
-/// once per picture, the target's by analysis), where the CPU engine measures both per frame
-/// under its own mask; see <see cref="LabColorTransfer"/>.
+/// (jaw and brows). The mesh swap, on the GPU and on the CPU alike, matches colour with these two
+/// measurements (the source's once per picture, the target's by analysis, off the frame thread);
+/// see <see cref="LabColorTransfer"/>.
 /// </summary>
 public readonly record struct LabStats(float MeanL, float MeanA, float MeanB, float DevL, float DevA, float DevB)
 {
