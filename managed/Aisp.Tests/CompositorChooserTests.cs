@@ -69,6 +69,22 @@ public sealed class CompositorChooserTests
         Assert.Equal("gpu", c.State);
     }
 
+    [Fact]
+    public void A_decision_is_tried_again_after_a_while()
+    {
+        var c = new CompositorChooser();
+        Run(c, 10, 1);
+        for (int i = 0; i < CompositorChooser.RetryFrames - 1; i++)
+        {
+            c.Observe(gpu: false, 1);
+        }
+
+        Assert.Equal("cpu", c.State);
+        c.Observe(gpu: false, 1);
+        Assert.Equal("trying", c.State);
+        Assert.True(c.UseGpu);
+    }
+
     private static void Run(CompositorChooser c, double gpuMs, double cpuMs)
     {
         for (int i = 0; i < 2 * CompositorChooser.TrialFrames; i++)

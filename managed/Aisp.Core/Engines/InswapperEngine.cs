@@ -271,9 +271,9 @@ public sealed class InswapperEngine : IFrameEngine
     private static FaceRegion CropBounds(Affine2D toFrame, int width, int height)
     {
         float l = float.MaxValue, t = float.MaxValue, r = float.MinValue, b = float.MinValue;
-        foreach ((float x, float y) in new[] { (0f, 0f), (SwapSize, 0f), (0f, SwapSize), (SwapSize, (float)SwapSize) })
+        for (int corner = 0; corner < 4; corner++)
         {
-            (float fx, float fy) = toFrame.Apply(x, y);
+            (float fx, float fy) = toFrame.Apply((corner & 1) * SwapSize, (corner >> 1) * SwapSize);
             l = MathF.Min(l, fx);
             t = MathF.Min(t, fy);
             r = MathF.Max(r, fx);

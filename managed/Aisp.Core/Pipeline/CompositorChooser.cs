@@ -7,15 +7,19 @@ namespace Aisp.Core.Pipeline;
 /// regions in memory is cheaper. It tries the GPU compositor for <see cref="TrialFrames"/> frames,
 /// then the CPU one as long, and keeps whichever had the lower median graphics-thread time per
 /// frame; a new engine or new settings start a new trial. Both compositors give the same picture
-/// (the headless OBS test holds them to it), so trying is invisible.
+/// (the headless OBS test holds them to it), so trying is invisible. A decision is tried again
+/// after <see cref="RetryFrames"/> frames, since what else runs on the machine changes.
 /// </summary>
 public sealed class CompositorChooser
 {
     public const int TrialFrames = 90;
 
+    /// <summary>Frames a decision holds before both are tried again: five minutes at 30 fps.</summary>
+    public const int RetryFrames = 9000;
+
     private readonly double[] _gpu = new double[TrialFrames];
     private readonly double[] _cpu = new double[TrialFrames];
-    private int _gpuCount, _cpuCount;
+    private int _gpuCount, _cpuCount, _sinceDecided;
     private bool? _decided;
 
     /// <summary>Whether the GPU compositor is to draw the next frame.</summary>
@@ -27,7 +31,7 @@ public sealed class CompositorChooser
     /// <summary>Starts over (another engine or other settings change what each compositor costs).</summary>
     public void Reset()
     {
-        _gpuCount = _cpuCount = 0;
+        _gpuCount = _cpuCount = _sinceDecided = 0;
         _decided = null;
     }
 
@@ -36,6 +40,11 @@ public sealed class CompositorChooser
     {
         if (_decided is not null)
         {
+            if (++_sinceDecided >= RetryFrames)
+            {
+                Reset();
+            }
+
             return;
         }
 
