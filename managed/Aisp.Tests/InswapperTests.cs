@@ -210,6 +210,45 @@ public sealed class InswapperTests(ITestOutputHelper output) : IDisposable
         Assert.Contains("swap_model", none.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void In_async_mode_the_swap_model_runs_on_the_analysis_thread_and_the_frame_thread_only_pastes()
+    {
+        using FacePipeline sync = SwapFixtures.WithSource(Json());
+        using FacePipeline async = SwapFixtures.WithSource(Json().TrimEnd('}') + ",\"analysis\":\"async\"}");
+        using Mat target = TestAssets.Load(TestAssets.GraceHopper);
+        using var expected = new FrameBuffers(PixelFormat.Bgra);
+        expected.Load(target);
+        sync.Process(expected.AsFrame(33_333_333));
+
+        using var buffers = new FrameBuffers(PixelFormat.Bgra);
+        byte[] before = [];
+        bool swapped = false;
+        for (int i = 1; i <= 60 && !swapped; i++)
+        {
+            buffers.Load(target);
+            before = buffers.Snapshot();
+            async.Process(buffers.AsFrame(i * 33_333_333L));
+            swapped = !before.AsSpan().SequenceEqual(buffers.Snapshot());
+            Thread.Sleep(15); // a still picture: give the worker time to swap it
+        }
+
+        Assert.True(swapped, "no frame was swapped in async mode");
+        var engine = (InswapperEngine)EngineOf(async);
+        Assert.NotEqual(0, engine.LastSwapThread);
+        Assert.NotEqual(Environment.CurrentManagedThreadId, engine.LastSwapThread);
+
+        // Pasted from the analysis thread's crop, the frame matches the one swapped inline.
+        byte[] got = buffers.Snapshot(), want = expected.Snapshot();
+        long diff = 0;
+        for (int i = 0; i < got.Length; i++)
+        {
+            diff += Math.Abs(got[i] - want[i]);
+        }
+
+        output.WriteLine($"async vs sync swap: mean difference {(double)diff / got.Length:F3} per byte");
+        Assert.True((double)diff / got.Length < 0.5, "the async swap differs from the inline one");
+    }
+
     /// <summary>Swaps the astronaut onto Grace Hopper (BGRA) with the stand-ins; the frame's bytes before and after, and the face.</summary>
     private (byte[] Before, byte[] After, Face Face, int Width, int Height) SwapGraceHopper(string preset)
     {

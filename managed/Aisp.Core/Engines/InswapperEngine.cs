@@ -15,6 +15,10 @@ namespace Aisp.Core.Engines;
 /// 112 ArcFace template and embedded once; its latent is the embedding projected through the
 /// swapper's emap (its last initializer). Each target face is aligned to the 128 template,
 /// swapped, and pasted back through the inverse alignment with a mask that depends on the preset.
+/// In the pipeline the models run on the analysis thread (<see cref="Prepare"/>) and the frame
+/// thread only pastes (<see cref="Paste"/>): a swap model takes tens to hundreds of milliseconds on
+/// a CPU, which OBS's graphics thread must never wait for. Buffers are split accordingly: the
+/// models, <c>_blurred</c> and <c>_blurScratch</c> belong to the swapping thread, the rest to the pasting one.
 /// </summary>
 public sealed class InswapperEngine : IFrameEngine
 {
@@ -34,6 +38,7 @@ public sealed class InswapperEngine : IFrameEngine
     private float[] _mouth = [];
     private float[] _scratch = [];
     private SourceFace? _embedded;
+    private int _lastSwapThread;
 
     private InswapperEngine(OnnxModel swapper, OnnxModel recognizer, float[] emap, SwapPreset preset)
     {
@@ -90,6 +95,7 @@ public sealed class InswapperEngine : IFrameEngine
         return emap.Data;
     }
 
+    /// <summary>Swaps and pastes in one go, for the engine used on its own; the pipeline swaps on its analysis thread (<see cref="Prepare"/>) and pastes here (<see cref="Paste"/>).</summary>
     public string? Apply(in Frame frame, ReadOnlySpan<Face> faces, SourceFace? source)
     {
         if (source is null)
@@ -106,12 +112,70 @@ public sealed class InswapperEngine : IFrameEngine
         {
             if (face.HasLandmarks || face.HasKeypoints)
             {
-                SwapOne(frame, face);
+                RunSwap(frame, face, _swapped);
+                PasteCrop(frame, face);
             }
         }
 
         return null;
     }
+
+    /// <summary>
+    /// On the analysis thread: runs the swap model on every face of the analysed frame (any scale:
+    /// the crop lives in the template's space) and keeps the crops with the result.
+    /// </summary>
+    public void Prepare(in Frame frame, ReadOnlySpan<Face> faces, SourceFace? source, SwapCrops crops)
+    {
+        crops.Clear();
+        if (source is null)
+        {
+            return;
+        }
+
+        if (!ReferenceEquals(source, _embedded))
+        {
+            EmbedSource(source);
+        }
+
+        for (int i = 0; i < faces.Length && i < Pipeline.AnalysisResult.MaxFaces; i++)
+        {
+            if (faces[i].HasLandmarks || faces[i].HasKeypoints)
+            {
+                RunSwap(frame, faces[i], crops.Write(i));
+            }
+        }
+
+        crops.MarkPrepared();
+        Volatile.Write(ref _lastSwapThread, Environment.CurrentManagedThreadId);
+    }
+
+    /// <summary>On the frame thread: pastes the prepared crops onto the faces predicted for this frame.</summary>
+    public string? Paste(in Frame frame, ReadOnlySpan<Face> faces, SourceFace? source, SwapCrops crops)
+    {
+        if (source is null)
+        {
+            return "inswapper: no source face yet; choose a source face image";
+        }
+
+        if (!crops.Prepared)
+        {
+            return "inswapper: the first swapped faces are on their way";
+        }
+
+        for (int i = 0; i < faces.Length; i++)
+        {
+            if (crops.IsReady(i))
+            {
+                crops.Read(i).CopyTo(_swapped);
+                PasteCrop(frame, faces[i]);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The managed thread that ran the swap model last (tests check it is not the frame thread).</summary>
+    public int LastSwapThread => Volatile.Read(ref _lastSwapThread);
 
     /// <summary>Aligns the source face to the 112 template, embeds it and projects the embedding into the swapper's latent.</summary>
     public void EmbedSource(SourceFace source)
@@ -123,7 +187,8 @@ public sealed class InswapperEngine : IFrameEngine
         _embedded = source;
     }
 
-    private void SwapOne(in Frame frame, in Face face)
+    /// <summary>Aligns the face to the 128 template, runs the swapper and writes its output (0..255, RGB interleaved, sharpened by the preset) into <paramref name="into"/>.</summary>
+    private void RunSwap(in Frame frame, in Face face, Span<float> into)
     {
         Affine2D toCrop = ArcFaceTemplate.Align(face, SwapSize);
         AlignedCrop.FromFrame(frame, toCrop, SwapSize, 0f, 255f, _swapper.Input);
@@ -132,16 +197,21 @@ public sealed class InswapperEngine : IFrameEngine
         const int Plane = SwapSize * SwapSize;
         for (int i = 0; i < Plane; i++)
         {
-            _swapped[3 * i] = Math.Clamp(output[i], 0, 1) * 255f;
-            _swapped[(3 * i) + 1] = Math.Clamp(output[Plane + i], 0, 1) * 255f;
-            _swapped[(3 * i) + 2] = Math.Clamp(output[(2 * Plane) + i], 0, 1) * 255f;
+            into[3 * i] = Math.Clamp(output[i], 0, 1) * 255f;
+            into[(3 * i) + 1] = Math.Clamp(output[Plane + i], 0, 1) * 255f;
+            into[(3 * i) + 2] = Math.Clamp(output[(2 * Plane) + i], 0, 1) * 255f;
         }
 
         if (_preset.Sharpen > 0)
         {
-            Sharpen();
+            Sharpen(into);
         }
+    }
 
+    /// <summary>Pastes <see cref="_swapped"/> onto the face through the inverse of its alignment.</summary>
+    private void PasteCrop(in Frame frame, in Face face)
+    {
+        Affine2D toCrop = ArcFaceTemplate.Align(face, SwapSize);
         Affine2D toFrame = toCrop.Inverse();
         FaceRegion region = CropBounds(toFrame, frame.Width, frame.Height);
         if (region.Width < 4 || region.Height < 4)
@@ -248,22 +318,22 @@ public sealed class InswapperEngine : IFrameEngine
     private void SampleSwapped(float fx, float fy, out float r, out float g, out float b) =>
         BilinearTap.SampleRgb<float>(_swapped, SwapSize, SwapSize, fx, fy, out r, out g, out b);
 
-    /// <summary>Unsharp mask on the swapped crop: value + amount * (value - blurred), channel by channel.</summary>
-    private void Sharpen()
+    /// <summary>Unsharp mask on a swapped crop: value + amount * (value - blurred), channel by channel.</summary>
+    private void Sharpen(Span<float> crop)
     {
         const int Plane = SwapSize * SwapSize;
         for (int c = 0; c < 3; c++)
         {
             for (int i = 0; i < Plane; i++)
             {
-                _blurred[i] = _swapped[(3 * i) + c];
+                _blurred[i] = crop[(3 * i) + c];
             }
 
             FloatBoxBlur.Apply(_blurred, SwapSize, SwapSize, 1, _blurScratch);
             for (int i = 0; i < Plane; i++)
             {
-                float v = _swapped[(3 * i) + c];
-                _swapped[(3 * i) + c] = Math.Clamp(v + (_preset.Sharpen * (v - _blurred[i])), 0, 255);
+                float v = crop[(3 * i) + c];
+                crop[(3 * i) + c] = Math.Clamp(v + (_preset.Sharpen * (v - _blurred[i])), 0, 255);
             }
         }
     }

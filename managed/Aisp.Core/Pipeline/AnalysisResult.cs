@@ -18,6 +18,9 @@ public sealed class AnalysisResult
     /// <summary>What this analysis provides (faces, landmarks): an engine is switched in only once a result serves it.</summary>
     public EngineNeeds Provides { get; set; }
 
+    /// <summary>The inswapper's swapped faces, when it is the engine analysis worked for.</summary>
+    public SwapCrops Crops { get; } = new();
+
     /// <summary>Output pixels per analysed pixel: faces are scaled by it before use.</summary>
     public float Scale { get; set; } = 1;
 

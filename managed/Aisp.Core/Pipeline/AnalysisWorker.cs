@@ -34,9 +34,9 @@ internal sealed class AnalysisWorker : IDisposable
     public long AllocatedBytes => Volatile.Read(ref _allocatedBytes);
 
     /// <summary>Copies the frame for analysis (newest wins; decimated when wide, see <see cref="FrameCopy"/>) and returns at once. <paramref name="scale"/>: output pixels per frame pixel (a downscaled picture).</summary>
-    public void Submit(in Frame frame, float scale = 1)
+    public void Submit(in Frame frame, float scale = 1, bool whole = false)
     {
-        _frames.Producer.CopyFrom(frame, scale);
+        _frames.Producer.CopyFrom(frame, scale, whole);
         if (_frames.Publish())
         {
             _stats.RecordDropped();

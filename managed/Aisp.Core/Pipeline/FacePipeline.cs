@@ -130,7 +130,10 @@ public sealed class FacePipeline : IDisposable
 
                 Swap(next, models, newModels);
                 IFrameEngine? replaced = Interlocked.Exchange(ref _nextEngine, engine);
-                replaced?.Dispose(); // chosen before but never switched in: nothing uses it
+                lock (_analysisGate)
+                {
+                    replaced?.Dispose(); // chosen before but never switched in; analysis may have been preparing for it
+                }
                 PublishIdentity(engine, models); // the engine chosen; it takes over once analysis serves it
                 Stats.ClearLastError();
                 _log.LogDebug("Settings applied: engine {Engine}, detector {Detector}", engine.Name, models?.Detector.Name ?? "-");
@@ -308,7 +311,9 @@ public sealed class FacePipeline : IDisposable
     {
         if (_worker is not null)
         {
-            _worker.Submit(frame, scale);
+            // The swap model reads 128x128 crops of the face: it gets the frame whole.
+            bool whole = (Volatile.Read(ref _nextEngine) ?? _engine) is InswapperEngine;
+            _worker.Submit(frame, scale, whole);
             return;
         }
 
@@ -407,13 +412,22 @@ public sealed class FacePipeline : IDisposable
             }
         }
 
+        AnalysisResult result = _results.Producer;
+        if (wantLandmarks && (Volatile.Read(ref _nextEngine) ?? Volatile.Read(ref _engine)) is InswapperEngine swapper)
+        {
+            swapper.Prepare(frame, faces, Volatile.Read(ref _source), result.Crops); // the swap model runs here, never on the frame thread
+        }
+        else
+        {
+            result.Crops.Clear();
+        }
+
         long t2 = Stopwatch.GetTimestamp();
         if (wantLandmarks)
         {
             Stats.RecordStage(Stage.Landmarks, Ms(t2 - t1));
         }
 
-        AnalysisResult result = _results.Producer;
         result.CopyFrom(faces, frame.TimestampNs);
         result.Provides = (wantFaces ? EngineNeeds.Faces : EngineNeeds.None) | (wantLandmarks ? EngineNeeds.Landmarks : EngineNeeds.None);
         result.AnalysisMs = Ms(t2 - t0);
@@ -482,7 +496,10 @@ public sealed class FacePipeline : IDisposable
             _engine.SetQuality(_engineQuality);
         }
 
-        return _engine.Apply(frame, _applied.AsSpan(0, _appliedCount), Volatile.Read(ref _source));
+        ReadOnlySpan<Face> faces = _applied.AsSpan(0, _appliedCount);
+        return _engine is InswapperEngine swapper
+            ? swapper.Paste(frame, faces, Volatile.Read(ref _source), _results.Consumer.Crops)
+            : _engine.Apply(frame, faces, Volatile.Read(ref _source));
     }
 
     /// <summary>
@@ -494,7 +511,8 @@ public sealed class FacePipeline : IDisposable
     {
         IFrameEngine? next = Volatile.Read(ref _nextEngine);
         EngineNeeds analysed = next is null ? EngineNeeds.None : next.Needs & EngineNeeds.Landmarks;
-        if (next is null || (analysed & ~provided) != 0 || Interlocked.CompareExchange(ref _nextEngine, null, next) != next)
+        bool cropsMissing = next is InswapperEngine && !_results.Consumer.Crops.Prepared;
+        if (next is null || (analysed & ~provided) != 0 || cropsMissing || Interlocked.CompareExchange(ref _nextEngine, null, next) != next)
         {
             return;
         }

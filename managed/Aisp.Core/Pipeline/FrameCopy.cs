@@ -22,10 +22,10 @@ public sealed unsafe class FrameCopy
     /// <summary>Output pixels per pixel of this copy: above 1 when the copy was decimated or the host handed over a downscaled picture.</summary>
     public float Scale { get; private set; } = 1;
 
-    /// <summary>Copies the frame, decimated when wider than <see cref="MaxWidth"/>; <paramref name="scale"/> is what the frame itself stands for (1 unless the host downscaled it).</summary>
-    public void CopyFrom(in Frame f, float scale = 1)
+    /// <summary>Copies the frame, decimated when wider than <see cref="MaxWidth"/> unless <paramref name="whole"/>; <paramref name="scale"/> is what the frame itself stands for (1 unless the host downscaled it).</summary>
+    public void CopyFrom(in Frame f, float scale = 1, bool whole = false)
     {
-        int step = Math.Max(1, (f.Width + MaxWidth - 1) / MaxWidth);
+        int step = whole ? 1 : Math.Max(1, (f.Width + MaxWidth - 1) / MaxWidth);
         if (f.Height / step < 2)
         {
             step = 1; // a strip a few rows high: copied whole
