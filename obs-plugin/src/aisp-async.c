@@ -1,7 +1,8 @@
 /* Async sources (webcam, media): OBS hands CPU frames to filter_video. The core takes a copy for
  * analysis and, with the CPU compositor, paints the frame in place in its own format; with the GPU
- * compositor the result is drawn in video_render. Unsupported formats and failures pass through
- * untouched. */
+ * compositor the result is drawn in video_render. Formats the core does not read (YUY2, UYVY,
+ * P010, ...) are not handed over here: video_render takes their analysis copy from the rendered
+ * picture instead. Failures pass through untouched. */
 #include "aisp-filter.h"
 
 #include <string.h>
@@ -20,7 +21,7 @@ static int32_t map_format(enum video_format format)
 	case VIDEO_FORMAT_I420:
 		return AISP_PIXEL_FORMAT_I420;
 	default:
-		return AISP_PIXEL_FORMAT_UNKNOWN; /* the core rejects it and says which */
+		return AISP_PIXEL_FORMAT_UNKNOWN; /* analysed from the rendered picture instead (aisp-render.c) */
 	}
 }
 
@@ -51,6 +52,8 @@ struct obs_source_frame *aisp_filter_video(void *data, struct obs_source_frame *
 		desc.strides[i] = frame->linesize[i];
 	}
 	filter->async_frame_ts = frame->timestamp; /* both run on the graphics thread */
-	aisp_filter_process(filter, &desc);
+	filter->async_format_unread = desc.format == AISP_PIXEL_FORMAT_UNKNOWN;
+	if (!filter->async_format_unread)
+		aisp_filter_process(filter, &desc);
 	return frame;
 }

@@ -30,8 +30,11 @@ struct aisp_filter {
 	os_task_queue_t *updates;
 	struct aisp_source_image source_image;
 
-	/* Graphics thread only: the timestamp of the newest async frame (what the drawn picture shows). */
+	/* Graphics thread only: the timestamp of the newest async frame (what the drawn picture shows),
+	 * and whether that frame's format is one the core does not read (YUY2, UYVY, P010...): then
+	 * the core takes its analysis copy from the rendered picture, as for a synchronous source. */
 	uint64_t async_frame_ts;
+	bool async_format_unread;
 };
 
 extern struct obs_source_info aisp_filter_info;

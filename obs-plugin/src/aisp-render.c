@@ -17,7 +17,7 @@ void aisp_filter_render(void *data, gs_effect_t *unused)
 	bool async = parent && (obs_source_get_output_flags(parent) & OBS_SOURCE_ASYNC) != 0;
 	aisp_gpu_frame frame = {
 		.struct_size = sizeof(aisp_gpu_frame),
-		.flags = async ? AISP_RENDER_NONE : AISP_RENDER_ANALYSE,
+		.flags = async && !filter->async_format_unread ? AISP_RENDER_NONE : AISP_RENDER_ANALYSE,
 		.source = target,
 		.width = width,
 		.height = height,

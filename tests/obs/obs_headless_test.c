@@ -1,5 +1,5 @@
 /* Loads the AISP plugin from its install layout into a real, headless libobs (Debian's 29, under
- * xvfb-run), attaches the filter to an async source fed with a real photo (BGRA and I420) and to
+ * xvfb-run), attaches the filter to an async source fed with a real photo (BGRA, I420 and YUY2) and to
  * a synchronous GPU-drawn source, reads the output back and checks it against the same source
  * with the filter disabled: the face changed, the rest did not. Also checks the properties, the
  * status text, a broken install (the source keeps rendering unfiltered) and leaks at shutdown.
@@ -22,8 +22,31 @@
 enum { W = 512, H = 512, FACE_L = 172, FACE_T = 72, FACE_R = 270, FACE_B = 184 };
 #define SOURCE_FACE "/usr/share/doc/facedetect/examples/grace_hopper_512x512.jpg" /* facedetect */
 
-static uint8_t *photo_bgra, *photo_i420;
+static uint8_t *photo_bgra, *photo_i420, *photo_yuy2;
 static int aisp_log_lines;
+
+/* The photo as packed 4:2:2 YUY2 (BT.601, full range), the format many USB webcams send. */
+static uint8_t *to_yuy2(const uint8_t *bgra)
+{
+	uint8_t *out = malloc((size_t)W * H * 2);
+	for (int y = 0; y < H; y++)
+		for (int x = 0; x < W; x += 2) {
+			const uint8_t *p = bgra + ((size_t)y * W + x) * 4;
+			double yy[2], u = 0, v = 0;
+			for (int k = 0; k < 2; k++) {
+				double b = p[k * 4], g = p[k * 4 + 1], r = p[k * 4 + 2];
+				yy[k] = 0.299 * r + 0.587 * g + 0.114 * b;
+				u += (-0.168736 * r - 0.331264 * g + 0.5 * b) / 2;
+				v += (0.5 * r - 0.418688 * g - 0.081312 * b) / 2;
+			}
+			uint8_t *o = out + ((size_t)y * W + x) * 2;
+			o[0] = (uint8_t)(yy[0] + 0.5);
+			o[1] = (uint8_t)(u + 128.5);
+			o[2] = (uint8_t)(yy[1] + 0.5);
+			o[3] = (uint8_t)(v + 128.5);
+		}
+	return out;
+}
 
 static void log_handler(int level, const char *format, va_list args, void *param)
 {
@@ -121,6 +144,12 @@ static void output_frame(obs_source_t *source, enum video_format format, uint64_
 		frame.data[0] = photo_bgra;
 		frame.linesize[0] = W * 4;
 		frame.full_range = true;
+	} else if (format == VIDEO_FORMAT_YUY2) {
+		frame.data[0] = photo_yuy2;
+		frame.linesize[0] = W * 2;
+		frame.full_range = true;
+		video_format_get_parameters(VIDEO_CS_601, VIDEO_RANGE_FULL, frame.color_matrix, frame.color_range_min,
+					    frame.color_range_max);
 	} else {
 		frame.data[0] = photo_i420;
 		frame.data[1] = photo_i420 + W * H;
@@ -537,6 +566,7 @@ int main(int argc, char **argv)
 	bool broken = argc > 3 && strcmp(argv[3], "broken") == 0;
 	photo_bgra = (uint8_t *)read_frame_file(argv[2], "astronaut_512x512.bgra", (size_t)W * H * 4);
 	photo_i420 = (uint8_t *)read_frame_file(argv[2], "astronaut_512x512.i420", (size_t)W * H * 3 / 2);
+	photo_yuy2 = to_yuy2(photo_bgra);
 
 	base_set_log_handler(log_handler, NULL);
 	obs_set_nix_platform(OBS_NIX_PLATFORM_X11_EGL);
@@ -584,6 +614,8 @@ int main(int argc, char **argv)
 	check_properties(filter);
 	check_filtered("async BGRA", async, filter, !broken, feed_async, VIDEO_FORMAT_BGRA);
 	check_filtered("async I420", async, filter, !broken, feed_async, VIDEO_FORMAT_I420);
+	/* A format the core does not read: its analysis copy comes from the rendered picture. */
+	check_filtered("async YUY2", async, filter, !broken, feed_async, VIDEO_FORMAT_YUY2);
 
 	/* Keep frames flowing past the status interval, then read the status text. */
 	for (int i = 0; i < 40; i++) {
@@ -629,6 +661,7 @@ int main(int argc, char **argv)
 	XCloseDisplay(display);
 	free(photo_bgra);
 	free(photo_i420);
+	free(photo_yuy2);
 	printf("obs_headless_test (%s): %d checks, %d failures\n", broken ? "broken" : "working", checks, failures);
 	return failures ? 1 : 0;
 }
