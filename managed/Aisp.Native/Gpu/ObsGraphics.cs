@@ -28,7 +28,6 @@ internal static unsafe class ObsGraphics
     public static delegate* unmanaged<nint, byte*, nint> gs_effect_get_param_by_name;
     public static delegate* unmanaged<nint, nint, void> gs_effect_set_texture;
     public static delegate* unmanaged<nint, float*, void> gs_effect_set_vec4;
-    public static delegate* unmanaged<nint, float, void> gs_effect_set_float;
     public static delegate* unmanaged<nint, byte*, byte> gs_effect_loop;
     public static delegate* unmanaged<nint, uint, uint, uint, void> gs_draw_sprite;
     public static delegate* unmanaged<nint, uint, uint, uint, uint, uint, void> gs_draw_sprite_subregion;
@@ -60,7 +59,6 @@ internal static unsafe class ObsGraphics
     public static delegate* unmanaged<float, float, void> gs_vertex2f;
     public static delegate* unmanaged<float, float, int, void> gs_texcoord;
     public static delegate* unmanaged<uint, void> gs_color;
-    public static delegate* unmanaged<void> gs_flush;
     public static delegate* unmanaged<nint, void> obs_source_video_render;
     public static delegate* unmanaged<nint> gs_render_save;
     public static delegate* unmanaged<nint, void> gs_load_vertexbuffer;
@@ -110,7 +108,6 @@ internal static unsafe class ObsGraphics
         gs_effect_get_param_by_name = (delegate* unmanaged<nint, byte*, nint>)F("gs_effect_get_param_by_name");
         gs_effect_set_texture = (delegate* unmanaged<nint, nint, void>)F("gs_effect_set_texture");
         gs_effect_set_vec4 = (delegate* unmanaged<nint, float*, void>)F("gs_effect_set_vec4");
-        gs_effect_set_float = (delegate* unmanaged<nint, float, void>)F("gs_effect_set_float");
         gs_effect_loop = (delegate* unmanaged<nint, byte*, byte>)F("gs_effect_loop");
         gs_draw_sprite = (delegate* unmanaged<nint, uint, uint, uint, void>)F("gs_draw_sprite");
         gs_draw_sprite_subregion = (delegate* unmanaged<nint, uint, uint, uint, uint, uint, void>)F("gs_draw_sprite_subregion");
@@ -142,7 +139,6 @@ internal static unsafe class ObsGraphics
         gs_vertex2f = (delegate* unmanaged<float, float, void>)F("gs_vertex2f");
         gs_texcoord = (delegate* unmanaged<float, float, int, void>)F("gs_texcoord");
         gs_color = (delegate* unmanaged<uint, void>)F("gs_color");
-        gs_flush = (delegate* unmanaged<void>)F("gs_flush");
         obs_source_video_render = (delegate* unmanaged<nint, void>)F("obs_source_video_render");
         gs_render_save = (delegate* unmanaged<nint>)F("gs_render_save");
         gs_load_vertexbuffer = (delegate* unmanaged<nint, void>)F("gs_load_vertexbuffer");
