@@ -57,6 +57,10 @@ internal sealed unsafe class GpuCompositor : IDisposable
     /// </summary>
     public bool Render(FacePipeline pipeline, nint source, uint width, uint height, long timestampNs, bool analyse)
     {
+        // OBS may render a source several times a frame (preview, program, projectors): analysis
+        // takes one copy per frame, and an engine switch happens on a frame's first draw.
+        bool newFrame = timestampNs != _lastComposedNs;
+        _lastComposedNs = timestampNs;
         if (analyse)
         {
             if (!pipeline.ComposesOnGpu)
@@ -64,12 +68,13 @@ internal sealed unsafe class GpuCompositor : IDisposable
                 return _cpu.Render(pipeline, source, width, height, timestampNs);
             }
 
-            _stager.Stage(pipeline, source, width, height, timestampNs);
+            if (newFrame)
+            {
+                _stager.Stage(pipeline, source, width, height, timestampNs);
+            }
         }
 
         long start = Stopwatch.GetTimestamp();
-        bool newFrame = analyse || timestampNs != _lastComposedNs;
-        _lastComposedNs = timestampNs;
         CompositeView view = pipeline.BeginComposite(timestampNs, newFrame);
         if (!pipeline.ComposesOnGpu)
         {
