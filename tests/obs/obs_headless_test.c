@@ -115,6 +115,56 @@ static struct obs_source_info gpu_source_info = {
 	.get_height = size_h,
 };
 
+/* ---- a 1280x720 synchronous source: the photo at (BIG_X, BIG_Y) on grey, wider than the
+ * core's 640 px analysis copy, so its faces come back through the downscaled stage ---- */
+enum { BIG_W = 1280, BIG_H = 720, BIG_X = 600, BIG_Y = 100 };
+
+static void *big_create(obs_data_t *settings, obs_source_t *source)
+{
+	(void)settings, (void)source;
+	uint8_t *pixels = bmalloc((size_t)BIG_W * BIG_H * 4);
+	for (int y = 0; y < BIG_H; y++)
+		for (int x = 0; x < BIG_W; x++) {
+			uint8_t *p = pixels + ((size_t)y * BIG_W + x) * 4;
+			if (x >= BIG_X && x < BIG_X + W && y >= BIG_Y && y < BIG_Y + H)
+				memcpy(p, photo_bgra + ((size_t)(y - BIG_Y) * W + (x - BIG_X)) * 4, 4);
+			else
+				p[0] = p[1] = p[2] = 90, p[3] = 255;
+		}
+	struct gpu_source *s = bzalloc(sizeof(*s));
+	const uint8_t *planes[] = {pixels};
+	obs_enter_graphics();
+	s->texture = gs_texture_create(BIG_W, BIG_H, GS_BGRA, 1, planes, 0);
+	obs_leave_graphics();
+	bfree(pixels);
+	return s;
+}
+
+static void big_render(void *data, gs_effect_t *unused)
+{
+	(void)unused;
+	struct gpu_source *s = data;
+	gs_effect_t *effect = obs_get_base_effect(OBS_EFFECT_DEFAULT);
+	gs_effect_set_texture(gs_effect_get_param_by_name(effect, "image"), s->texture);
+	while (gs_effect_loop(effect, "Draw"))
+		gs_draw_sprite(s->texture, 0, BIG_W, BIG_H);
+}
+
+static uint32_t big_w(void *d) { (void)d; return BIG_W; }
+static uint32_t big_h(void *d) { (void)d; return BIG_H; }
+
+static struct obs_source_info big_source_info = {
+	.id = "aisp_test_big_source",
+	.type = OBS_SOURCE_TYPE_INPUT,
+	.output_flags = OBS_SOURCE_VIDEO | OBS_SOURCE_CUSTOM_DRAW,
+	.get_name = gpu_name,
+	.create = big_create,
+	.destroy = gpu_destroy,
+	.video_render = big_render,
+	.get_width = big_w,
+	.get_height = big_h,
+};
+
 /* ---- an async test source fed with obs_source_output_video ---- */
 static const char *async_name(void *unused)
 {
@@ -164,16 +214,16 @@ static void output_frame(obs_source_t *source, enum video_format format, uint64_
 }
 
 /* Renders the source (with its filters) on this thread and reads it back as BGRA. */
-static void read_back(obs_source_t *source, uint8_t *out)
+static void read_back_sized(obs_source_t *source, uint8_t *out, int w, int h)
 {
 	obs_enter_graphics();
 	gs_texrender_t *tr = gs_texrender_create(GS_BGRA, GS_ZS_NONE);
-	gs_stagesurf_t *stage = gs_stagesurface_create(W, H, GS_BGRA);
-	if (gs_texrender_begin(tr, W, H)) {
+	gs_stagesurf_t *stage = gs_stagesurface_create(w, h, GS_BGRA);
+	if (gs_texrender_begin(tr, w, h)) {
 		struct vec4 clear;
 		vec4_zero(&clear);
 		gs_clear(GS_CLEAR_COLOR, &clear, 0.0f, 0);
-		gs_ortho(0.0f, (float)W, 0.0f, (float)H, -100.0f, 100.0f);
+		gs_ortho(0.0f, (float)w, 0.0f, (float)h, -100.0f, 100.0f);
 		gs_blend_state_push();
 		gs_blend_function(GS_BLEND_ONE, GS_BLEND_ZERO);
 		obs_source_video_render(source);
@@ -184,15 +234,20 @@ static void read_back(obs_source_t *source, uint8_t *out)
 	uint8_t *data;
 	uint32_t linesize;
 	if (gs_stagesurface_map(stage, &data, &linesize)) {
-		for (int y = 0; y < H; y++)
-			memcpy(out + (size_t)y * W * 4, data + (size_t)y * linesize, W * 4);
+		for (int y = 0; y < h; y++)
+			memcpy(out + (size_t)y * w * 4, data + (size_t)y * linesize, (size_t)w * 4);
 		gs_stagesurface_unmap(stage);
 	} else {
-		memset(out, 0, (size_t)W * H * 4);
+		memset(out, 0, (size_t)w * h * 4);
 	}
 	gs_stagesurface_destroy(stage);
 	gs_texrender_destroy(tr);
 	obs_leave_graphics();
+}
+
+static void read_back(obs_source_t *source, uint8_t *out)
+{
+	read_back_sized(source, out, W, H);
 }
 
 struct diff {
@@ -496,6 +551,53 @@ static void check_compositors(void)
 	bfree(gpu);
 }
 
+/* A 1280x720 GPU-drawn source with the GPU compositor: analysis sees a 640x360 copy staged on the
+ * GPU, and the faces it finds are scaled back: the pixelated area sits on the face in full-size
+ * pixels, and nothing else changes. */
+static void check_large_gpu_source(void)
+{
+	obs_source_t *big = obs_source_create_private("aisp_test_big_source", "big", NULL);
+	obs_data_t *settings = obs_data_create();
+	obs_data_set_string(settings, "compositor", "gpu");
+	obs_source_t *filter = obs_source_create_private("aisp_face_filter", "aisp big", settings);
+	obs_data_release(settings);
+	obs_source_filter_add(big, filter);
+	obs_set_output_source(0, big);
+	wait_updates(filter);
+	size_t bytes = (size_t)BIG_W * BIG_H * 4;
+	uint8_t *plain = bmalloc(bytes), *filtered = bmalloc(bytes);
+	obs_source_set_enabled(filter, false);
+	let_obs_run(150);
+	read_back_sized(big, plain, BIG_W, BIG_H);
+	obs_source_set_enabled(filter, true);
+	let_obs_run(400);
+	read_back_sized(big, filtered, BIG_W, BIG_H);
+	int inside = 0, total = 0, outside = 0;
+	for (int y = 0; y < BIG_H; y++)
+		for (int x = 0; x < BIG_W; x++)
+			for (int c = 0; c < 3; c++) {
+				size_t i = ((size_t)y * BIG_W + x) * 4 + c;
+				int delta = abs((int)plain[i] - (int)filtered[i]);
+				int fx = x - BIG_X, fy = y - BIG_Y;
+				if (fx >= FACE_L && fx < FACE_R && fy >= FACE_T && fy < FACE_B) {
+					total++;
+					inside += delta > 3;
+				} else if (fx < FACE_L - 45 || fx > FACE_R + 45 || fy < FACE_T - 50 || fy > FACE_B + 50) {
+					outside += delta > 2;
+				}
+			}
+	printf("large GPU source (1280x720, analysed at 640x360): face bytes changed %d/%d, outside changed %d\n",
+	       inside, total, outside);
+	CHECK(inside > total / 2, "large GPU source: only %d of %d face bytes changed", inside, total);
+	CHECK(outside == 0, "large GPU source: %d bytes changed outside the face", outside);
+	bfree(plain);
+	bfree(filtered);
+	obs_set_output_source(0, NULL);
+	obs_source_filter_remove(big, filter);
+	obs_source_release(filter);
+	obs_source_release(big);
+}
+
 /* "auto" tries the GPU compositor, then the CPU one, and settles on the one that cost the graphics
  * thread less; the status says which. */
 static void check_auto_compositor(void)
@@ -594,6 +696,7 @@ int main(int argc, char **argv)
 	obs_reset_audio(&oai);
 	obs_register_source(&gpu_source_info);
 	obs_register_source(&async_source_info);
+	obs_register_source(&big_source_info);
 
 	char bin[1024], data[1024];
 	snprintf(bin, sizeof(bin), "%s/aisp/bin/64bit/aisp.so", argv[1]);
@@ -653,6 +756,7 @@ int main(int argc, char **argv)
 		check_switching();
 		check_compositors();
 		check_auto_compositor();
+		check_large_gpu_source();
 	}
 
 	obs_shutdown();
