@@ -26,11 +26,7 @@ public sealed class CompositeTests(ITestOutputHelper output)
     [Fact]
     public void With_the_gpu_compositor_a_frame_is_handed_over_but_not_painted()
     {
-        using var pipeline = FacePipeline.Create(TestAssets.Json(extra: "\"engine\":\"morph\",\"compositor\":\"gpu\""), NullLoggerFactory.Instance);
-        using Mat source = TestAssets.Load(TestAssets.GraceHopper);
-        using var sourceBuffers = new FrameBuffers(PixelFormat.Bgra);
-        sourceBuffers.Load(source);
-        pipeline.SetSourceImage(sourceBuffers.AsFrame(), "grace");
+        using FacePipeline pipeline = SwapFixtures.WithSource(TestAssets.Json(extra: "\"engine\":\"morph\",\"compositor\":\"gpu\""), TestAssets.GraceHopper);
         using var buffers = new FrameBuffers(PixelFormat.Bgra);
         using Mat scene = Scene();
         buffers.Load(scene);

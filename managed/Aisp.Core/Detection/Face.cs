@@ -135,6 +135,21 @@ public struct FaceLandmarks
 
     private PointF _first;
 
+    /// <summary>The smallest box holding all 68 points.</summary>
+    public static BoxF Bounds(in FaceLandmarks points)
+    {
+        float l = float.MaxValue, t = float.MaxValue, r = float.MinValue, b = float.MinValue;
+        for (int i = 0; i < Count; i++)
+        {
+            l = MathF.Min(l, points[i].X);
+            t = MathF.Min(t, points[i].Y);
+            r = MathF.Max(r, points[i].X);
+            b = MathF.Max(b, points[i].Y);
+        }
+
+        return new BoxF(l, t, r, b);
+    }
+
     public static PointF Mean(in FaceLandmarks points, int from, int to)
     {
         float x = 0, y = 0;

@@ -282,7 +282,7 @@ public sealed class InswapperEngine : IFrameEngine
         {
             for (int x = 0; x < region.Width; x++)
             {
-                mouth[(y * region.Width) + x] = Inside(lips, region.X + x + 0.5f, region.Y + y + 0.5f) ? 1 : 0;
+                mouth[(y * region.Width) + x] = Polygon.Contains(lips, region.X + x + 0.5f, region.Y + y + 0.5f) ? 1 : 0;
             }
         }
 
@@ -297,22 +297,6 @@ public sealed class InswapperEngine : IFrameEngine
         {
             alpha[i] *= 1 - Math.Clamp(mouth[i] * 1.5f, 0, 1);
         }
-    }
-
-    /// <summary>Even-odd point-in-polygon test.</summary>
-    private static bool Inside(ReadOnlySpan<Detection.PointF> polygon, float x, float y)
-    {
-        bool inside = false;
-        for (int i = 0, j = polygon.Length - 1; i < polygon.Length; j = i++)
-        {
-            Detection.PointF a = polygon[i], b = polygon[j];
-            if ((a.Y > y) != (b.Y > y) && x < ((b.X - a.X) * (y - a.Y) / (b.Y - a.Y)) + a.X)
-            {
-                inside = !inside;
-            }
-        }
-
-        return inside;
     }
 
     private void SampleSwapped(float fx, float fy, out float r, out float g, out float b) =>

@@ -98,7 +98,7 @@ public sealed class MorphEngine : IFrameEngine
 
     private void Swap(in Frame frame, in Face target, SourceFace source)
     {
-        BoxF hull = Bounds(target.Landmarks);
+        BoxF hull = FaceLandmarks.Bounds(target.Landmarks);
         FaceRegion region = FaceRegion.From(hull, RegionPadding, frame.Width, frame.Height);
         if (region.Width < 8 || region.Height < 8)
         {
@@ -198,20 +198,6 @@ public sealed class MorphEngine : IFrameEngine
     private static float Edge(PointF a, PointF b, float x, float y) => ((b.X - a.X) * (y - a.Y)) - ((b.Y - a.Y) * (x - a.X));
 
     private static PointF Local(PointF p, FaceRegion r) => new(p.X - r.X, p.Y - r.Y);
-
-    public static BoxF Bounds(in FaceLandmarks points)
-    {
-        float l = float.MaxValue, t = float.MaxValue, r = float.MinValue, b = float.MinValue;
-        for (int i = 0; i < FaceLandmarks.Count; i++)
-        {
-            l = MathF.Min(l, points[i].X);
-            t = MathF.Min(t, points[i].Y);
-            r = MathF.Max(r, points[i].X);
-            b = MathF.Max(b, points[i].Y);
-        }
-
-        return new BoxF(l, t, r, b);
-    }
 
     /// <summary>"performance" drops the L*a*b* colour transfer, the costliest step after the warp.</summary>
     public void SetQuality(Pipeline.QualityLevel level) => _colourTransfer = level != Pipeline.QualityLevel.Performance;

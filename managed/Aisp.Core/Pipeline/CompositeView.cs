@@ -5,7 +5,7 @@ using Aisp.Core.Source;
 namespace Aisp.Core.Pipeline;
 
 /// <summary>What a host's GPU compositor draws one frame from: the engine in use, the faces predicted to the frame's time (output pixels), the source face.</summary>
-public readonly ref struct CompositeView(IFrameEngine engine, ReadOnlySpan<Face> faces, SourceFace? source, double resultAgeMs, QualityLevel quality)
+public readonly ref struct CompositeView(IFrameEngine engine, ReadOnlySpan<Face> faces, SourceFace? source, double resultAgeMs)
 {
     public IFrameEngine Engine { get; } = engine;
 
@@ -14,6 +14,4 @@ public readonly ref struct CompositeView(IFrameEngine engine, ReadOnlySpan<Face>
     public SourceFace? Source { get; } = source;
 
     public double ResultAgeMs { get; } = resultAgeMs;
-
-    public QualityLevel Quality { get; } = quality;
 }

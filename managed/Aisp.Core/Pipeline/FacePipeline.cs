@@ -290,7 +290,7 @@ public sealed class FacePipeline : IDisposable
             _engine.SetQuality(_engineQuality);
         }
 
-        return new CompositeView(_engine, _applied.AsSpan(0, _appliedCount), Volatile.Read(ref _source), age, _governor.Level);
+        return new CompositeView(_engine, _applied.AsSpan(0, _appliedCount), Volatile.Read(ref _source), age);
     }
 
     /// <summary>Records a frame the host's GPU compositor drew: its hand-off and draw times, and the engine's notice.</summary>

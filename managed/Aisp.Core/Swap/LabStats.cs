@@ -20,17 +20,15 @@ public readonly record struct LabStats(float MeanL, float MeanA, float MeanB, fl
     /// <summary>Measures every second pixel of every second row inside the outline (the statistics need no more).</summary>
     public static LabStats Measure(in Frame frame, in FaceLandmarks landmarks)
     {
-        float l = float.MaxValue, t = float.MaxValue, r = float.MinValue, b = float.MinValue;
-        for (int i = 0; i < FaceLandmarks.Count; i++)
+        BoxF bounds = FaceLandmarks.Bounds(landmarks);
+        int x0 = Math.Max(0, (int)bounds.Left), y0 = Math.Max(0, (int)bounds.Top);
+        int x1 = Math.Min(frame.Width - 1, (int)bounds.Right), y1 = Math.Min(frame.Height - 1, (int)bounds.Bottom);
+        Span<PointF> outline = stackalloc PointF[Outline.Length];
+        for (int i = 0; i < Outline.Length; i++)
         {
-            l = MathF.Min(l, landmarks[i].X);
-            t = MathF.Min(t, landmarks[i].Y);
-            r = MathF.Max(r, landmarks[i].X);
-            b = MathF.Max(b, landmarks[i].Y);
+            outline[i] = landmarks[Outline[i]];
         }
 
-        int x0 = Math.Max(0, (int)l), y0 = Math.Max(0, (int)t);
-        int x1 = Math.Min(frame.Width - 1, (int)r), y1 = Math.Min(frame.Height - 1, (int)b);
         var sampler = new RgbSampler(frame);
         Span<double> sum = stackalloc double[6];
         int count = 0;
@@ -38,7 +36,7 @@ public readonly record struct LabStats(float MeanL, float MeanA, float MeanB, fl
         {
             for (int x = x0; x <= x1; x += 2)
             {
-                if (!Inside(landmarks, x + 0.5f, y + 0.5f))
+                if (!Polygon.Contains(outline, x + 0.5f, y + 0.5f))
                 {
                     continue;
                 }
@@ -60,21 +58,5 @@ public readonly record struct LabStats(float MeanL, float MeanA, float MeanB, fl
         return new LabStats((float)ml, (float)ma, (float)mb, Dev(sum[3], ml), Dev(sum[4], ma), Dev(sum[5], mb));
 
         float Dev(double squares, double mean) => (float)Math.Sqrt(Math.Max(1e-6, (squares / count) - (mean * mean)));
-    }
-
-    /// <summary>Even-odd test against the outline polygon.</summary>
-    private static bool Inside(in FaceLandmarks p, float x, float y)
-    {
-        bool inside = false;
-        for (int i = 0, j = Outline.Length - 1; i < Outline.Length; j = i++)
-        {
-            PointF a = p[Outline[i]], c = p[Outline[j]];
-            if ((a.Y > y) != (c.Y > y) && x < ((c.X - a.X) * (y - a.Y) / (c.Y - a.Y)) + a.X)
-            {
-                inside = !inside;
-            }
-        }
-
-        return inside;
     }
 }

@@ -92,7 +92,7 @@ internal sealed unsafe class MorphDrawer(GpuEffect fx, UnitQuad quad) : IDisposa
 
     private void Swap(MorphEngine engine, SourceFace source, in Face target, uint frameWidth, uint frameHeight)
     {
-        BoxF hull = MorphEngine.Bounds(target.Landmarks);
+        BoxF hull = FaceLandmarks.Bounds(target.Landmarks);
         FaceRegion r = FaceRegion.From(hull, MorphEngine.RegionPadding, (int)frameWidth, (int)frameHeight);
         if (r.Width < 8 || r.Height < 8)
         {
