@@ -12,6 +12,9 @@ public enum EngineNeeds
     Faces = 1,
     Landmarks = 2 | Faces,
     SourceFace = 4,
+
+    /// <summary>Per-face work too slow for the frame thread (a swap model) runs on the analysis thread, from the whole frame (<see cref="IFrameEngine.Prepare"/>).</summary>
+    Prepared = 8,
 }
 
 /// <summary>
@@ -27,6 +30,15 @@ public interface IFrameEngine : IDisposable
 
     /// <summary>Changes the frame; returns a notice for the status line when it could not do its job (e.g. no source face), else null.</summary>
     string? Apply(in Frame frame, ReadOnlySpan<Face> faces, SourceFace? source);
+
+    /// <summary>
+    /// On the analysis thread, for engines that need <see cref="EngineNeeds.Prepared"/>: the slow
+    /// per-face work, written into <paramref name="into"/>, which travels with the analysis result.
+    /// </summary>
+    void Prepare(in Frame frame, ReadOnlySpan<Face> faces, SourceFace? source, PreparedCrops into) => into.Clear();
+
+    /// <summary>Changes the frame using what <see cref="Prepare"/> made for the result these faces come from; engines that prepare nothing ignore it.</summary>
+    string? Apply(in Frame frame, ReadOnlySpan<Face> faces, SourceFace? source, PreparedCrops prepared) => Apply(frame, faces, source);
 
     /// <summary>Whether a host's GPU compositor can draw this engine's result (see Aisp.Native/Gpu); engines that cannot always paint on the CPU.</summary>
     bool DrawsOnGpu => false;

@@ -16,7 +16,7 @@ namespace Aisp.Core.Engines;
 /// swapper's emap (its last initializer). Each target face is aligned to the 128 template,
 /// swapped, and pasted back through the inverse alignment with a mask that depends on the preset.
 /// In the pipeline the models run on the analysis thread (<see cref="Prepare"/>) and the frame
-/// thread only pastes (<see cref="Paste"/>): a swap model takes tens to hundreds of milliseconds on
+/// thread only pastes the crops: a swap model takes tens to hundreds of milliseconds on
 /// a CPU, which OBS's graphics thread must never wait for. Buffers are split accordingly: the
 /// models, <c>_blurred</c> and <c>_blurScratch</c> belong to the swapping thread, the rest to the pasting one.
 /// </summary>
@@ -50,7 +50,7 @@ public sealed class InswapperEngine : IFrameEngine
 
     public string Name => EngineNames.Inswapper;
 
-    public EngineNeeds Needs => EngineNeeds.Landmarks | EngineNeeds.SourceFace;
+    public EngineNeeds Needs => EngineNeeds.Landmarks | EngineNeeds.SourceFace | EngineNeeds.Prepared;
 
     /// <summary>The source latent in use (after projection), for inspection.</summary>
     public ReadOnlySpan<float> Latent => _swapper.InputAt(1);
@@ -95,7 +95,7 @@ public sealed class InswapperEngine : IFrameEngine
         return emap.Data;
     }
 
-    /// <summary>Swaps and pastes in one go, for the engine used on its own; the pipeline swaps on its analysis thread (<see cref="Prepare"/>) and pastes here (<see cref="Paste"/>).</summary>
+    /// <summary>Swaps and pastes in one go, for the engine used on its own; the pipeline swaps on its analysis thread (<see cref="Prepare"/>) and only pastes on the frame thread.</summary>
     public string? Apply(in Frame frame, ReadOnlySpan<Face> faces, SourceFace? source)
     {
         if (source is null)
@@ -113,7 +113,7 @@ public sealed class InswapperEngine : IFrameEngine
             if (face.HasLandmarks || face.HasKeypoints)
             {
                 RunSwap(frame, face, _swapped);
-                PasteCrop(frame, face);
+                PasteCrop(frame, face, _swapped);
             }
         }
 
@@ -124,9 +124,9 @@ public sealed class InswapperEngine : IFrameEngine
     /// On the analysis thread: runs the swap model on every face of the analysed frame (any scale:
     /// the crop lives in the template's space) and keeps the crops with the result.
     /// </summary>
-    public void Prepare(in Frame frame, ReadOnlySpan<Face> faces, SourceFace? source, SwapCrops crops)
+    public void Prepare(in Frame frame, ReadOnlySpan<Face> faces, SourceFace? source, PreparedCrops into)
     {
-        crops.Clear();
+        into.Clear();
         if (source is null)
         {
             return;
@@ -141,33 +141,32 @@ public sealed class InswapperEngine : IFrameEngine
         {
             if (faces[i].HasLandmarks || faces[i].HasKeypoints)
             {
-                RunSwap(frame, faces[i], crops.Write(i));
+                RunSwap(frame, faces[i], into.Write(i));
             }
         }
 
-        crops.MarkPrepared();
+        into.MarkPrepared();
         Volatile.Write(ref _lastSwapThread, Environment.CurrentManagedThreadId);
     }
 
     /// <summary>On the frame thread: pastes the prepared crops onto the faces predicted for this frame.</summary>
-    public string? Paste(in Frame frame, ReadOnlySpan<Face> faces, SourceFace? source, SwapCrops crops)
+    public string? Apply(in Frame frame, ReadOnlySpan<Face> faces, SourceFace? source, PreparedCrops prepared)
     {
         if (source is null)
         {
             return "inswapper: no source face yet; choose a source face image";
         }
 
-        if (!crops.Prepared)
+        if (!prepared.Prepared)
         {
             return "inswapper: the first swapped faces are on their way";
         }
 
         for (int i = 0; i < faces.Length; i++)
         {
-            if (crops.IsReady(i))
+            if (prepared.IsReady(i))
             {
-                crops.Read(i).CopyTo(_swapped);
-                PasteCrop(frame, faces[i]);
+                PasteCrop(frame, faces[i], prepared.Read(i));
             }
         }
 
@@ -208,8 +207,8 @@ public sealed class InswapperEngine : IFrameEngine
         }
     }
 
-    /// <summary>Pastes <see cref="_swapped"/> onto the face through the inverse of its alignment.</summary>
-    private void PasteCrop(in Frame frame, in Face face)
+    /// <summary>Pastes a swapped crop onto the face through the inverse of its alignment.</summary>
+    private void PasteCrop(in Frame frame, in Face face, ReadOnlySpan<float> crop)
     {
         Affine2D toCrop = ArcFaceTemplate.Align(face, SwapSize);
         Affine2D toFrame = toCrop.Inverse();
@@ -220,12 +219,12 @@ public sealed class InswapperEngine : IFrameEngine
         }
 
         _roi.Load(frame, region);
-        PasteBack(toCrop, region, face);
+        PasteBack(toCrop, region, face, crop);
         _roi.Store(frame);
     }
 
     /// <summary>Maps every region pixel into the crop; where it lands inside, takes the swapped colour with the preset's mask.</summary>
-    private void PasteBack(Affine2D toCrop, FaceRegion region, in Face face)
+    private void PasteBack(Affine2D toCrop, FaceRegion region, in Face face, ReadOnlySpan<float> crop)
     {
         int n = region.Width * region.Height;
         if (_pasted.Length < n * 3)
@@ -245,7 +244,7 @@ public sealed class InswapperEngine : IFrameEngine
                 alpha[i] = a;
                 if (a > 0)
                 {
-                    SampleSwapped(cx - 0.5f, cy - 0.5f, out pasted[3 * i], out pasted[(3 * i) + 1], out pasted[(3 * i) + 2]);
+                    BilinearTap.SampleRgb(crop, SwapSize, SwapSize, cx - 0.5f, cy - 0.5f, out pasted[3 * i], out pasted[(3 * i) + 1], out pasted[(3 * i) + 2]);
                 }
             }
         }
@@ -298,9 +297,6 @@ public sealed class InswapperEngine : IFrameEngine
             alpha[i] *= 1 - Math.Clamp(mouth[i] * 1.5f, 0, 1);
         }
     }
-
-    private void SampleSwapped(float fx, float fy, out float r, out float g, out float b) =>
-        BilinearTap.SampleRgb<float>(_swapped, SwapSize, SwapSize, fx, fy, out r, out g, out b);
 
     /// <summary>Unsharp mask on a swapped crop: value + amount * (value - blurred), channel by channel.</summary>
     private void Sharpen(Span<float> crop)

@@ -19,7 +19,7 @@ public sealed class AnalysisResult
     public EngineNeeds Provides { get; set; }
 
     /// <summary>The inswapper's swapped faces, when it is the engine analysis worked for.</summary>
-    public SwapCrops Crops { get; } = new();
+    public PreparedCrops Crops { get; } = new();
 
     /// <summary>Output pixels per analysed pixel: faces are scaled by it before use.</summary>
     public float Scale { get; set; } = 1;

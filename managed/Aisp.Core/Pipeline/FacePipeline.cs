@@ -311,8 +311,8 @@ public sealed class FacePipeline : IDisposable
     {
         if (_worker is not null)
         {
-            // The swap model reads 128x128 crops of the face: it gets the frame whole.
-            bool whole = (Volatile.Read(ref _nextEngine) ?? _engine) is InswapperEngine;
+            // Engines that prepare per-face work (a swap model reading 128x128 crops) get the frame whole.
+            bool whole = ((Volatile.Read(ref _nextEngine) ?? _engine).Needs & EngineNeeds.Prepared) != 0;
             _worker.Submit(frame, scale, whole);
             return;
         }
@@ -413,9 +413,10 @@ public sealed class FacePipeline : IDisposable
         }
 
         AnalysisResult result = _results.Producer;
-        if (wantLandmarks && (Volatile.Read(ref _nextEngine) ?? Volatile.Read(ref _engine)) is InswapperEngine swapper)
+        IFrameEngine preparing = Volatile.Read(ref _nextEngine) ?? Volatile.Read(ref _engine); // the engine about to take over, if any
+        if (wantLandmarks && (preparing.Needs & EngineNeeds.Prepared) != 0)
         {
-            swapper.Prepare(frame, faces, Volatile.Read(ref _source), result.Crops); // the swap model runs here, never on the frame thread
+            preparing.Prepare(frame, faces, Volatile.Read(ref _source), result.Crops); // e.g. a swap model: here, never on the frame thread
         }
         else
         {
@@ -429,7 +430,8 @@ public sealed class FacePipeline : IDisposable
         }
 
         result.CopyFrom(faces, frame.TimestampNs);
-        result.Provides = (wantFaces ? EngineNeeds.Faces : EngineNeeds.None) | (wantLandmarks ? EngineNeeds.Landmarks : EngineNeeds.None);
+        result.Provides = (wantFaces ? EngineNeeds.Faces : EngineNeeds.None) | (wantLandmarks ? EngineNeeds.Landmarks : EngineNeeds.None)
+            | (result.Crops.Prepared ? EngineNeeds.Prepared : EngineNeeds.None);
         result.AnalysisMs = Ms(t2 - t0);
         result.Scale = scale;
         _results.Publish();
@@ -496,23 +498,19 @@ public sealed class FacePipeline : IDisposable
             _engine.SetQuality(_engineQuality);
         }
 
-        ReadOnlySpan<Face> faces = _applied.AsSpan(0, _appliedCount);
-        return _engine is InswapperEngine swapper
-            ? swapper.Paste(frame, faces, Volatile.Read(ref _source), _results.Consumer.Crops)
-            : _engine.Apply(frame, faces, Volatile.Read(ref _source));
+        return _engine.Apply(frame, _applied.AsSpan(0, _appliedCount), Volatile.Read(ref _source), _results.Consumer.Crops);
     }
 
     /// <summary>
     /// Switches to the engine Update chose as soon as an analysis result serves it (a swap engine
-    /// needs landmarks that a privacy result lacks): until then frames keep the old engine, so no
+    /// needs landmarks that a privacy result lacks, the inswapper its prepared crops): until then frames keep the old engine, so no
     /// frame is ever half one engine and half the other, or left unfiltered by the switch.
     /// </summary>
     private void SwitchEngineWhenServed(EngineNeeds provided)
     {
         IFrameEngine? next = Volatile.Read(ref _nextEngine);
-        EngineNeeds analysed = next is null ? EngineNeeds.None : next.Needs & EngineNeeds.Landmarks;
-        bool cropsMissing = next is InswapperEngine && !_results.Consumer.Crops.Prepared;
-        if (next is null || (analysed & ~provided) != 0 || cropsMissing || Interlocked.CompareExchange(ref _nextEngine, null, next) != next)
+        EngineNeeds analysed = next is null ? EngineNeeds.None : next.Needs & (EngineNeeds.Landmarks | EngineNeeds.Prepared);
+        if (next is null || (analysed & ~provided) != 0 || Interlocked.CompareExchange(ref _nextEngine, null, next) != next)
         {
             return;
         }

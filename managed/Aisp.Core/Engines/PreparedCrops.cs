@@ -3,18 +3,19 @@ using Aisp.Core.Pipeline;
 namespace Aisp.Core.Engines;
 
 /// <summary>
-/// The inswapper's swapped faces for one analysis result: one 128x128 RGB crop (0..255, in the
-/// aligned template's space) per face, made on the analysis thread and pasted on the frame
-/// thread, which so never runs the swap model. Crops are allocated once per face slot and reused.
+/// What an engine prepared on the analysis thread for one analysis result (<see cref="EngineNeeds.Prepared"/>):
+/// one 128x128 RGB crop (0..255, in the aligned template's space) per face, the inswapper's
+/// swapped faces, pasted on the frame thread, which so never runs the swap model. Crops are
+/// allocated once per face slot and reused.
 /// </summary>
-public sealed class SwapCrops
+public sealed class PreparedCrops
 {
     public const int Size = InswapperEngine.SwapSize;
 
     private readonly float[]?[] _crops = new float[AnalysisResult.MaxFaces][];
     private readonly bool[] _ready = new bool[AnalysisResult.MaxFaces];
 
-    /// <summary>Whether the swap engine prepared this result (false: a result made for another engine, or before the first swap).</summary>
+    /// <summary>Whether an engine prepared this result (false: a result made for an engine that prepares nothing, or before the first swap).</summary>
     public bool Prepared { get; private set; }
 
     public void Clear()
