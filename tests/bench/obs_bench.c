@@ -21,6 +21,7 @@
 
 #include "aisp.h"
 #include "check.h"
+#include "texture_source.h"
 
 #define SOURCE_FACE "/usr/share/doc/facedetect/examples/grace_hopper_512x512.jpg"
 
@@ -48,32 +49,10 @@ static const char *sync_name(void *u) { (void)u; return "bench sync"; }
 static void *sync_create(obs_data_t *s, obs_source_t *src)
 {
 	(void)s, (void)src;
-	const uint8_t *planes[] = {frame_pixels};
-	obs_enter_graphics();
-	gs_texture_t *t = gs_texture_create(fw, fh, GS_BGRA, 1, planes, 0);
-	obs_leave_graphics();
-	return t;
+	return texture_source_new(frame_pixels, fw, fh);
 }
-static void sync_destroy(void *d)
-{
-	obs_enter_graphics();
-	gs_texture_destroy(d);
-	obs_leave_graphics();
-}
-static void sync_render(void *d, gs_effect_t *e)
-{
-	(void)e;
-	gs_effect_t *effect = obs_get_base_effect(OBS_EFFECT_DEFAULT);
-	gs_effect_set_texture(gs_effect_get_param_by_name(effect, "image"), d);
-	while (gs_effect_loop(effect, "Draw"))
-		gs_draw_sprite(d, 0, fw, fh);
-}
-static uint32_t sync_w(void *d) { (void)d; return fw; }
-static uint32_t sync_h(void *d) { (void)d; return fh; }
 static struct obs_source_info sync_info = {
-	.id = "bench_sync", .type = OBS_SOURCE_TYPE_INPUT, .output_flags = OBS_SOURCE_VIDEO | OBS_SOURCE_CUSTOM_DRAW,
-	.get_name = sync_name, .create = sync_create, .destroy = sync_destroy, .video_render = sync_render,
-	.get_width = sync_w, .get_height = sync_h,
+	.id = "bench_sync", .get_name = sync_name, .create = sync_create, TEXTURE_SOURCE_INFO,
 };
 
 /* The baseline: a filter that does nothing but take part in the chain. */

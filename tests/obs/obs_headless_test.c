@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "texture_source.h"
 
 
 enum { W = 512, H = 512, FACE_L = 172, FACE_T = 72, FACE_R = 270, FACE_B = 184 };
@@ -59,64 +60,26 @@ static void log_handler(int level, const char *format, va_list args, void *param
 		fprintf(stderr, "obs: %s\n", line);
 }
 
-/* ---- a synchronous test source that draws the photo as a texture ---- */
-struct gpu_source {
-	gs_texture_t *texture;
-};
-
+/* ---- synchronous test sources that draw a picture from a texture ---- */
 static const char *gpu_name(void *unused)
 {
 	(void)unused;
 	return "AISP test GPU source";
 }
 
+/* The photo, W x H. */
 static void *gpu_create(obs_data_t *settings, obs_source_t *source)
 {
 	(void)settings, (void)source;
-	struct gpu_source *s = bzalloc(sizeof(*s));
-	const uint8_t *planes[] = {photo_bgra};
-	obs_enter_graphics();
-	s->texture = gs_texture_create(W, H, GS_BGRA, 1, planes, 0);
-	obs_leave_graphics();
-	return s;
+	return texture_source_new(photo_bgra, W, H);
 }
-
-static void gpu_destroy(void *data)
-{
-	struct gpu_source *s = data;
-	obs_enter_graphics();
-	gs_texture_destroy(s->texture);
-	obs_leave_graphics();
-	bfree(s);
-}
-
-static void gpu_render(void *data, gs_effect_t *unused)
-{
-	(void)unused;
-	struct gpu_source *s = data;
-	gs_effect_t *effect = obs_get_base_effect(OBS_EFFECT_DEFAULT);
-	gs_effect_set_texture(gs_effect_get_param_by_name(effect, "image"), s->texture);
-	while (gs_effect_loop(effect, "Draw"))
-		gs_draw_sprite(s->texture, 0, W, H);
-}
-
-static uint32_t size_w(void *d) { (void)d; return W; }
-static uint32_t size_h(void *d) { (void)d; return H; }
 
 static struct obs_source_info gpu_source_info = {
-	.id = "aisp_test_gpu_source",
-	.type = OBS_SOURCE_TYPE_INPUT,
-	.output_flags = OBS_SOURCE_VIDEO | OBS_SOURCE_CUSTOM_DRAW,
-	.get_name = gpu_name,
-	.create = gpu_create,
-	.destroy = gpu_destroy,
-	.video_render = gpu_render,
-	.get_width = size_w,
-	.get_height = size_h,
+	.id = "aisp_test_gpu_source", .get_name = gpu_name, .create = gpu_create, TEXTURE_SOURCE_INFO,
 };
 
-/* ---- a 1280x720 synchronous source: the photo at (BIG_X, BIG_Y) on grey, wider than the
- * core's 640 px analysis copy, so its faces come back through the downscaled stage ---- */
+/* 1280x720: the photo at (BIG_X, BIG_Y) on grey, wider than the core's 640 px analysis copy, so
+ * its faces come back through the downscaled stage. */
 enum { BIG_W = 1280, BIG_H = 720, BIG_X = 600, BIG_Y = 100 };
 
 static void *big_create(obs_data_t *settings, obs_source_t *source)
@@ -131,38 +94,13 @@ static void *big_create(obs_data_t *settings, obs_source_t *source)
 			else
 				p[0] = p[1] = p[2] = 90, p[3] = 255;
 		}
-	struct gpu_source *s = bzalloc(sizeof(*s));
-	const uint8_t *planes[] = {pixels};
-	obs_enter_graphics();
-	s->texture = gs_texture_create(BIG_W, BIG_H, GS_BGRA, 1, planes, 0);
-	obs_leave_graphics();
+	void *s = texture_source_new(pixels, BIG_W, BIG_H);
 	bfree(pixels);
 	return s;
 }
 
-static void big_render(void *data, gs_effect_t *unused)
-{
-	(void)unused;
-	struct gpu_source *s = data;
-	gs_effect_t *effect = obs_get_base_effect(OBS_EFFECT_DEFAULT);
-	gs_effect_set_texture(gs_effect_get_param_by_name(effect, "image"), s->texture);
-	while (gs_effect_loop(effect, "Draw"))
-		gs_draw_sprite(s->texture, 0, BIG_W, BIG_H);
-}
-
-static uint32_t big_w(void *d) { (void)d; return BIG_W; }
-static uint32_t big_h(void *d) { (void)d; return BIG_H; }
-
 static struct obs_source_info big_source_info = {
-	.id = "aisp_test_big_source",
-	.type = OBS_SOURCE_TYPE_INPUT,
-	.output_flags = OBS_SOURCE_VIDEO | OBS_SOURCE_CUSTOM_DRAW,
-	.get_name = gpu_name,
-	.create = big_create,
-	.destroy = gpu_destroy,
-	.video_render = big_render,
-	.get_width = big_w,
-	.get_height = big_h,
+	.id = "aisp_test_big_source", .get_name = gpu_name, .create = big_create, TEXTURE_SOURCE_INFO,
 };
 
 /* ---- an async test source fed with obs_source_output_video ---- */
