@@ -15,13 +15,7 @@ namespace Aisp.Tests;
 /// </summary>
 public sealed class CompositeTests(ITestOutputHelper output)
 {
-    private static Mat Scene()
-    {
-        using Mat photo = TestAssets.Load(TestAssets.Astronaut);
-        var scene = new Mat(720, 1280, MatType.CV_8UC3, new Scalar(40, 50, 60));
-        photo.CopyTo(scene[new Rect(500, 100, 512, 512)]);
-        return scene;
-    }
+    private static Mat Scene() => TestAssets.AstronautScene(512, 500, 100);
 
     [Fact]
     public void With_the_gpu_compositor_a_frame_is_handed_over_but_not_painted()

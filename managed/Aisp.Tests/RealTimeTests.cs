@@ -12,14 +12,7 @@ namespace Aisp.Tests;
 public sealed class RealTimeTests(ITestOutputHelper output)
 {
     /// <summary>A 1280x720 frame with the astronaut photo (300 px) at x.</summary>
-    private static Mat Scene(int x)
-    {
-        using Mat photo = TestAssets.Load(TestAssets.Astronaut);
-        var scene = new Mat(720, 1280, MatType.CV_8UC3, new Scalar(40, 50, 60));
-        using Mat small = photo.Resize(new Size(300, 300));
-        small.CopyTo(scene[new Rect(x, 200, 300, 300)]);
-        return scene;
-    }
+    private static Mat Scene(int x) => TestAssets.AstronautScene(300, x, 200);
 
     [Fact]
     public void A_moving_face_gets_its_velocity_and_is_tracked_between_detections()

@@ -25,6 +25,16 @@ public static class TestAssets
         return bgr;
     }
 
+    /// <summary>A 1280x720 frame, dark blue-grey, with the astronaut photo scaled to <paramref name="side"/> pixels at (<paramref name="x"/>, <paramref name="y"/>).</summary>
+    public static Mat AstronautScene(int side, int x, int y)
+    {
+        using Mat photo = Load(Astronaut);
+        var scene = new Mat(720, 1280, MatType.CV_8UC3, new Scalar(40, 50, 60));
+        using Mat scaled = photo.Resize(new Size(side, side));
+        scaled.CopyTo(scene[new Rect(x, y, side, side)]);
+        return scene;
+    }
+
     /// <summary>The models folder: AISP_MODELS_DIR, else the build's plugin layout.</summary>
     public static string ModelsDir
     {
