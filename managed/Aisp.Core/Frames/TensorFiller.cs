@@ -5,8 +5,9 @@ namespace Aisp.Core.Frames;
 /// each channel as (value - mean) / std. Each input pixel averages a 2x2 grid of frame samples
 /// inside the area it covers, which is enough anti-aliasing for 3-10x downscales at a quarter of
 /// the cost of a full area filter. Each layout has its own pointer loop: going through
-/// <see cref="RgbSampler"/> per sample made filling UltraFace's 320x240 input from 1280x720 cost
-/// 4 ms (BGRA) to 8 ms (I420); these cost 0.55 and 2 ms.
+/// <see cref="RgbSampler"/> per sample, filling UltraFace's 320x240 input from 1280x720 took
+/// 2.2 ms (BGRA) and 4.3 ms (I420) with full optimisation, as NativeAOT compiles; these take 0.38
+/// and 0.8 ms.
 /// </summary>
 public static unsafe class TensorFiller
 {
