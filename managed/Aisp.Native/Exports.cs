@@ -137,14 +137,20 @@ public static unsafe class Exports
                 return BadHandle(instance);
             }
 
-            if (frame == null || frame->Source == 0 || frame->Width == 0 || frame->Height == 0)
+            // struct_size first: a shorter (older) struct ends before the fields read below.
+            if (frame == null)
             {
-                return Fail(ErrorKind.InvalidFrame, frame == null ? "invalid GPU frame: frame is null" : $"invalid GPU frame: source 0x{frame->Source:x}, {frame->Width}x{frame->Height}");
+                return Fail(ErrorKind.InvalidFrame, "invalid GPU frame: frame is null");
             }
 
             if (frame->StructSize < (uint)sizeof(AispGpuFrame))
             {
                 return Fail(ErrorKind.AbiMismatch, $"aisp_gpu_frame.struct_size is {frame->StructSize}; this core needs {sizeof(AispGpuFrame)} (ABI {AbiConstants.AbiVersion})");
+            }
+
+            if (frame->Source == 0 || frame->Width == 0 || frame->Height == 0 || frame->Width > FrameValidator.MaxDimension || frame->Height > FrameValidator.MaxDimension)
+            {
+                return Fail(ErrorKind.InvalidFrame, $"invalid GPU frame: source 0x{frame->Source:x}, {frame->Width}x{frame->Height} (sizes 1..{FrameValidator.MaxDimension})");
             }
 
             if (target.GpuFailure is not null)

@@ -29,7 +29,7 @@ public sealed class CompositeTests(ITestOutputHelper output)
         pipeline.Process(buffers.AsFrame(33_333_333));
         Assert.True(pipeline.ComposesOnGpu);
         Assert.Equal(pristine, buffers.Snapshot());
-        CompositeView view = pipeline.BeginComposite(33_333_333, newFrame: true);
+        CompositeView view = pipeline.BeginComposite(33_333_333, newFrame: true, 1280, 720);
         Face face = Assert.Single(view.Faces.ToArray());
         Assert.True(face.HasLandmarks);
         Assert.False(face.Colour.IsEmpty, "the target's colour statistics were not measured");
@@ -68,8 +68,8 @@ public sealed class CompositeTests(ITestOutputHelper output)
 
         direct.SubmitForAnalysis(full.AsFrame(1000), 1, 0);
         scaled.SubmitForAnalysis(small.AsFrame(1000), 2, 0);
-        Face a = Assert.Single(direct.BeginComposite(1000, newFrame: true).Faces.ToArray());
-        Face b = Assert.Single(scaled.BeginComposite(1000, newFrame: true).Faces.ToArray());
+        Face a = Assert.Single(direct.BeginComposite(1000, newFrame: true, 1280, 720).Faces.ToArray());
+        Face b = Assert.Single(scaled.BeginComposite(1000, newFrame: true, 1280, 720).Faces.ToArray());
 
         float width = a.Box.Width, error = 0;
         for (int i = 0; i < FaceLandmarks.Count; i++)

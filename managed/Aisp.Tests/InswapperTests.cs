@@ -26,15 +26,34 @@ public sealed class InswapperTests(ITestOutputHelper output) : IDisposable
     private string Json(string preset = SwapPresets.Roop, string? swapper = null) =>
         TestAssets.Json(extra: $"\"engine\":\"inswapper\",\"swap_model\":\"{swapper ?? _swapper}\",\"recognizer_model\":\"{_recognizer}\",\"swap_preset\":\"{preset}\"");
 
-    [Fact]
-    public void The_emap_is_read_from_the_last_initializer_exactly()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // raw_data: how real exported models store initializers
+    public void The_emap_is_read_from_the_last_initializer_exactly(bool raw)
     {
-        OnnxInitializers.Tensor emap = OnnxInitializers.ReadLast(File.ReadAllBytes(_swapper));
+        byte[] model = StandInModels.Swapper(rawEmap: raw);
+        OnnxInitializers.Tensor emap = OnnxInitializers.ReadLast(model);
         Assert.Equal("emap", emap.Name);
         Assert.Equal([512L, 512L], emap.Dims);
         Assert.Equal(StandInModels.EmapValue(0, 0), emap.Data[0]);
         Assert.Equal(StandInModels.EmapValue(3, 7), emap.Data[(3 * 512) + 7]);
         Assert.Equal(StandInModels.EmapValue(511, 511), emap.Data[^1]);
+        for (int i = 0; i < emap.Data.Length; i += 997)
+        {
+            Assert.Equal(StandInModels.EmapValue(i / 512, i % 512), emap.Data[i]);
+        }
+
+        // And the engine loads it end to end from a file.
+        string path = StandInModels.Write("inswapper_128.onnx", model);
+        try
+        {
+            using var pipeline = FacePipeline.Create(Json(swapper: path), NullLoggerFactory.Instance);
+            Assert.Equal("inswapper", pipeline.Stats.Read([]).Engine);
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
+        }
     }
 
     [Fact]

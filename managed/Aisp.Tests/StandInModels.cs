@@ -19,7 +19,8 @@ public static class StandInModels
     public static float RecognizerWeight(int channel, int j) => MathF.Cos((channel * 1.7f) + (j * 0.23f));
 
     /// <summary>inswapper stand-in: output = 1 - target; "source" is an input as in the real model; emap is the last initializer.</summary>
-    public static byte[] Swapper(int size = 128, bool withEmap = true, int emapSize = Emap)
+    /// <param name="rawEmap">Store the emap as raw_data (little-endian bytes), as real exported models do, instead of float_data.</param>
+    public static byte[] Swapper(int size = 128, bool withEmap = true, int emapSize = Emap, bool rawEmap = false)
     {
         var graph = new GraphProto { Name = "inswapper-stand-in" };
         graph.Input.Add(Float("target", 1, 3, size, size));
@@ -32,12 +33,22 @@ public static class StandInModels
             var emap = new TensorProto { Name = "emap", DataType = (int)TensorProto.Types.DataType.Float };
             emap.Dims.Add(emapSize);
             emap.Dims.Add(emapSize);
+            var values = new float[emapSize * emapSize];
             for (int r = 0; r < emapSize; r++)
             {
                 for (int c = 0; c < emapSize; c++)
                 {
-                    emap.FloatData.Add(EmapValue(r, c));
+                    values[(r * emapSize) + c] = EmapValue(r, c);
                 }
+            }
+
+            if (rawEmap)
+            {
+                emap.RawData = ByteString.CopyFrom(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()));
+            }
+            else
+            {
+                emap.FloatData.AddRange(values);
             }
 
             graph.Initializer.Add(emap);
@@ -80,6 +91,12 @@ public static class StandInModels
         File.WriteAllBytes(path, model);
         return path;
     }
+
+    public static byte[] ModelOf(GraphProto graph) => Model(graph);
+
+    public static NodeProto NodeOf(string op, string[] inputs, string[] outputs) => Node(op, inputs, outputs);
+
+    public static ValueInfoProto FloatInfo(string name, params long[] dims) => Float(name, dims);
 
     private static byte[] Model(GraphProto graph)
     {

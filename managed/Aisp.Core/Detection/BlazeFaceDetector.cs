@@ -21,7 +21,7 @@ public sealed class BlazeFaceDetector : IFaceDetector
 
     public BlazeFaceDetector(ModelEntry entry, string provider, int threads, ILogger logger)
     {
-        _entry = entry;
+        _entry = entry.RequireLayout(TensorLayout.Nhwc);
         int size = entry.InputWidth;
         int second = BlazeFaceAnchors.Count - BlazeFaceAnchors.FirstLayerCount;
         _model = new OnnxModel(entry, "input:0", [1, size, size, 3],

@@ -21,7 +21,7 @@ public sealed class UltraFaceDetector : IFaceDetector
 
     public UltraFaceDetector(ModelEntry entry, string provider, int threads, ILogger logger)
     {
-        _entry = entry;
+        _entry = entry.RequireLayout(TensorLayout.Nchw);
         _model = new OnnxModel(entry, "input", [1, 3, entry.InputHeight, entry.InputWidth],
             [("scores", [1, Priors, 2]), ("boxes", [1, Priors, 4])], provider, threads, logger);
     }

@@ -8,9 +8,16 @@ namespace Aisp.Core.Detection;
 /// </summary>
 public static class WeightedNms
 {
+    /// <summary>
+    /// Merges <paramref name="candidates"/> into <paramref name="output"/>. Candidates with an empty,
+    /// inverted or non-finite box or score are dropped first, and every round retires its best
+    /// candidate whatever its overlap with itself, so the loop always ends (a zero-area box overlaps
+    /// nothing, not even itself: kept as "survivor", it used to loop for ever on noise frames).
+    /// </summary>
     public static void Run(List<Face> candidates, float iouThreshold, List<Face> output)
     {
         output.Clear();
+        candidates.RemoveAll(static c => !IsUsable(c));
         candidates.Sort(static (a, b) => b.Score.CompareTo(a.Score));
         int remaining = candidates.Count;
         Span<Face> items = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(candidates);
@@ -26,7 +33,7 @@ public static class WeightedNms
             for (int i = 0; i < remaining; i++)
             {
                 Face c = items[i];
-                if (best.Box.IoU(c.Box) > iouThreshold)
+                if (i == 0 || best.Box.IoU(c.Box) > iouThreshold)
                 {
                     float w = c.Score;
                     total += w;
@@ -61,5 +68,26 @@ public static class WeightedNms
         }
 
         candidates.Clear();
+    }
+
+    /// <summary>A box with a positive, finite size and a finite, positive score (keypoints finite too).</summary>
+    public static bool IsUsable(in Face face)
+    {
+        BoxF box = face.Box;
+        if (!(float.IsFinite(box.Left) && float.IsFinite(box.Top) && float.IsFinite(box.Right) && float.IsFinite(box.Bottom)
+            && box.Width > 0 && box.Height > 0 && float.IsFinite(face.Score) && face.Score > 0))
+        {
+            return false;
+        }
+
+        for (int k = 0; face.HasKeypoints && k < FaceKeypoints.Count; k++)
+        {
+            if (!float.IsFinite(face.Keypoints[k].X) || !float.IsFinite(face.Keypoints[k].Y))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 }

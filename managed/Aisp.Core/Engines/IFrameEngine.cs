@@ -40,6 +40,13 @@ public interface IFrameEngine : IDisposable
     /// <summary>Changes the frame using what <see cref="Prepare"/> made for the result these faces come from; engines that prepare nothing ignore it.</summary>
     string? Apply(in Frame frame, ReadOnlySpan<Face> faces, SourceFace? source, PreparedCrops prepared) => Apply(frame, faces, source);
 
+    /// <summary>
+    /// Whether a frame this engine cannot vouch for must be covered whole rather than shown: true for
+    /// privacy, whose failure would show a face. The pipeline then hands the engine one face the
+    /// size of the frame until an analysis result that is fresh and has faces serves it.
+    /// </summary>
+    bool FailsClosed => false;
+
     /// <summary>Whether a host's GPU compositor can draw this engine's result (see Aisp.Native/Gpu); engines that cannot always paint on the CPU.</summary>
     bool DrawsOnGpu => false;
 

@@ -30,6 +30,8 @@ public sealed unsafe class PrivacyEngine : IFrameEngine
 
     public bool DrawsOnGpu => true;
 
+    public bool FailsClosed => true;
+
     public PrivacyMode Mode => _mode;
 
     /// <summary>Margin around each face box, as a fraction of its size.</summary>

@@ -56,14 +56,16 @@ public static unsafe class FrameValidator
             }
         }
 
+        // Checked for every format, though packed ones ignore them: a value outside the enum is a
+        // corrupt or foreign descriptor, and guessing a matrix would paint faces in wrong colours.
         if (!Enum.IsDefined(matrix))
         {
-            matrix = ColorMatrix.Bt709;
+            throw Invalid($"color_matrix {(int)matrix} is not one of 0 (BT.601), 1 (BT.709)");
         }
 
         if (!Enum.IsDefined(range))
         {
-            range = ColorRange.Partial;
+            throw Invalid($"color_range {(int)range} is not one of 0 (partial), 1 (full)");
         }
 
         return new Frame(format, w, h,

@@ -17,13 +17,14 @@ public static class ExecutionProviderChoice
 
     public static IReadOnlyList<string> Available()
     {
+        OrtEnv env = OrtSetup.Env;
         try
         {
-            return OrtEnv.Instance().GetAvailableProviders();
+            return env.GetAvailableProviders();
         }
-        catch (Exception e) when (e is OnnxRuntimeException or DllNotFoundException or TypeInitializationException)
+        catch (OnnxRuntimeException e)
         {
-            throw new AispException(ErrorKind.Model, $"ONNX Runtime could not be loaded: {e.Message}", e);
+            throw new AispException(ErrorKind.Model, $"ONNX Runtime could not list its execution providers: {e.Message}", e);
         }
     }
 

@@ -34,6 +34,7 @@ public sealed class OnnxModel : IDisposable
         string wantedProvider, int threads, ILogger logger)
     {
         byte[] bytes = ModelFile.ReadVerified(entry);
+        _ = OrtSetup.Env; // telemetry off before the first session
         using var options = new SessionOptions
         {
             IntraOpNumThreads = Math.Max(1, threads),

@@ -17,7 +17,7 @@ public sealed class FaceLandmarker : IDisposable
 
     public FaceLandmarker(ModelEntry entry, string provider, int threads, ILogger logger)
     {
-        _entry = entry;
+        _entry = entry.RequireLayout(TensorLayout.Nchw);
         _model = new OnnxModel(entry, "input", [1, 1, entry.InputHeight, entry.InputWidth],
             [("output", [1, FaceLandmarks.Count * 2])], provider, threads, logger);
     }

@@ -15,7 +15,15 @@ public sealed record ModelEntry(
     int InputHeight,
     TensorLayout Layout,
     float Mean,
-    float Std);
+    float Std)
+{
+    /// <summary>Throws a model error unless the manifest's layout is the one the code that feeds this model writes.</summary>
+    public ModelEntry RequireLayout(TensorLayout expected) =>
+        Layout == expected
+            ? this
+            : throw new AispException(ErrorKind.Model,
+                $"model '{Name}' is described as {Layout.ToString().ToUpperInvariant()} in the manifest, but its {Family} reader feeds {expected.ToString().ToUpperInvariant()}; fix 'input.layout'");
+}
 
 /// <summary>Models the user supplies by path (weights that cannot ship): not pinned, described by the engine that loads them.</summary>
 public static class UserModel

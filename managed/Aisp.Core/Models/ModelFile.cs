@@ -1,27 +1,17 @@
 using System.Security.Cryptography;
+using Aisp.Core.IO;
 
 namespace Aisp.Core.Models;
 
 /// <summary>Reads a model's bytes and proves they are the ones the manifest pinned.</summary>
 public static class ModelFile
 {
+    /// <summary>ONNX files are protobufs, which cannot exceed 2 GiB; one byte array holds the whole file.</summary>
+    public static readonly long MaxBytes = Array.MaxLength;
+
     public static byte[] ReadVerified(ModelEntry entry)
     {
-        byte[] bytes;
-        try
-        {
-            bytes = File.ReadAllBytes(entry.FilePath);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new AispException(ErrorKind.Model, $"model '{entry.Name}' cannot be read from {entry.FilePath}: {e.Message}", e);
-        }
-
-        if (bytes.Length == 0)
-        {
-            throw new AispException(ErrorKind.Model, $"model '{entry.Name}' at {entry.FilePath} is empty");
-        }
-
+        byte[] bytes = UserFile.ReadAll(entry.FilePath, $"model '{entry.Name}' at", MaxBytes, ErrorKind.Model);
         if (entry.Sha256.Length == 0)
         {
             return bytes; // user-supplied weights: nothing pinned to check against

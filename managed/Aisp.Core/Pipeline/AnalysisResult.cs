@@ -24,6 +24,12 @@ public sealed class AnalysisResult
     /// <summary>Output pixels per analysed pixel: faces are scaled by it before use.</summary>
     public float Scale { get; set; } = 1;
 
+    /// <summary>Which handed-off frame this is (1, 2, ...; 0 for the empty result before any analysis): how far analysis is behind.</summary>
+    public long Sequence { get; set; }
+
+    /// <summary>When the result was published (<see cref="System.Diagnostics.Stopwatch"/> ticks).</summary>
+    public long PublishedTicks { get; set; }
+
     /// <summary>Milliseconds the analysis took (detection, landmarks, tracking).</summary>
     public double AnalysisMs { get; set; }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Aisp.Core.Frames;
 using Microsoft.Extensions.Logging;
 
@@ -7,9 +8,13 @@ namespace Aisp.Core.Pipeline;
 /// The pipeline's analysis thread. The caller hands over a copy of each frame through a triple
 /// buffer and never waits; the worker always analyses the newest copy, and a copy replaced before
 /// the worker took it is counted as dropped. Runs below normal priority so OBS's own threads win.
+/// It says since when it has been busy on one frame, so the pipeline's watchdog can tell a stall.
 /// </summary>
 internal sealed class AnalysisWorker : IDisposable
 {
+    /// <summary>How long <see cref="Dispose"/> waits for an analysis in progress before it gives up on the thread.</summary>
+    public static readonly TimeSpan JoinTimeout = TimeSpan.FromSeconds(2);
+
     private readonly TripleBuffer<FrameCopy> _frames = new(new(), new(), new());
     private readonly AutoResetEvent _wake = new(false);
     private readonly Thread _thread;
@@ -18,8 +23,9 @@ internal sealed class AnalysisWorker : IDisposable
     private readonly ILogger _log;
     private volatile bool _stopping;
     private long _allocatedBytes;
+    private long _busySince;
 
-    public delegate void AnalyseFrame(in Frame frame, float scale);
+    public delegate void AnalyseFrame(in Frame frame, float scale, long sequence);
 
     public AnalysisWorker(AnalyseFrame analyse, PipelineStats stats, ILogger log)
     {
@@ -33,10 +39,15 @@ internal sealed class AnalysisWorker : IDisposable
     /// <summary>Bytes the worker thread has allocated so far (read after each analysis), for allocation checks.</summary>
     public long AllocatedBytes => Volatile.Read(ref _allocatedBytes);
 
+    /// <summary>Stopwatch ticks when the analysis in progress began; 0 while the worker waits for a frame.</summary>
+    public long BusySince => Volatile.Read(ref _busySince);
+
     /// <summary>Copies the frame for analysis (newest wins; decimated when wide, see <see cref="FrameCopy"/>) and returns at once. <paramref name="scale"/>: output pixels per frame pixel (a downscaled picture).</summary>
-    public void Submit(in Frame frame, float scale = 1, bool whole = false)
+    public void Submit(in Frame frame, long sequence, float scale = 1, bool whole = false)
     {
-        _frames.Producer.CopyFrom(frame, scale, whole);
+        FrameCopy copy = _frames.Producer;
+        copy.CopyFrom(frame, scale, whole);
+        copy.Sequence = sequence;
         if (_frames.Publish())
         {
             _stats.RecordDropped();
@@ -55,9 +66,10 @@ internal sealed class AnalysisWorker : IDisposable
                 continue;
             }
 
+            Volatile.Write(ref _busySince, Stopwatch.GetTimestamp());
             try
             {
-                _analyse(_frames.Consumer.View, _frames.Consumer.Scale);
+                _analyse(_frames.Consumer.View, _frames.Consumer.Scale, _frames.Consumer.Sequence);
             }
 #pragma warning disable CA1031 // the worker must survive any analysis failure; it is recorded and the next frame tried
             catch (Exception e)
@@ -67,16 +79,33 @@ internal sealed class AnalysisWorker : IDisposable
                 _log.LogError("Analysis failed: {Message}", e.Message);
             }
 #pragma warning restore CA1031
+            finally
+            {
+                Volatile.Write(ref _busySince, 0);
+            }
 
             Volatile.Write(ref _allocatedBytes, GC.GetAllocatedBytesForCurrentThread());
         }
     }
 
-    public void Dispose()
+    /// <summary>
+    /// Stops the thread. Returns false when an analysis still runs after <see cref="JoinTimeout"/>:
+    /// the host must never hang in destroy, so the thread is abandoned (it is a background thread)
+    /// and the caller must not dispose what it may still use.
+    /// </summary>
+    public bool Stop()
     {
         _stopping = true;
         _wake.Set();
-        _thread.Join();
+        if (!_thread.Join(JoinTimeout))
+        {
+            _log.LogError("The analysis thread did not stop within {Seconds} s; it is abandoned with its models", JoinTimeout.TotalSeconds);
+            return false;
+        }
+
         _wake.Dispose();
+        return true;
     }
+
+    public void Dispose() => Stop();
 }

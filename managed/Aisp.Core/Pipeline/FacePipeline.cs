@@ -26,6 +26,17 @@ public sealed class FacePipeline : IDisposable
 {
     private const double MaxPredictionSeconds = 0.1;
 
+    /// <summary>An engine that fails closed covers the frame once analysis is this far behind (and two or more frames behind).</summary>
+    public const double MaxResultAgeMs = 250;
+
+    /// <summary>Analysis busy on one frame this long is a stall: an error in the status, and privacy covers the frame.</summary>
+    public const double StallMs = 1000;
+
+    public const string CoverStarting = "privacy covers the whole frame: no analysis result yet";
+    public const string CoverBehind = "privacy covers the whole frame: analysis is over 250 ms behind";
+    public const string CoverStalled = "privacy covers the whole frame: analysis stalled";
+    public const string StallError = "analysis stalled: no result for over 1 s";
+
     private readonly ILogger _log;
     private readonly Lock _updateGate = new();
     private readonly Lock _analysisGate = new();
@@ -43,12 +54,17 @@ public sealed class FacePipeline : IDisposable
     private QualityGovernor _governor;
     private QualityLevel _engineQuality = (QualityLevel)(-1);
     private int _appliedCount;
+    private int _facesFound;      // faces of the newest result (what the statistics count, also when the frame is covered whole)
     private int _sinceDetect;
     private long _lastAnalysedNs = -1, _lastFrameNs = -1;
     private double _frameIntervalMs = 1000.0 / 30;
     private readonly CompositorChooser _chooser = new();
     private volatile bool _gpuDisabled;
     private double _pendingHandoffMs;
+    private long _handedOff;      // frames handed to analysis so far (frame thread)
+    private bool _stallReported;
+    private string? _coverNotice; // why the newest frame was covered whole, null when it was not
+    private int _inFrame;         // 1 while a thread is inside Process or a composite: one frame thread at a time
     private bool _disposed;
 
     private FacePipeline(PipelineSettings settings, AnalysisModels? models, IFrameEngine engine, ILogger log)
@@ -138,9 +154,9 @@ public sealed class FacePipeline : IDisposable
                 Stats.ClearLastError();
                 _log.LogDebug("Settings applied: engine {Engine}, detector {Detector}", engine.Name, models?.Detector.Name ?? "-");
             }
-            catch (AispException e)
+            catch (Exception e)
             {
-                Stats.RecordError(e.Kind, e.Message, frameFailed: false);
+                Stats.RecordError(KindOf(e), e.Message, frameFailed: false);
                 _log.LogError("Settings rejected, previous settings kept: {Message}", e.Message);
                 throw;
             }
@@ -197,10 +213,10 @@ public sealed class FacePipeline : IDisposable
                 Stats.ClearLastError();
                 _log.LogInformation("Source face set from {Label} ({Width}x{Height})", label, image.Width, image.Height);
             }
-            catch (AispException e)
+            catch (Exception e)
             {
                 Volatile.Write(ref _source, null);
-                Stats.RecordError(e.Kind, e.Message, frameFailed: false);
+                Stats.RecordError(KindOf(e), e.Message, frameFailed: false);
                 _log.LogError("Source image rejected: {Message}", e.Message);
                 throw;
             }
@@ -215,6 +231,7 @@ public sealed class FacePipeline : IDisposable
     public void Process(in Frame frame, long handoffTicks = 0)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        EnterFrame();
         long start = Stopwatch.GetTimestamp();
         try
         {
@@ -223,13 +240,16 @@ public sealed class FacePipeline : IDisposable
             double handoffMs = Ms(handoffTicks) + (_worker is null ? 0 : Ms(handedOff - start));
             double resultAgeMs = TakeNewest(frame.TimestampNs);
             SwitchEngineWhenServed(_results.Consumer.Provides);
+            CoverUnlessServed(frame.Width, frame.Height);
             if (ComposesOnGpu)
             {
                 _pendingHandoffMs = handoffMs; // the render pass records the frame
                 return;
             }
 
-            string? notice = ApplyQualityAndRun(frame);
+            string? engineNotice = ApplyQualityAndRun(frame);
+            string? notice = _coverNotice ?? engineNotice;
+
             long end = Stopwatch.GetTimestamp();
             double engineMs = Ms(end - handedOff);
             Stats.RecordStage(Stage.Handoff, handoffMs);
@@ -238,14 +258,35 @@ public sealed class FacePipeline : IDisposable
             _chooser.Observe(gpu: false, Ms(handoffTicks) + Ms(end - start));
             PublishCompositor();
             ObserveBudget(frame.TimestampNs, engineMs);
-            Stats.RecordFrame(_appliedCount, resultAgeMs, notice, _governor.Level, _governor.BudgetShare);
+            Stats.RecordFrame(_facesFound, resultAgeMs, notice, _governor.Level, _governor.BudgetShare);
         }
-        catch (AispException e)
+        catch (Exception e)
         {
-            Stats.RecordError(e.Kind, e.Message, frameFailed: true);
+            Stats.RecordError(KindOf(e), e.Message, frameFailed: true);
             throw;
         }
+        finally
+        {
+            ExitFrame();
+        }
     }
+
+    /// <summary>
+    /// Claims the frame path for the calling thread. Hosts feed one instance from one thread; a
+    /// second thread arriving meanwhile gets an error (its frame passes through untouched and is
+    /// counted as failed) instead of racing the first over shared buffers. Never waits.
+    /// </summary>
+    private void EnterFrame()
+    {
+        if (Interlocked.CompareExchange(ref _inFrame, 1, 0) != 0)
+        {
+            const string message = "two threads fed this instance at once; the second frame passed through untouched (feed an instance from one thread)";
+            Stats.RecordError(ErrorKind.InvalidArgument, message, frameFailed: true);
+            throw new AispException(ErrorKind.InvalidArgument, message);
+        }
+    }
+
+    private void ExitFrame() => Volatile.Write(ref _inFrame, 0);
 
     /// <summary>Whether the host's GPU compositor draws the frames now: settings ask for it (or "auto" chose it) and the engine in use has a GPU drawer.</summary>
     public bool ComposesOnGpu => _engine.DrawsOnGpu && !_gpuDisabled && _settings.Compositor switch
@@ -266,7 +307,16 @@ public sealed class FacePipeline : IDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         long start = Stopwatch.GetTimestamp();
-        HandOff(frame, scale);
+        try
+        {
+            HandOff(frame, scale);
+        }
+        catch (Exception e)
+        {
+            Stats.RecordError(KindOf(e), e.Message, frameFailed: false);
+            throw;
+        }
+
         _pendingHandoffMs = hostHandoffMs + (_worker is null ? 0 : Ms(Stopwatch.GetTimestamp() - start));
     }
 
@@ -275,7 +325,7 @@ public sealed class FacePipeline : IDisposable
     /// to <paramref name="timestampNs"/> and, for a new frame, switches to a newly chosen engine once
     /// analysis serves it. The faces are valid until the next call.
     /// </summary>
-    public CompositeView BeginComposite(long timestampNs, bool newFrame)
+    public CompositeView BeginComposite(long timestampNs, bool newFrame, int width, int height)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         double age = TakeNewest(timestampNs);
@@ -284,13 +334,15 @@ public sealed class FacePipeline : IDisposable
             SwitchEngineWhenServed(_results.Consumer.Provides);
         }
 
+        CoverUnlessServed(width, height);
+
         if (_engineQuality != _governor.Level)
         {
             _engineQuality = _governor.Level;
             _engine.SetQuality(_engineQuality);
         }
 
-        return new CompositeView(_engine, _applied.AsSpan(0, _appliedCount), Volatile.Read(ref _source), age);
+        return new CompositeView(_engine, _applied.AsSpan(0, _appliedCount), Volatile.Read(ref _source), age, _coverNotice);
     }
 
     /// <summary>Records a frame the host's GPU compositor drew: its hand-off and draw times, and the engine's notice.</summary>
@@ -304,22 +356,23 @@ public sealed class FacePipeline : IDisposable
         _chooser.Observe(gpu: true, handoffMs + compositeMs);
         PublishCompositor();
         ObserveBudget(timestampNs, compositeMs);
-        Stats.RecordFrame(_appliedCount, resultAgeMs, notice, _governor.Level, _governor.BudgetShare);
+        Stats.RecordFrame(_facesFound, resultAgeMs, notice, _governor.Level, _governor.BudgetShare);
     }
 
     private void HandOff(in Frame frame, float scale)
     {
+        long sequence = ++_handedOff;
         if (_worker is not null)
         {
             // Engines that prepare per-face work (a swap model reading 128x128 crops) get the frame whole.
             bool whole = ((Volatile.Read(ref _nextEngine) ?? _engine).Needs & EngineNeeds.Prepared) != 0;
-            _worker.Submit(frame, scale, whole);
+            _worker.Submit(frame, sequence, scale, whole);
             return;
         }
 
         lock (_analysisGate)
         {
-            Analyse(frame, scale);
+            Analyse(frame, scale, sequence);
         }
     }
 
@@ -333,7 +386,11 @@ public sealed class FacePipeline : IDisposable
             }
 
             _disposed = true;
-            _worker?.Dispose();
+            if (_worker is not null && !_worker.Stop())
+            {
+                return; // analysis hangs inside a model: leave it its models rather than hang the host or free them under it
+            }
+
             lock (_analysisGate)
             {
                 _models?.Dispose();
@@ -350,16 +407,16 @@ public sealed class FacePipeline : IDisposable
     /// The worker's entry: analysis holds the gate so an update or a new source face never disposes
     /// the models under it (the gate is only ever contended by those, never by the frame thread).
     /// </summary>
-    private void AnalyseLocked(in Frame frame, float scale)
+    private void AnalyseLocked(in Frame frame, float scale, long sequence)
     {
         lock (_analysisGate)
         {
-            Analyse(frame, scale);
+            Analyse(frame, scale, sequence);
         }
     }
 
     /// <summary>Detection (on the quality level's cadence) or tracking, landmarks, ids and velocities; publishes the result.</summary>
-    private void Analyse(in Frame frame, float scale)
+    private void Analyse(in Frame frame, float scale, long sequence)
     {
         long t0 = Stopwatch.GetTimestamp();
         DisposeRetired();
@@ -381,6 +438,11 @@ public sealed class FacePipeline : IDisposable
             _sinceDetect = 0;
             detected = true;
             models!.Detector.Detect(frame, _settings.Confidence, _faces);
+            if (_faces.Count > AnalysisResult.MaxFaces)
+            {
+                _faces.RemoveRange(AnalysisResult.MaxFaces, _faces.Count - AnalysisResult.MaxFaces); // best scores first; a noise frame must not cost hundreds of landmark runs
+            }
+
             t1 = Stopwatch.GetTimestamp();
             Stats.RecordStage(Stage.Detect, Ms(t1 - t0));
         }
@@ -434,6 +496,8 @@ public sealed class FacePipeline : IDisposable
             | (result.Crops.Prepared ? EngineNeeds.Prepared : EngineNeeds.None);
         result.AnalysisMs = Ms(t2 - t0);
         result.Scale = scale;
+        result.Sequence = sequence;
+        result.PublishedTicks = Stopwatch.GetTimestamp();
         _results.Publish();
         Stats.RecordAnalysed();
     }
@@ -472,6 +536,7 @@ public sealed class FacePipeline : IDisposable
         double age = result.TimestampNs > 0 || result.Count > 0 ? (timestampNs - result.TimestampNs) / 1e9 : 0;
         float dt = (float)Math.Clamp(age, 0, MaxPredictionSeconds);
         _appliedCount = result.Count;
+        _facesFound = result.Count;
         for (int i = 0; i < result.Count; i++)
         {
             _applied[i] = result.Faces[i];
@@ -488,6 +553,48 @@ public sealed class FacePipeline : IDisposable
 
         return age * 1000;
     }
+
+    /// <summary>
+    /// Fail-closed privacy: when the engine in use fails closed and no fresh analysis result with
+    /// faces serves this frame (none yet, analysis stalled, or over <see cref="MaxResultAgeMs"/>
+    /// and two frames behind), the faces become one box the size of the frame, so the whole frame
+    /// is covered instead of a face being shown. Also the stall watchdog for every engine: an
+    /// analysis busy for over <see cref="StallMs"/> is an error in the status until it ends.
+    /// </summary>
+    private void CoverUnlessServed(int width, int height)
+    {
+        long now = Stopwatch.GetTimestamp();
+        long busySince = _worker?.BusySince ?? 0;
+        bool stalled = busySince != 0 && Ms(now - busySince) > StallMs;
+        if (stalled != _stallReported)
+        {
+            _stallReported = stalled;
+            if (stalled)
+            {
+                Stats.RecordError(ErrorKind.Inference, StallError, frameFailed: false);
+                _log.LogError("Analysis has produced nothing for over {Ms} ms: stalled", StallMs);
+            }
+            else
+            {
+                Stats.ClearLastError(StallError);
+                _log.LogInformation("Analysis recovered from a stall");
+            }
+        }
+
+        AnalysisResult result = _results.Consumer;
+        _coverNotice = !_engine.FailsClosed ? null
+            : stalled ? CoverStalled
+            : (result.Provides & EngineNeeds.Faces) == 0 ? CoverStarting
+            : _handedOff - result.Sequence >= 2 && Ms(now - result.PublishedTicks) > MaxResultAgeMs ? CoverBehind
+            : null;
+        if (_coverNotice is not null)
+        {
+            _applied[0] = new Face { Box = new BoxF(0, 0, width, height), Score = 1 };
+            _appliedCount = 1;
+        }
+    }
+
+    private static ErrorKind KindOf(Exception e) => e is AispException a ? a.Kind : ErrorKind.Internal;
 
     /// <summary>Runs the engine in use on the frame with the faces <see cref="TakeNewest"/> prepared.</summary>
     private string? ApplyQualityAndRun(in Frame frame)
@@ -510,7 +617,8 @@ public sealed class FacePipeline : IDisposable
     {
         IFrameEngine? next = Volatile.Read(ref _nextEngine);
         EngineNeeds analysed = next is null ? EngineNeeds.None : next.Needs & (EngineNeeds.Landmarks | EngineNeeds.Prepared);
-        if (next is null || (analysed & ~provided) != 0 || Interlocked.CompareExchange(ref _nextEngine, null, next) != next)
+        // An engine that fails closed takes over at once: until analysis serves it, it covers the frame whole.
+        if (next is null || (!next.FailsClosed && (analysed & ~provided) != 0) || Interlocked.CompareExchange(ref _nextEngine, null, next) != next)
         {
             return;
         }

@@ -21,6 +21,9 @@ public sealed unsafe class FrameCopy
 
     public Frame View { get; private set; }
 
+    /// <summary>Which handed-off frame this copy holds (see <see cref="AnalysisResult.Sequence"/>).</summary>
+    public long Sequence { get; set; }
+
     /// <summary>Output pixels per pixel of this copy: above 1 when the copy was decimated or the host handed over a downscaled picture.</summary>
     public float Scale { get; private set; } = 1;
 

@@ -74,6 +74,15 @@ public sealed class PipelineStats
         Volatile.Write(ref _lastError, "");
     }
 
+    /// <summary>Clears the last error only if it is still <paramref name="message"/> (a condition that has ended).</summary>
+    public void ClearLastError(string message)
+    {
+        if (ReferenceEquals(Volatile.Read(ref _lastError), message))
+        {
+            ClearLastError();
+        }
+    }
+
     public void SetIdentity(string engine, string detector, string provider)
     {
         Volatile.Write(ref _engine, engine);

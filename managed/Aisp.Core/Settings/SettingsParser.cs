@@ -13,7 +13,9 @@ public static class SettingsParser
 {
     public static PipelineSettings Parse(string? json, PipelineSettings basis, List<string>? unknownKeys = null)
     {
-        if (string.IsNullOrWhiteSpace(json))
+        // Only a missing or empty text means "keep everything"; anything else must be a JSON object
+        // (a string of vertical tabs or form feeds is not JSON, and not an empty settings object).
+        if (string.IsNullOrEmpty(json))
         {
             return basis;
         }
@@ -35,36 +37,52 @@ public static class SettingsParser
                 throw Invalid("settings must be a JSON object");
             }
 
-            PipelineSettings s = basis;
-            foreach (JsonProperty p in doc.RootElement.EnumerateObject())
+            try
             {
-                JsonElement v = p.Value;
-                s = p.Name switch
-                {
-                    "engine" => s with { Engine = OneOf(p.Name, v, EngineNames.All) },
-                    "detector" => s with { Detector = OneOf(p.Name, v, DetectorNames.All) },
-                    "confidence" => s with { Confidence = (float)Number(p.Name, v, 0.05, 0.99) },
-                    "privacy_mode" => s with { PrivacyMode = OneOf(p.Name, v, ["pixelate", "blur"]) == "blur" ? PrivacyMode.Blur : PrivacyMode.Pixelate },
-                    "privacy_strength" => s with { PrivacyStrength = (int)Number(p.Name, v, 1, 100, integer: true) },
-                    "privacy_padding" => s with { PrivacyPadding = (float)Number(p.Name, v, 0, 1) },
-                    "models_dir" => s with { ModelsDir = Text(p.Name, v) },
-                    "stabilize" => s with { Stabilize = Bool(p.Name, v) },
-                    "source_image" => s with { SourceImage = Text(p.Name, v, allowEmpty: true) },
-                    "keep_expression" => s with { KeepExpression = Bool(p.Name, v) },
-                    "swap_model" => s with { SwapModel = Text(p.Name, v, allowEmpty: true) },
-                    "recognizer_model" => s with { RecognizerModel = Text(p.Name, v, allowEmpty: true) },
-                    "swap_preset" => s with { SwapPreset = OneOf(p.Name, v, SwapPresets.All) },
-                    "analysis" => s with { Analysis = OneOf(p.Name, v, AnalysisModes.All) },
-                    "quality" => s with { Quality = OneOf(p.Name, v, QualityModes.All) },
-                    "compositor" => s with { Compositor = OneOf(p.Name, v, CompositorModes.All) },
-                    "execution_provider" => s with { ExecutionProvider = OneOf(p.Name, v, ExecutionProviderChoice.SettingValues) },
-                    "threads" => s with { Threads = (int)Number(p.Name, v, 1, 64, integer: true) },
-                    _ => Unknown(s, p.Name, unknownKeys),
-                };
+                return ParseObject(doc.RootElement, basis, unknownKeys);
             }
-
-            return s;
+            catch (InvalidOperationException)
+            {
+                // System.Text.Json refuses to turn an escaped lone surrogate ("\ud800") into a string.
+                throw Invalid("settings hold a string that is not valid Unicode (a lone surrogate escape)");
+            }
         }
+    }
+
+    /// <summary>Most threads a setting may ask for: one range for the parser, the OBS property and the docs.</summary>
+    public const int MaxThreads = 16;
+
+    private static PipelineSettings ParseObject(JsonElement root, PipelineSettings basis, List<string>? unknownKeys)
+    {
+        PipelineSettings s = basis;
+        foreach (JsonProperty p in root.EnumerateObject())
+        {
+            JsonElement v = p.Value;
+            s = p.Name switch
+            {
+                "engine" => s with { Engine = OneOf(p.Name, v, EngineNames.All) },
+                "detector" => s with { Detector = OneOf(p.Name, v, DetectorNames.All) },
+                "confidence" => s with { Confidence = (float)Number(p.Name, v, 0.05, 0.99) },
+                "privacy_mode" => s with { PrivacyMode = OneOf(p.Name, v, ["pixelate", "blur"]) == "blur" ? PrivacyMode.Blur : PrivacyMode.Pixelate },
+                "privacy_strength" => s with { PrivacyStrength = (int)Number(p.Name, v, 1, 100, integer: true) },
+                "privacy_padding" => s with { PrivacyPadding = (float)Number(p.Name, v, 0, 1) },
+                "models_dir" => s with { ModelsDir = Text(p.Name, v) },
+                "stabilize" => s with { Stabilize = Bool(p.Name, v) },
+                "source_image" => s with { SourceImage = Text(p.Name, v, allowEmpty: true) },
+                "keep_expression" => s with { KeepExpression = Bool(p.Name, v) },
+                "swap_model" => s with { SwapModel = Text(p.Name, v, allowEmpty: true) },
+                "recognizer_model" => s with { RecognizerModel = Text(p.Name, v, allowEmpty: true) },
+                "swap_preset" => s with { SwapPreset = OneOf(p.Name, v, SwapPresets.All) },
+                "analysis" => s with { Analysis = OneOf(p.Name, v, AnalysisModes.All) },
+                "quality" => s with { Quality = OneOf(p.Name, v, QualityModes.All) },
+                "compositor" => s with { Compositor = OneOf(p.Name, v, CompositorModes.All) },
+                "execution_provider" => s with { ExecutionProvider = OneOf(p.Name, v, ExecutionProviderChoice.SettingValues) },
+                "threads" => s with { Threads = (int)Number(p.Name, v, 1, MaxThreads, integer: true) },
+                _ => Unknown(s, p.Name, unknownKeys),
+            };
+        }
+
+        return s;
     }
 
     private static PipelineSettings Unknown(PipelineSettings s, string key, List<string>? unknownKeys)

@@ -75,7 +75,7 @@ internal sealed unsafe class GpuCompositor : IDisposable
         }
 
         long start = Stopwatch.GetTimestamp();
-        CompositeView view = pipeline.BeginComposite(timestampNs, newFrame);
+        CompositeView view = pipeline.BeginComposite(timestampNs, newFrame, (int)width, (int)height);
         if (!pipeline.ComposesOnGpu)
         {
             if (analyse)
@@ -87,7 +87,7 @@ internal sealed unsafe class GpuCompositor : IDisposable
             return true;
         }
 
-        string? notice = null;
+        string? notice = view.Notice;
         switch (view.Engine)
         {
             case PrivacyEngine privacy:
