@@ -10,30 +10,37 @@ namespace Aisp.Cli;
 
 /// <summary>
 /// Runs one image or video file through a <see cref="FacePipeline"/> and writes the result:
-/// the same core and settings as the OBS filter, for QA and offline files.
+/// the same core and settings as the OBS filter, for QA and offline files. Every path is checked
+/// before any work, and every file is written under a temporary name that only a successful run
+/// renames (<see cref="OutputFiles"/>).
 /// </summary>
 public sealed class FileRunner : IDisposable
 {
     private static readonly string[] ImageExtensions = [".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp", ".ppm", ".pgm"];
 
     private readonly CliOptions _options;
+    private readonly OutputFiles _outputs;
     private readonly ILogger _log;
     private readonly FacePipeline _pipeline;
     private readonly FrameBuffers _buffers;
 
-    public FileRunner(CliOptions options, ILoggerFactory loggers)
+    public FileRunner(CliOptions options, OutputFiles outputs, ILoggerFactory loggers)
     {
         _options = options;
+        _outputs = outputs;
         _log = loggers.CreateLogger("Aisp.Cli");
-        if (!File.Exists(options.Input))
+        CliPaths.CheckInput(options.Input);
+        foreach (string? path in new[] { options.Output, options.StatsPath, options.ComparePath })
         {
-            throw new AispException(ErrorKind.InvalidArgument, $"{ExitCodes.InputPrefix} {options.Input}: no such file");
+            if (path is not null)
+            {
+                CliPaths.CheckOutput(path);
+            }
         }
 
-        string? outDir = Path.GetDirectoryName(Path.GetFullPath(options.Output));
-        if (outDir is null || !Directory.Exists(outDir))
+        if (!IsImage(options.Input) && IsImage(options.Output))
         {
-            throw new AispException(ErrorKind.InvalidArgument, $"{ExitCodes.OutputPrefix} {options.Output}: folder {outDir} does not exist");
+            throw new AispException(ErrorKind.InvalidArgument, $"--output {options.Output} is a picture, but the input is a video: use .avi or .mp4 (a picture keeps only one frame)");
         }
 
         _pipeline = FacePipeline.Create(options.SettingsJson, loggers);
@@ -48,12 +55,7 @@ public sealed class FileRunner : IDisposable
     /// <summary>Decodes the source face picture and hands it to the pipeline (the core decodes no files).</summary>
     private void LoadSource(string path)
     {
-        using CvMat bgr = File.Exists(path) ? Cv2.ImRead(path, ImreadModes.Color) : new CvMat();
-        if (bgr.Empty())
-        {
-            throw new AispException(ErrorKind.InvalidArgument, $"{ExitCodes.InputPrefix} {path}: the source face image is missing or not a readable image");
-        }
-
+        using CvMat bgr = ImageFiles.Read(path, "source face ");
         using var buffers = new FrameBuffers(Aisp.Core.Frames.PixelFormat.Bgra);
         buffers.Load(bgr);
         _pipeline.SetSourceImage(buffers.AsFrame(), path);
@@ -74,20 +76,11 @@ public sealed class FileRunner : IDisposable
 
     private int RunImage()
     {
-        using CvMat bgr = Cv2.ImRead(_options.Input, ImreadModes.Color);
-        if (bgr.Empty())
-        {
-            throw new AispException(ErrorKind.InvalidArgument, $"{ExitCodes.InputPrefix} {_options.Input}: not a readable image");
-        }
-
+        using CvMat bgr = ImageFiles.Read(_options.Input);
         using CvMat before = bgr.Clone();
         ProcessOne(bgr, 0);
         WriteCompare(before, bgr);
-        if (!IsImage(_options.Output) || !Cv2.ImWrite(_options.Output, bgr))
-        {
-            throw new AispException(ErrorKind.InvalidArgument, $"{ExitCodes.OutputPrefix} {_options.Output}: not a writable image path (use .png or .jpg)");
-        }
-
+        ImageFiles.Write(_outputs, _options.Output, bgr);
         return 1;
     }
 
@@ -100,35 +93,90 @@ public sealed class FileRunner : IDisposable
         }
 
         int total = capture.FrameCount;
-        using var stages = new VideoStages(capture, _options.Input, _options.Output, _options.MaxFrames);
+        string temp = _outputs.Temp(_options.Output);
         int frames = 0;
-        var progress = Stopwatch.StartNew();
-        for (CvMat? bgr = stages.Next(); bgr is not null; bgr = stages.Next())
+        CvMat? firstBefore = null, firstAfter = null;
+        bool compared = _options.ComparePath is null;
+        try
         {
-            using CvMat? before = frames == 0 && _options.ComparePath is not null ? bgr.Clone() : null;
-            ProcessOne(bgr, (long)(frames * 1e9 / stages.Fps));
-            if (before is not null)
+            using (var stages = new VideoStages(capture, _options.Input, temp, _options.Output, _options.MaxFrames))
             {
-                WriteCompare(before, bgr);
+                var progress = Stopwatch.StartNew();
+                for (CvMat? bgr = stages.Next(); bgr is not null; bgr = stages.Next())
+                {
+                    using CvMat? before = compared ? null : bgr.Clone();
+                    ProcessOne(bgr, (long)(frames * 1e9 / stages.Fps));
+                    if (!compared)
+                    {
+                        // The first frame with a face shows what the filter does; a black intro would show nothing.
+                        if (_pipeline.LastFaces.Length > 0)
+                        {
+                            WriteCompare(before!, bgr);
+                            compared = true;
+                        }
+                        else if (firstBefore is null)
+                        {
+                            firstBefore = before!.Clone();
+                            firstAfter = bgr.Clone();
+                        }
+                    }
+
+                    stages.Emit(bgr);
+                    frames++;
+                    if (progress.ElapsedMilliseconds >= 1000)
+                    {
+                        progress.Restart();
+                        string of = total > 0 ? $"/{Math.Min(total, _options.MaxFrames)}" : "";
+                        Console.Error.WriteLine($"aisp: frame {frames}{of}");
+                    }
+                }
+
+                stages.Finish();
             }
 
-            stages.Emit(bgr);
-            frames++;
-            if (progress.ElapsedMilliseconds >= 1000)
+            if (frames == 0)
             {
-                progress.Restart();
-                string of = total > 0 ? $"/{Math.Min(total, _options.MaxFrames)}" : "";
-                Console.Error.WriteLine($"aisp: frame {frames}{of}");
+                throw new AispException(ErrorKind.InvalidArgument, $"{ExitCodes.InputPrefix} {_options.Input}: no frames could be decoded");
             }
-        }
 
-        stages.Finish();
-        if (frames == 0)
+            if (!compared && firstBefore is not null)
+            {
+                WriteCompare(firstBefore, firstAfter!); // no frame had a face: the first one
+            }
+
+            CheckVideoWritten(temp, frames);
+            return frames;
+        }
+        finally
         {
-            throw new AispException(ErrorKind.InvalidArgument, $"{ExitCodes.InputPrefix} {_options.Input}: no frames could be decoded");
+            firstBefore?.Dispose();
+            firstAfter?.Dispose();
         }
+    }
 
-        return frames;
+    /// <summary>
+    /// OpenCV's video writers report no write errors (a full disk leaves a file without its index),
+    /// so the written file is opened again: it must decode with every frame.
+    /// </summary>
+    private void CheckVideoWritten(string temp, int frames)
+    {
+        using var check = new VideoCapture(temp);
+        int written = check.IsOpened() ? check.FrameCount : 0;
+        if (written != frames)
+        {
+            string free = "";
+            try
+            {
+                free = $"; {new DriveInfo(Path.GetDirectoryName(temp)!).AvailableFreeSpace / (1 << 20)} MiB free there";
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+            {
+                // the free space is only a hint
+            }
+
+            throw new AispException(ErrorKind.InvalidArgument,
+                $"{ExitCodes.OutputPrefix} {_options.Output}: the video encoder could not finish the file ({written} of {frames} frames readable: disk full or file too large?{free})");
+        }
     }
 
     /// <summary>Writes before and after side by side for review, when --compare asks for it.</summary>
@@ -142,10 +190,7 @@ public sealed class FileRunner : IDisposable
         using var pair = new CvMat();
         using CvMat left = before.Size() == after.Size() ? before.Clone() : before.Resize(after.Size());
         Cv2.HConcat([left, after], pair);
-        if (!Cv2.ImWrite(_options.ComparePath, pair))
-        {
-            throw new AispException(ErrorKind.InvalidArgument, $"{ExitCodes.OutputPrefix} {_options.ComparePath}: not a writable image path");
-        }
+        ImageFiles.Write(_outputs, _options.ComparePath, pair);
     }
 
     private void ProcessOne(CvMat bgr, long timestampNs)

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text;
 using Aisp.Cli;
 using Aisp.Core;
 using Microsoft.Extensions.Logging;
@@ -18,16 +19,22 @@ try
 {
     CliOptions options = CliOptions.Parse(args);
     var stopwatch = Stopwatch.StartNew();
-    using var runner = new FileRunner(options, loggers);
-    int frames = runner.Run();
-    string json = StatsJson.Write(runner.Stats, options.Input, options.Output, frames, stopwatch.Elapsed.TotalSeconds);
-    Console.WriteLine(json);
-    if (options.StatsPath is not null)
+    using var outputs = new OutputFiles(); // removes every file of a run that fails
+    string json;
+    using (var runner = new FileRunner(options, outputs, loggers))
     {
-        File.WriteAllText(options.StatsPath, json);
+        int frames = runner.Run();
+        json = StatsJson.Write(runner.Stats, options.Input, options.Output, frames, stopwatch.Elapsed.TotalSeconds);
     }
 
-    return 0;
+    if (options.StatsPath is not null)
+    {
+        outputs.Write(options.StatsPath, Encoding.UTF8.GetBytes(json + "\n"));
+    }
+
+    outputs.Commit();
+    Console.WriteLine(json);
+    return ExitCodes.Ok;
 }
 catch (AispException e)
 {
@@ -39,3 +46,10 @@ catch (AispException e)
 
     return ExitCodes.For(e.Kind, e.Message);
 }
+#pragma warning disable CA1031 // the CLI's last word: any failure is an exit code and one line, never an abort
+catch (Exception e)
+{
+    Console.Error.WriteLine($"aisp: error: {(e is IOException ? "" : "internal error: ")}{e.GetType().Name}: {e.Message}");
+    return ExitCodes.Processing;
+}
+#pragma warning restore CA1031

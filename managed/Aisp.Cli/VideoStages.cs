@@ -23,6 +23,7 @@ public sealed class VideoStages : IDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly VideoCapture _capture;
     private readonly string _output;
+    private readonly string _displayOutput;
     private readonly int _maxFrames;
     private readonly Task _reader;
     private readonly Task _writer;
@@ -31,8 +32,10 @@ public sealed class VideoStages : IDisposable
 
     private readonly VideoCapture? _raw;
 
-    public VideoStages(VideoCapture capture, string input, string output, int maxFrames)
+    /// <param name="output">Where to write (a temporary name); <paramref name="displayOutput"/> is the name messages give.</param>
+    public VideoStages(VideoCapture capture, string input, string output, string displayOutput, int maxFrames)
     {
+        _displayOutput = displayOutput;
         _capture = capture;
         _raw = OpenRawMjpeg(capture, input);
         _output = output;
@@ -170,7 +173,7 @@ public sealed class VideoStages : IDisposable
                 if (!writer.Open(_output, FourCC.MP4V, Fps, even))
                 {
                     _free.Add(frame);
-                    throw new AispException(ErrorKind.InvalidArgument, $"{ExitCodes.OutputPrefix} {_output}: no video writer for this path (use .avi or .mp4)");
+                    throw new AispException(ErrorKind.InvalidArgument, $"{ExitCodes.OutputPrefix} {_displayOutput}: no video writer for this path (use .avi or .mp4)");
                 }
             }
 
@@ -197,7 +200,7 @@ public sealed class VideoStages : IDisposable
             {
                 try
                 {
-                    avi ??= Open(frame.Width, frame.Height);
+                    avi ??= new MjpegAviWriter(_output, frame.Width, frame.Height, Fps);
                     Cv2.ImEncode(".jpg", frame, out byte[] jpeg, JpegQuality);
                     avi.WriteFrame(jpeg);
                 }
@@ -209,20 +212,20 @@ public sealed class VideoStages : IDisposable
 
             avi?.Close(Fps);
         }
-        finally
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentOutOfRangeException)
         {
-            avi?.Dispose();
+            // Disk full (IOException), past the file-size limit (.NET raises ArgumentOutOfRange for EFBIG), permissions: the run fails with the cause, the unfinished file is removed by the caller.
+            throw new AispException(ErrorKind.InvalidArgument, $"{ExitCodes.OutputPrefix} {_displayOutput}: {OutputFiles.Why(e)}", e);
         }
-
-        MjpegAviWriter Open(int width, int height)
+        finally
         {
             try
             {
-                return new MjpegAviWriter(_output, width, height, Fps);
+                avi?.Dispose();
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            catch (Exception e) when (e is IOException or ArgumentOutOfRangeException)
             {
-                throw new AispException(ErrorKind.InvalidArgument, $"{ExitCodes.OutputPrefix} {_output}: {e.Message}");
+                _ = e; // flushing a file that already failed: the failure above is the one reported
             }
         }
     }

@@ -83,6 +83,14 @@ public sealed class CliTests : IDisposable
     [InlineData("no-face-source", 3, "has no face")]
     [InlineData("bad-models", 4, "no model manifest")]
     [InlineData("unknown-option", 2, "unknown option --frobnicate")]
+    [InlineData("input-is-a-directory", 3, "is a directory, not a file")]
+    [InlineData("truncated-jpeg", 3, "JPEG is truncated")]
+    [InlineData("truncated-jpeg-source", 3, "source face")]
+    [InlineData("output-under-a-file", 5, "is a file, not a folder")]
+    [InlineData("stats-folder-missing", 5, "does not exist")]
+    [InlineData("stats-is-a-directory", 5, "is a directory")]
+    [InlineData("model-is-a-directory", 4, "is a directory, not a file")]
+    [InlineData("lone-surrogate", 2, "not valid Unicode")]
     public void Bad_input_is_a_clear_error_and_a_non_zero_exit(string what, int exitCode, string message)
     {
         string junk = Path.Combine(_dir, "junk.png");
@@ -97,6 +105,14 @@ public sealed class CliTests : IDisposable
             "no-output-folder" => ["--input", TestAssets.Astronaut, "--output", Path.Combine(_dir, "no", "such", "out.png")],
             "no-face-source" => ["--input", TestAssets.Astronaut, "--output", output, "--source", TestAssets.IceBlock, "--settings", "{\"engine\":\"morph\"}"],
             "bad-models" => ["--input", TestAssets.Astronaut, "--output", output, "--settings", "{\"models_dir\":\"/nonexistent\"}"],
+            "input-is-a-directory" => ["--input", _dir, "--output", output],
+            "truncated-jpeg" => ["--input", Truncated(), "--output", output],
+            "truncated-jpeg-source" => ["--input", TestAssets.Astronaut, "--output", output, "--source", Truncated(), "--settings", "{\"engine\":\"morph\"}"],
+            "output-under-a-file" => ["--input", TestAssets.Astronaut, "--output", Path.Combine(junk, "out.png")],
+            "stats-folder-missing" => ["--input", TestAssets.Astronaut, "--output", output, "--stats", Path.Combine(_dir, "no", "stats.json")],
+            "stats-is-a-directory" => ["--input", TestAssets.Astronaut, "--output", output, "--stats", _dir],
+            "model-is-a-directory" => ["--input", TestAssets.Astronaut, "--output", output, "--settings", $"{{\"engine\":\"inswapper\",\"swap_model\":\"{_dir}\",\"recognizer_model\":\"{_dir}\"}}"],
+            "lone-surrogate" => ["--input", TestAssets.Astronaut, "--output", output, "--settings", "{\"engine\":\"\\ud800\"}"],
             _ => ["--input", TestAssets.Astronaut, "--output", output, "--frobnicate", "1"],
         };
         (int code, string stdout, string stderr) = Run(args);
@@ -104,11 +120,97 @@ public sealed class CliTests : IDisposable
         Assert.Contains(message, stderr, StringComparison.Ordinal);
         Assert.Equal("", stdout.Trim());
         Assert.False(File.Exists(output), "no output may be written on failure");
+        AssertNothingHalfWritten();
     }
 
-    private static (int Code, string Stdout, string Stderr) Run(params string[] args)
+    [Fact]
+    public void A_video_written_to_a_picture_path_is_a_usage_error()
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        string input = WriteVideo("in.avi", 4, blackFirst: 0);
+        string output = Path.Combine(_dir, "out.png");
+        (int code, string stdout, string stderr) = Run("--input", input, "--output", output);
+        Assert.Equal(2, code);
+        Assert.Contains("the input is a video", stderr, StringComparison.Ordinal);
+        Assert.Equal("", stdout.Trim());
+        Assert.False(File.Exists(output));
+    }
+
+    [Theory]
+    [InlineData("out.png", "past the file-size limit")]
+    [InlineData("out.avi", "past the file-size limit")]
+    [InlineData("out.mp4", "could not finish the file")]
+    public void A_full_disk_is_exit_5_naming_the_cause_and_leaves_no_output(string name, string cause)
+    {
+        // The file-size limit (ulimit -f, SIGXFSZ ignored) makes writes fail as a full disk does.
+        string input = name.EndsWith(".png", StringComparison.Ordinal) ? TestAssets.Astronaut : WriteVideo("in.avi", 30, blackFirst: 0);
+        string output = Path.Combine(_dir, name), stats = Path.Combine(_dir, "stats.json");
+        (int code, string stdout, string stderr) = Run(["--input", input, "--output", output, "--stats", stats], fileSizeLimitKb: 100);
+        Assert.True(code == 5, $"exit {code}: {stderr}");
+        Assert.Contains(cause, stderr, StringComparison.Ordinal);
+        Assert.Equal("", stdout.Trim());
+        Assert.False(File.Exists(output), "a failed run left its output");
+        Assert.False(File.Exists(stats), "a failed run left its statistics");
+        AssertNothingHalfWritten();
+    }
+
+    [Fact]
+    public void Compare_on_a_video_shows_the_first_frame_with_a_face_not_a_black_intro()
+    {
+        string input = WriteVideo("in.avi", 8, blackFirst: 3);
+        string output = Path.Combine(_dir, "out.avi"), compare = Path.Combine(_dir, "cmp.png");
+        (int code, _, string stderr) = Run("--input", input, "--output", output, "--compare", compare);
+        Assert.True(code == 0, stderr);
+        using Mat pair = Cv2.ImRead(compare);
+        using Mat before = pair[new Rect(0, 0, 512, 512)];
+        Assert.True(Cv2.Mean(before).Val0 > 30, "the comparison shows a black frame");
+        using Mat after = pair[new Rect(512, 0, 512, 512)], diff = new();
+        Cv2.Absdiff(before, after, diff);
+        Assert.True(Cv2.Mean(diff[new Rect(180, 80, 80, 90)]).Val0 > 5, "the comparison does not show the face filtered");
+    }
+
+    /// <summary>No temporary file of a run may outlive it.</summary>
+    private void AssertNothingHalfWritten() =>
+        Assert.Empty(Directory.GetFiles(_dir, ".*aisp-*", SearchOption.AllDirectories));
+
+    /// <summary>The Grace Hopper JPEG cut in half, as an interrupted download leaves it.</summary>
+    private string Truncated()
+    {
+        string path = Path.Combine(_dir, "truncated.jpg");
+        byte[] bytes = File.ReadAllBytes(TestAssets.GraceHopper);
+        File.WriteAllBytes(path, bytes[..(bytes.Length / 2)]);
+        return path;
+    }
+
+    /// <summary>A Motion-JPEG video of the astronaut, <paramref name="blackFirst"/> black frames first.</summary>
+    private string WriteVideo(string name, int frames, int blackFirst)
+    {
+        string path = Path.Combine(_dir, name);
+        using Mat photo = TestAssets.Load(TestAssets.Astronaut);
+        using var black = new Mat(512, 512, MatType.CV_8UC3, Scalar.Black);
+        using var writer = new VideoWriter(path, FourCC.MJPG, 30, new Size(512, 512));
+        for (int i = 0; i < frames; i++)
+        {
+            writer.Write(i < blackFirst ? black : photo);
+        }
+
+        return path;
+    }
+
+    private static (int Code, string Stdout, string Stderr) Run(params string[] args) => Run(args, fileSizeLimitKb: 0);
+
+    private static (int Code, string Stdout, string Stderr) Run(string[] args, int fileSizeLimitKb)
+    {
+        var info = new ProcessStartInfo(fileSizeLimitKb > 0 ? "bash" : "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        if (fileSizeLimitKb > 0)
+        {
+            // SIGXFSZ ignored so a write past the limit fails with EFBIG instead of killing the process;
+            // W^X off because the runtime's double-mapped code memory is a file that the limit would cap too.
+            info.ArgumentList.Add("-c");
+            info.ArgumentList.Add($"trap '' XFSZ; ulimit -f {fileSizeLimitKb}; exec dotnet \"$@\"");
+            info.ArgumentList.Add("aisp-limited");
+            info.Environment["DOTNET_EnableWriteXorExecute"] = "0";
+        }
+
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "aisp.dll"));
         info.ArgumentList.Add("process");
         foreach (string a in args)
