@@ -21,6 +21,8 @@ struct update_task {
 	struct aisp_filter *filter;
 	char *json;
 	char *source_image;
+	bool privacy;     /* the engine these settings choose is privacy */
+	bool faces_shown; /* ... or one that shows faces as they are (none, landmarks) */
 };
 
 /* On the filter's worker: updates the instance, or creates it when there is none yet (core or
@@ -38,11 +40,14 @@ static void run_update(void *param)
 		aisp_instance *existing = atomic_load(&filter->instance);
 
 		if (existing) {
-			if (core->update(existing, task->json) != AISP_OK)
+			if (core->update(existing, task->json) == AISP_OK)
+				atomic_store(&filter->faces_shown, task->faces_shown);
+			else
 				aisp_core_last_error(error, sizeof(error)); /* previous settings stay in effect */
 		} else {
 			aisp_instance *created = NULL;
 			if (core->create(task->json, &created) == AISP_OK) {
+				atomic_store(&filter->faces_shown, task->faces_shown);
 				atomic_store(&filter->instance, created);
 				existing = created;
 				aisp_source_image_reset(&filter->source_image); /* a new instance has no face yet */
@@ -75,6 +80,10 @@ static void filter_update(void *data, obs_data_t *settings)
 	task->filter = filter;
 	task->json = aisp_settings_to_json(settings, models_dir);
 	task->source_image = bstrdup(obs_data_get_string(settings, "source_image"));
+	const char *engine = obs_data_get_string(settings, "engine");
+	task->privacy = strcmp(engine, "privacy") == 0;
+	task->faces_shown = strcmp(engine, "none") == 0 || strcmp(engine, "landmarks") == 0;
+	atomic_store(&filter->privacy_wanted, task->privacy); /* from this frame on, until the core runs it */
 	bfree(models_dir);
 	os_task_queue_queue_task(filter->updates, run_update, task);
 }
@@ -100,15 +109,33 @@ static void proc_get_stats(void *data, calldata_t *cd)
 	calldata_set_bool(cd, "ok", ok);
 }
 
+/* Copies the newest status line (UI thread; the lock is only ever held for a copy). */
+static void copy_status(struct aisp_filter *filter, char *out, size_t size)
+{
+	pthread_mutex_lock(&filter->lock);
+	snprintf(out, size, "%s", filter->status);
+	pthread_mutex_unlock(&filter->lock);
+}
+
+/* Proc "aisp_status(out string text)": the status line the properties show (scripts, tests). */
+static void proc_status(void *data, calldata_t *cd)
+{
+	char text[768];
+	copy_status(data, text, sizeof(text));
+	calldata_set_string(cd, "text", text);
+}
+
 static void *filter_create(obs_data_t *settings, obs_source_t *context)
 {
 	struct aisp_filter *filter = bzalloc(sizeof(*filter));
 	filter->context = context;
+	snprintf(filter->status, sizeof(filter->status), "%s", obs_module_text("Status.Starting"));
 	pthread_mutex_init(&filter->lock, NULL);
 	filter->updates = os_task_queue_create();
 	proc_handler_t *procs = obs_source_get_proc_handler(context);
 	proc_handler_add(procs, "void aisp_wait_updates()", proc_wait_updates, filter);
 	proc_handler_add(procs, "void aisp_get_stats(in ptr stats, out bool ok)", proc_get_stats, filter);
+	proc_handler_add(procs, "void aisp_status(out string text)", proc_status, filter);
 	filter_update(filter, settings);
 	return filter;
 }
@@ -129,10 +156,23 @@ static void filter_destroy(void *data)
 	bfree(filter);
 }
 
+/* "Refresh status": shows the newest line. The view is rebuilt only on this click, never under the
+ * user's hands while they edit other properties. */
+static bool refresh_status(obs_properties_t *props, obs_property_t *button, void *data)
+{
+	(void)button;
+	char text[768];
+	copy_status(data, text, sizeof(text));
+	obs_property_set_description(obs_properties_get(props, AISP_STATUS_KEY), text);
+	return true;
+}
+
 static obs_properties_t *filter_properties(void *data)
 {
-	(void)data;
-	return aisp_settings_properties();
+	char text[768] = ""; /* no instance: the type's properties alone */
+	if (data)
+		copy_status(data, text, sizeof(text));
+	return aisp_settings_properties(text, refresh_status, data);
 }
 
 /* Refreshes the status text about once a second from the core's statistics. */
@@ -144,29 +184,34 @@ static void filter_tick(void *data, float seconds)
 		return;
 	filter->since_status = 0;
 
-	char text[768];
 	const struct aisp_core_api *core = aisp_core();
 	if (pthread_mutex_trylock(&filter->lock) != 0)
 		return;
+	char *text = filter->status;
+	size_t size = sizeof(filter->status);
+	int n = 0;
+	if (aisp_filter_hides(filter))
+		n = snprintf(text, size, "%s | ", obs_module_text("Status.Hidden"));
+	if (n < 0 || (size_t)n >= size)
+		n = 0;
 	if (filter->setup_error[0]) {
-		snprintf(text, sizeof(text), "%s: %s", obs_module_text("Status.Error"), filter->setup_error);
+		snprintf(text + n, size - (size_t)n, "%s: %s", obs_module_text("Status.Error"), filter->setup_error);
 	} else if (atomic_load(&filter->instance) && core) {
 		aisp_stats stats = {.struct_size = sizeof(aisp_stats)};
 		if (core->get_stats(atomic_load(&filter->instance), &stats) == AISP_OK)
-			aisp_status_format(&stats, text, sizeof(text));
+			aisp_status_format(&stats, text + n, size - (size_t)n);
 		else
-			aisp_core_last_error(text, sizeof(text));
+			aisp_core_last_error(text + n, size - (size_t)n);
 	} else {
-		snprintf(text, sizeof(text), "%s", obs_module_text("Status.Starting"));
+		snprintf(text + n, size - (size_t)n, "%s", obs_module_text("Status.Starting"));
 	}
 	pthread_mutex_unlock(&filter->lock);
+}
 
-	obs_data_t *settings = obs_source_get_settings(filter->context);
-	if (strcmp(obs_data_get_string(settings, AISP_STATUS_KEY), text) != 0) {
-		obs_data_set_string(settings, AISP_STATUS_KEY, text);
-		obs_source_update_properties(filter->context);
-	}
-	obs_data_release(settings);
+bool aisp_filter_hides(struct aisp_filter *filter)
+{
+	return atomic_load(&filter->privacy_wanted) &&
+	       (!aisp_core() || !atomic_load(&filter->instance) || atomic_load(&filter->faces_shown));
 }
 
 bool aisp_filter_process(struct aisp_filter *filter, const aisp_frame *frame)

@@ -23,6 +23,17 @@ struct aisp_filter {
 	char setup_error[AISP_SETUP_ERROR_SIZE]; /* why the last settings could not be applied, "" if they were */
 
 	float since_status; /* seconds since the status text was refreshed */
+	/* The live status line (guarded by lock, written by video_tick's try-lock): shown in the
+	 * properties, never stored in the settings, so it is not saved into scene collections. */
+	char status[768];
+
+	/* Fail-closed privacy: privacy_wanted is set by update (UI thread) the moment the user picks
+	 * privacy; faces_shown by the worker from the engine the core actually runs (true for none and
+	 * the landmarks overlay, which show faces as they are; false for privacy and the swaps). While
+	 * privacy is wanted and the core runs nothing, or an engine that shows faces (a switch to
+	 * privacy still on its way), the filter draws nothing rather than the unmasked source. */
+	atomic_bool privacy_wanted;
+	atomic_bool faces_shown;
 
 	/* Settings are applied on this filter's own worker: model loads and source pictures never
 	 * block the UI thread, and never the graphics thread (frames keep the old engine meanwhile).
@@ -45,6 +56,9 @@ struct obs_source_frame *aisp_filter_video(void *data, struct obs_source_frame *
 
 /* Every source: the core draws the filtered picture (GPU work, or a CPU round trip). */
 void aisp_filter_render(void *data, gs_effect_t *effect);
+
+/* Whether privacy is chosen but nothing covers faces yet: then the filter draws nothing. */
+bool aisp_filter_hides(struct aisp_filter *filter);
 
 /* Runs one frame through the core if an instance is available right now; never waits. */
 bool aisp_filter_process(struct aisp_filter *filter, const aisp_frame *frame);

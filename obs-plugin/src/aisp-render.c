@@ -1,5 +1,6 @@
 /* video_render: the core draws the filtered picture, rendering the filter's target itself as
- * often and at whatever size it needs (aisp_render). When it cannot, the target is drawn as it is. */
+ * often and at whatever size it needs (aisp_render). When it cannot, the target is drawn as it is,
+ * except with privacy chosen: then nothing is drawn (fail closed). */
 #include "aisp-filter.h"
 
 #include "aisp-core.h"
@@ -23,6 +24,16 @@ void aisp_filter_render(void *data, gs_effect_t *unused)
 		.height = height,
 		.timestamp_ns = async ? filter->async_frame_ts : obs_get_video_frame_time(),
 	};
-	if (!core || !instance || !width || !height || core->render(instance, &frame) != AISP_OK)
+	/* Fail-closed privacy: while nothing covers faces yet (no core instance, or a switch to privacy
+	 * from an engine that shows faces still on its way), or the core cannot draw a synchronous
+	 * source, nothing is drawn rather than the unmasked picture. (An asynchronous frame the core
+	 * could not draw was painted in memory by filter_video.) */
+	bool privacy = atomic_load(&filter->privacy_wanted);
+	if (aisp_filter_hides(filter))
+		return;
+	if (!core || !instance || !width || !height || core->render(instance, &frame) != AISP_OK) {
+		if (privacy && (frame.flags & AISP_RENDER_ANALYSE))
+			return;
 		obs_source_skip_video_filter(filter->context); /* the reason is in the status text */
+	}
 }

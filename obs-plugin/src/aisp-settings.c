@@ -10,7 +10,7 @@ struct setting {
 	enum setting_type type;
 };
 
-/* Every key the core reads from the OBS settings; "status" is ours only and never sent. */
+/* Every key the core reads from the OBS settings. The status line is not a setting at all. */
 static const struct setting settings_table[] = {
 	{"engine", SETTING_STRING},          {"detector", SETTING_STRING},
 	{"confidence", SETTING_DOUBLE},      {"privacy_mode", SETTING_STRING},
@@ -40,7 +40,6 @@ void aisp_settings_defaults(obs_data_t *settings)
 	obs_data_set_default_string(settings, "swap_preset", "facefusion");
 	obs_data_set_default_string(settings, "quality", "auto");
 	obs_data_set_default_string(settings, "compositor", "auto");
-	obs_data_set_default_string(settings, AISP_STATUS_KEY, obs_module_text("Status.Starting"));
 }
 
 static void add_list_item(obs_property_t *list, const char *text_key, const char *value)
@@ -67,7 +66,7 @@ static bool engine_changed(obs_properties_t *props, obs_property_t *unused, obs_
 	return true;
 }
 
-obs_properties_t *aisp_settings_properties(void)
+obs_properties_t *aisp_settings_properties(const char *status, obs_property_clicked_t refresh, void *data)
 {
 	obs_properties_t *props = obs_properties_create();
 
@@ -128,7 +127,11 @@ obs_properties_t *aisp_settings_properties(void)
 	add_list_item(compositor, "Compositor.Gpu", "gpu");
 	add_list_item(compositor, "Compositor.Cpu", "cpu");
 
-	obs_properties_add_text(props, AISP_STATUS_KEY, obs_module_text("Status"), OBS_TEXT_INFO);
+	/* The line itself is the description of an info text with no value: OBS shows it read-only,
+	 * and nothing of it reaches the settings that scene collections save. */
+	obs_property_t *line = obs_properties_add_text(props, AISP_STATUS_KEY, status, OBS_TEXT_INFO);
+	obs_property_text_set_info_word_wrap(line, true);
+	obs_properties_add_button2(props, "refresh_status", obs_module_text("Status.Refresh"), refresh, data);
 	return props;
 }
 

@@ -7,7 +7,9 @@
 #define AISP_STATUS_KEY "status"
 
 void aisp_settings_defaults(obs_data_t *settings);
-obs_properties_t *aisp_settings_properties(void);
+/* The properties, with the live status line shown as the read-only "status" text (never a
+ * setting) and a button that calls refresh(props, button, data) to show a newer one. */
+obs_properties_t *aisp_settings_properties(const char *status, obs_property_clicked_t refresh, void *data);
 
 /* Returns the settings as the core's JSON (with models_dir); free with bfree. */
 char *aisp_settings_to_json(obs_data_t *settings, const char *models_dir);

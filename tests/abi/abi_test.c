@@ -4,6 +4,8 @@
  * Usage: abi_test CORE_SO MODELS_DIR FRAMES_DIR */
 #include <dlfcn.h>
 #include <stdarg.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,7 +91,7 @@ static void test_bad_frames(aisp_instance *inst, uint8_t *pixels, size_t size)
 		aisp_frame frame;
 		aisp_status expected;
 		const char *message;
-	} cases[12];
+	} cases[16];
 	int n = 0;
 	aisp_frame good = bgra_frame(pixels);
 #define CASE(desc, status, text, mutate)                                                         \
@@ -116,6 +118,8 @@ static void test_bad_frames(aisp_instance *inst, uint8_t *pixels, size_t size)
 	CASE("I420 without chroma", AISP_ERR_INVALID_FRAME, "plane 1", f->format = AISP_PIXEL_FORMAT_I420;
 	     f->strides[0] = W);
 	CASE("old struct_size", AISP_ERR_ABI_MISMATCH, "struct_size", f->struct_size = 8);
+	CASE("unknown color_matrix", AISP_ERR_INVALID_FRAME, "color_matrix 7", f->color_matrix = 7);
+	CASE("unknown color_range", AISP_ERR_INVALID_FRAME, "color_range -1", f->color_range = -1);
 #undef CASE
 	for (int i = 0; i < n; i++) {
 		aisp_status s = core.process_frame(inst, &cases[i].frame);
@@ -134,6 +138,58 @@ static void test_bad_frames(aisp_instance *inst, uint8_t *pixels, size_t size)
 	CHECK(after.last_error[0] != '\0', "stats.last_error is empty after failures");
 	CHECK(after.last_error_code == AISP_ERR_INVALID_FRAME, "stats.last_error_code %d", after.last_error_code);
 	free(copy);
+}
+
+/* A struct of `size` bytes that ends exactly where a PROT_NONE page begins: reading one byte past
+ * its struct_size faults, as an older caller's shorter struct would. */
+static void *at_guard_page(size_t size, void **mapping)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	uint8_t *p = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CHECK(p != MAP_FAILED, "mmap failed");
+	mprotect(p + page, page, PROT_NONE);
+	*mapping = p;
+	memset(p + page - size, 0, size);
+	return p + page - size;
+}
+
+/* Every struct of the ABI with a short struct_size: the core reads nothing past it (the struct
+ * sits against a guard page) and answers AISP_ERR_ABI_MISMATCH. */
+static void test_short_structs(aisp_instance *inst)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	void *mapping;
+	aisp_gpu_frame *gpu = at_guard_page(8, &mapping);
+	gpu->struct_size = 8;
+	CHECK(core.render(inst, gpu) == AISP_ERR_ABI_MISMATCH, "short aisp_gpu_frame: %s", error_text());
+	munmap(mapping, 2 * page);
+
+	aisp_frame *frame = at_guard_page(8, &mapping);
+	frame->struct_size = 8;
+	frame->format = AISP_PIXEL_FORMAT_BGRA;
+	CHECK(core.process_frame(inst, frame) == AISP_ERR_ABI_MISMATCH, "short aisp_frame: %s", error_text());
+	CHECK(core.set_source_image(inst, frame, "short") == AISP_ERR_ABI_MISMATCH, "short source picture: %s", error_text());
+	munmap(mapping, 2 * page);
+
+	aisp_stats *stats = at_guard_page(16, &mapping);
+	stats->struct_size = 16;
+	CHECK(core.get_stats(inst, stats) == AISP_ERR_ABI_MISMATCH, "short aisp_stats: %s", error_text());
+	munmap(mapping, 2 * page);
+}
+
+/* Settings the fuzzer found: each is a settings error, counted in the statistics. */
+static void test_bad_settings(aisp_instance *inst)
+{
+	aisp_stats before = {.struct_size = sizeof(aisp_stats)}, after = {.struct_size = sizeof(aisp_stats)};
+	core.get_stats(inst, &before);
+	static const char *bad[] = {"\v", "\f\f", "{\"engine\":\"\\ud800\"}", "{\"threads\":17}", "{\"threads\":64}"};
+	for (size_t k = 0; k < sizeof(bad) / sizeof(bad[0]); k++)
+		CHECK(core.update(inst, bad[k]) == AISP_ERR_INVALID_SETTINGS, "settings case %zu: %s", k, error_text());
+	core.get_stats(inst, &after);
+	CHECK(after.errors == before.errors + 5, "errors %llu, expected %llu", (unsigned long long)after.errors,
+	      (unsigned long long)before.errors + 5);
+	CHECK(after.last_error_code == AISP_ERR_INVALID_SETTINGS, "last_error_code %d", after.last_error_code);
+	CHECK(strstr(after.last_error, "'threads' is 64") != NULL, "last_error '%s'", after.last_error);
 }
 
 static void test_real_frames(aisp_instance *inst, const char *frames)
@@ -236,6 +292,8 @@ static void test_real_frames(aisp_instance *inst, const char *frames)
 	CHECK(memcmp(ice, ice_orig, ice_size) == 0, "ice: a face-free frame was modified");
 
 	test_bad_frames(inst, orig, W * H * 4);
+	test_short_structs(inst);
+	test_bad_settings(inst);
 
 	/* Settings: a bad update keeps the old settings; engine none passes frames through. */
 	CHECK(core.update(inst, "{\"privacy_mode\":\"smudge\"}") == AISP_ERR_INVALID_SETTINGS, "bad update accepted");

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "aisp.h"
 #include "check.h"
 #include "texture_source.h"
 
@@ -237,7 +238,11 @@ static void let_obs_run(int ms)
 	os_sleep_ms((uint32_t)ms);
 }
 
-static void check_filtered(const char *what, obs_source_t *source, obs_source_t *filter, bool expect_change,
+/* What the filter must show: the face filtered, the picture unchanged (engine none), or nothing at
+ * all (privacy chosen but the filter cannot cover faces: fail closed). */
+enum expect { FILTERED, UNCHANGED, HIDDEN };
+
+static void check_filtered(const char *what, obs_source_t *source, obs_source_t *filter, enum expect expect,
 			   void (*feed)(obs_source_t *, int), int arg)
 {
 	uint8_t *plain = bmalloc((size_t)W * H * 4), *filtered = bmalloc((size_t)W * H * 4);
@@ -257,8 +262,16 @@ static void check_filtered(const char *what, obs_source_t *source, obs_source_t 
 	read_back(source, filtered);
 
 	struct diff d = compare(plain, filtered);
-	CHECK(d.nonzero > W * H, "%s: the source rendered nothing", what);
-	if (expect_change) {
+	struct diff lit = compare(filtered, filtered);
+	if (expect == HIDDEN) {
+		CHECK(lit.nonzero == 0, "%s: privacy could not cover faces, yet %ld bytes were drawn", what, lit.nonzero);
+		printf("%s: hidden (fail closed)\n", what);
+		bfree(plain);
+		bfree(filtered);
+		return;
+	}
+	CHECK(lit.nonzero > W * H, "%s: the source rendered nothing", what);
+	if (expect == FILTERED) {
 		CHECK(d.inside_changed > d.inside_total / 2, "%s: only %d of %d face bytes changed", what,
 		      d.inside_changed, d.inside_total);
 	} else {
@@ -555,6 +568,22 @@ static void check_auto_compositor(void)
 	}
 	printf("auto compositor: %s\n", status);
 	CHECK(strstr(status, "auto: gpu") || strstr(status, "auto: cpu"), "auto compositor never settled: %s", status);
+	/* Its choice must be the cheaper one as measured: the GPU draws (composite stage, from its trial)
+	 * against the CPU painting (engine stage), medians on OBS's graphics thread. */
+	aisp_stats stats = {.struct_size = sizeof(aisp_stats)};
+	calldata_t cd = {0};
+	calldata_set_ptr(&cd, "stats", &stats);
+	proc_handler_call(obs_source_get_proc_handler(filter), "aisp_get_stats", &cd);
+	CHECK(calldata_bool(&cd, "ok"), "aisp_get_stats failed");
+	calldata_free(&cd);
+	double gpu_ms = stats.stages[AISP_STAGE_COMPOSITE].p50_ms, cpu_ms = stats.stages[AISP_STAGE_ENGINE].p50_ms;
+	bool chose_gpu = strstr(status, "auto: gpu") != NULL;
+	printf("auto compositor: GPU draws p50 %.2f ms, CPU painting p50 %.2f ms, chose %s\n", gpu_ms, cpu_ms,
+	       chose_gpu ? "gpu" : "cpu");
+	CHECK(gpu_ms > 0 && cpu_ms > 0, "both compositors must have been measured (gpu %.2f, cpu %.2f)", gpu_ms, cpu_ms);
+	/* 0.5 ms: the hand-off is timed apart from either stage and differs a little between them. */
+	CHECK(chose_gpu ? gpu_ms <= cpu_ms + 0.5 : cpu_ms <= gpu_ms + 0.5, "auto chose %s though it measured gpu %.2f ms, cpu %.2f ms",
+	      chose_gpu ? "gpu" : "cpu", gpu_ms, cpu_ms);
 	obs_set_output_source(0, NULL);
 	obs_source_filter_remove(async, filter);
 	obs_source_release(filter);
@@ -585,16 +614,94 @@ static void check_properties(obs_source_t *filter)
 	CHECK(obs_properties_get(props, "privacy_strength") != NULL, "no privacy_strength property");
 	obs_property_t *status = obs_properties_get(props, "status");
 	CHECK(status && obs_property_text_type(status) == OBS_TEXT_INFO, "no read-only status text");
+	char line[1024];
+	status_text(filter, line, sizeof(line));
+	CHECK(status && strcmp(obs_property_description(status), line) == 0, "the properties show '%s', the status is '%s'",
+	      status ? obs_property_description(status) : "", line);
+	CHECK(obs_properties_get(props, "refresh_status") != NULL, "no refresh button for the status");
 	CHECK(strcmp(obs_source_get_display_name("aisp_face_filter"), "AISP Face") == 0,
 	      "display name '%s' (locale not loaded?)", obs_source_get_display_name("aisp_face_filter"));
 	obs_properties_destroy(props);
 }
 
+/* The status line, as the properties show it (proc aisp_status). */
 static void status_text(obs_source_t *filter, char *out, size_t size)
 {
+	calldata_t cd = {0};
+	proc_handler_call(obs_source_get_proc_handler(filter), "aisp_status", &cd);
+	const char *text = calldata_string(&cd, "text");
+	snprintf(out, size, "%s", text ? text : "");
+	calldata_free(&cd);
+}
+
+/* The live status never enters the settings OBS saves into scene collections. */
+static void check_status_not_saved(obs_source_t *filter)
+{
 	obs_data_t *settings = obs_source_get_settings(filter);
-	snprintf(out, size, "%s", obs_data_get_string(settings, "status"));
+	const char *json = obs_data_get_json(settings);
+	CHECK(!obs_data_has_user_value(settings, "status") && !obs_data_has_default_value(settings, "status"),
+	      "the status line is in the filter's settings");
+	CHECK(strstr(json, "fps") == NULL && strstr(json, "status") == NULL, "saved settings hold status: %s", json);
 	obs_data_release(settings);
+}
+
+/* A frame may show the filtered face or nothing, never the face as the camera sent it. */
+static void check_face_not_shown(const char *what, const uint8_t *plain, const uint8_t *shown)
+{
+	struct diff d = compare(plain, shown);
+	struct diff lit = compare(shown, shown);
+	bool hidden = lit.nonzero == 0;
+	CHECK(hidden || d.inside_changed > d.inside_total / 2, "%s: the unmasked face was shown (%d of %d face bytes changed)",
+	      what, d.inside_changed, d.inside_total);
+	printf("%s: %s\n", what, hidden ? "hidden" : "covered");
+}
+
+/* Fail-closed privacy in a real OBS: the very first frame after the filter is added, and the first
+ * after a switch to privacy (not waiting for the worker), never show the face. */
+static void check_fail_closed(void)
+{
+	uint8_t *plain = bmalloc((size_t)W * H * 4), *shown = bmalloc((size_t)W * H * 4);
+	obs_source_t *async = obs_source_create_private("aisp_test_async_source", "fail closed", NULL);
+	obs_source_set_async_unbuffered(async, true);
+	obs_set_output_source(0, async);
+	feed_async(async, VIDEO_FORMAT_BGRA);
+	let_obs_run(80);
+	read_back(async, plain);
+
+	obs_source_t *filter = obs_source_create_private("aisp_face_filter", "aisp fail closed", NULL);
+	obs_source_filter_add(async, filter);
+	feed_async(async, VIDEO_FORMAT_BGRA);
+	let_obs_run(40);
+	read_back(async, shown);
+	check_face_not_shown("first frame after the filter is added", plain, shown);
+
+	set_engine(filter, "none");
+	wait_updates(filter);
+	for (int i = 0; i < 5; i++) {
+		feed_async(async, VIDEO_FORMAT_BGRA);
+		let_obs_run(40);
+	}
+	read_back(async, shown);
+	CHECK(same_picture(plain, shown), "engine none changed the picture");
+	set_engine(filter, "privacy");
+	feed_async(async, VIDEO_FORMAT_BGRA);
+	let_obs_run(40);
+	read_back(async, shown);
+	check_face_not_shown("first frame after a switch to privacy", plain, shown);
+	wait_updates(filter);
+	for (int i = 0; i < 5; i++) {
+		feed_async(async, VIDEO_FORMAT_BGRA);
+		let_obs_run(40);
+		read_back(async, shown);
+		check_face_not_shown("frames after the switch", plain, shown);
+	}
+
+	obs_set_output_source(0, NULL);
+	obs_source_filter_remove(async, filter);
+	obs_source_release(filter);
+	obs_source_release(async);
+	bfree(plain);
+	bfree(shown);
 }
 
 int main(int argc, char **argv)
@@ -653,10 +760,12 @@ int main(int argc, char **argv)
 	obs_set_output_source(0, async);
 	wait_updates(filter);
 	check_properties(filter);
-	check_filtered("async BGRA", async, filter, !broken, feed_async, VIDEO_FORMAT_BGRA);
-	check_filtered("async I420", async, filter, !broken, feed_async, VIDEO_FORMAT_I420);
+	/* Broken: privacy (the default) cannot cover faces, so the filter draws nothing. */
+	enum expect privacy = broken ? HIDDEN : FILTERED;
+	check_filtered("async BGRA", async, filter, privacy, feed_async, VIDEO_FORMAT_BGRA);
+	check_filtered("async I420", async, filter, privacy, feed_async, VIDEO_FORMAT_I420);
 	/* A format the core does not read: its analysis copy comes from the rendered picture. */
-	check_filtered("async YUY2", async, filter, !broken, feed_async, VIDEO_FORMAT_YUY2);
+	check_filtered("async YUY2", async, filter, privacy, feed_async, VIDEO_FORMAT_YUY2);
 
 	/* Keep frames flowing past the status interval, then read the status text. */
 	for (int i = 0; i < 40; i++) {
@@ -666,8 +775,14 @@ int main(int argc, char **argv)
 	char status[1024];
 	status_text(filter, status, sizeof(status));
 	printf("status: %s\n", status);
+	check_status_not_saved(filter);
 	if (broken) {
 		CHECK(strstr(status, "Error") != NULL, "a broken install must show an error, status '%s'", status);
+		CHECK(strstr(status, "hidden") != NULL, "a broken install with privacy must say the source is hidden: '%s'", status);
+		/* Any other engine of a broken install passes the source through. */
+		set_engine(filter, "none");
+		wait_updates(filter);
+		check_filtered("broken, engine none", async, filter, UNCHANGED, feed_async, VIDEO_FORMAT_BGRA);
 	} else {
 		CHECK(strstr(status, "fps") && strstr(status, "1 face") && strstr(status, "on cpu"),
 		      "status '%s' lacks fps, faces or provider", status);
@@ -684,13 +799,14 @@ int main(int argc, char **argv)
 	obs_source_filter_add(gpu, gpu_filter);
 	obs_set_output_source(0, gpu);
 	wait_updates(gpu_filter);
-	check_filtered("GPU source", gpu, gpu_filter, !broken, NULL, 0);
+	check_filtered("GPU source", gpu, gpu_filter, privacy, NULL, 0);
 	obs_set_output_source(0, NULL);
 	obs_source_filter_remove(gpu, gpu_filter);
 	obs_source_release(gpu_filter);
 	obs_source_release(gpu);
 
 	if (!broken) {
+		check_fail_closed();
 		check_switching();
 		check_compositors();
 		check_auto_compositor();
