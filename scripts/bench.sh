@@ -1,43 +1,95 @@
 #!/usr/bin/env bash
-# Runs the benchmarks and writes docs/BENCHMARKS.md with the machine and the date.
+# Runs the benchmarks and writes docs/BENCHMARKS.md with the machine and the date, plus the summary
+# that README's Performance section quotes (between its bench:summary markers): every figure there is
+# read off the tables this script writes. Any failed step stops it with its log's tail.
 # BenchmarkDotNet for the core stages (one inference thread, pinned to one core with taskset).
 set -euo pipefail
+shopt -s inherit_errexit
 cd "$(dirname "$0")/.."
 scripts/build.sh >/dev/null
 export AISP_MODELS_DIR="$PWD/build/plugins/aisp/data/models"
 art="$PWD/build/bench"
 rm -rf "$art"
-dotnet build managed/Aisp.Benchmarks -c Release --nologo -v:q >/dev/null
-taskset -c 0 dotnet managed/Aisp.Benchmarks/bin/Release/net10.0/Aisp.Benchmarks.dll \
-  --filter '*' --launchCount 1 --warmupCount 3 --iterationCount 10 --exporters github --artifacts "$art" "$@" >"$art.log" 2>&1 || { tail -50 "$art.log"; exit 1; }
+mkdir -p "$art"
+
+# Runs a step with its output in $art/NAME.log; on failure shows the log's end and stops.
+step() {
+  local name=$1
+  shift
+  if ! "$@" >"$art/$name.log" 2>&1; then
+    echo "bench: step '$name' failed ($*):" >&2
+    tail -40 "$art/$name.log" >&2
+    exit 1
+  fi
+}
+need() { [ -n "$2" ] || { echo "bench: $1 produced no figures (see $art)" >&2; exit 1; }; }
+
+step build-benchmarks dotnet build managed/Aisp.Benchmarks -c Release --nologo -v:q
+step benchmarkdotnet taskset -c 0 dotnet managed/Aisp.Benchmarks/bin/Release/net10.0/Aisp.Benchmarks.dll \
+  --filter '*' --launchCount 1 --warmupCount 3 --iterationCount 10 --exporters github --artifacts "$art" "$@"
+ls "$art"/results/*-report-github.md >/dev/null
 
 # The CLI on a 1280x720 clip with the mesh swap (decode + pipeline + encode, sync analysis).
-dotnet managed/Aisp.Benchmarks/bin/Release/net10.0/Aisp.Benchmarks.dll --make-clip "$art/clip.avi"
-dotnet build managed/Aisp.Cli -c Release --nologo -v:q >/dev/null
-cli_row() {
-  local json
-  json=$(dotnet managed/Aisp.Cli/bin/Release/net10.0/aisp.dll process --input "$art/clip.avi" --output "$art/out.avi" \
-    --source /usr/share/doc/facedetect/examples/grace_hopper_512x512.jpg --settings "$1" 2>/dev/null)
-  echo "| \`$1\` | $(echo "$json" | grep -m1 '"frames_in"' | tr -dc 0-9) | $(echo "$json" | grep -m1 '"fps"' | sed 's/[^0-9.]//g') |"
-}
-cli_table=$(for s in '{"engine":"morph","quality":"quality"}' '{"engine":"morph","quality":"performance"}' '{"engine":"privacy","quality":"quality"}'; do cli_row "$s"; done)
+step make-clip dotnet managed/Aisp.Benchmarks/bin/Release/net10.0/Aisp.Benchmarks.dll --make-clip "$art/clip.avi"
+step build-cli dotnet build managed/Aisp.Cli -c Release --nologo -v:q
+cli_settings=('{"engine":"morph","quality":"quality"}' '{"engine":"morph","quality":"performance"}' '{"engine":"privacy","quality":"quality"}')
+cli_table=""
+for i in "${!cli_settings[@]}"; do
+  step "cli-$i" dotnet managed/Aisp.Cli/bin/Release/net10.0/aisp.dll process --input "$art/clip.avi" --output "$art/out.avi" \
+    --source /usr/share/doc/facedetect/examples/grace_hopper_512x512.jpg --settings "${cli_settings[$i]}" --stats "$art/cli-$i.json"
+  frames=$(grep -m1 '"frames_in"' "$art/cli-$i.json" | tr -dc 0-9)
+  fps=$(grep -m1 '"fps"' "$art/cli-$i.json" | sed 's/[^0-9.]//g')
+  need "CLI run $i" "$frames$fps"
+  cli_table+="| \`${cli_settings[$i]}\` | $frames | $fps |"$'\n'
+done
 
 # The real plugin in a headless OBS: graphics-thread cost, lagged frames, CPU, memory.
-cmake --install build --prefix "$art/install" >/dev/null
-obs_table=$(xvfb-run -a build/tests/bench/obs_bench "$art/install" build/test-frames 600 2>/dev/null)
+step install cmake --install build --prefix "$art/install"
+xvfb-run -a build/tests/bench/obs_bench "$art/install" build/test-frames 600 >"$art/obs.md" 2>"$art/obs.log" \
+  || { echo "bench: obs_bench failed:" >&2; tail -40 "$art/obs.log" >&2; exit 1; }
+obs_table=$(cat "$art/obs.md")
+need obs_bench "$(grep '^| 1280x720' "$art/obs.md" || true)"
 
 # Detector recall on group shots with known boxes (the RecallTests mosaics).
-recall=$(dotnet test managed/Aisp.Tests -c Release --nologo --filter RecallTests --logger "console;verbosity=detailed" 2>&1 \
-  | sed -n 's/^ *RECALL \([0-9x]*\) face=\([^ ]* ([0-9]*px)\) faces=\([0-9]*\) \([a-z-]*\): recall \([0-9]* %\), false positives \([0-9]*\)$/| \1 | \2 | \3 | \4 | \5 | \6 |/p' | sort)
+step recall dotnet test managed/Aisp.Tests -c Release --nologo --filter RecallTests --logger "console;verbosity=detailed"
+recall=$(sed -n 's/^ *RECALL \([0-9x]*\) face=\([^ ]* ([0-9]*px)\) faces=\([0-9]*\) \([a-z-]*\): recall \([0-9]* %\), false positives \([0-9]*\)$/| \1 | \2 | \3 | \4 | \5 | \6 |/p' "$art/recall.log" | sort)
+need RecallTests "$recall"
 
+# The summary: figures read off the tables above, nothing typed in by hand.
+row() { grep -F "| 1280x720 | $1 |" "$art/obs.md" | head -1; }
+col() { awk -F'|' -v c="$2" '{gsub(/^ +| +$/, "", $c); print $c}' <<<"$1"; }
+privacy_auto=$(row "AISP privacy, auto compositor"); privacy_cpu=$(row "AISP privacy, CPU compositor")
+morph_cpu=$(row "AISP morph, CPU compositor"); privacy_gpu=$(row "AISP privacy, GPU compositor")
+need "the 1280x720 rows" "$privacy_auto$privacy_cpu$morph_cpu$privacy_gpu"
+lagged=$(awk -F'|' '/^\| [0-9]+x[0-9]+ \|/ {split($5, a, "/"); n += a[1]; t += a[2]} END {print n " of " t}' "$art/obs.md")
+analysis=$(for level in quality balanced performance; do
+  grep -h "AnalysePerFrame" "$art"/results/*Analysis*-report-github.md | grep -F "$level" | awk -F'|' -v l="$level" '{gsub(/[* ]/, "", $4); printf "%s %s, ", l, $4}'
+done)
+need AnalysisBenchmarks "$analysis"
+cli_fps() { awk -F'|' -v s="$1" 'index($2, s) {gsub(/ /, "", $4); print $4}' <<<"$cli_table"; }
+summary=$(cat <<SUMMARY
+- Frames lagged by OBS in the headless runs (every configuration, 640x360 and 1280x720): $lagged.
+- Time the filter adds to OBS's graphics thread at 1280x720, p50 / p99 ms: privacy with the automatic compositor $(col "$privacy_auto" 6), CPU compositor $(col "$privacy_cpu" 6), GPU compositor on llvmpipe $(col "$privacy_gpu" 6); mesh swap on the CPU $(col "$morph_cpu" 6).
+- Analysis per frame on one core (detect + landmarks + tracking, AnalysisBenchmarks): ${analysis%, }.
+- CLI on a 1280x720 Motion-JPEG clip: mesh swap $(cli_fps '"quality":"quality"') fps at "quality", $(cli_fps '"quality":"performance"') fps at "performance"; privacy $(cli_fps '"engine":"privacy"') fps.
+SUMMARY
+)
+
+machine="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB"
 out=docs/BENCHMARKS.md
 {
   echo "# Benchmarks"
   echo
   echo "Written by \`scripts/bench.sh\` on $(date -u +%Y-%m-%d) ($(git rev-parse --short HEAD 2>/dev/null || echo unknown))."
   echo
-  echo "Machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB,"
+  echo "Machine: $machine,"
   echo "$(. /etc/os-release; echo "$PRETTY_NAME"), .NET $(dotnet --version). Benchmarks pinned to one core (taskset -c 0)."
+  echo
+  echo "## Summary"
+  echo
+  echo "Read off the tables below by the script (README quotes this list)."
+  echo
+  echo "$summary"
   echo
   for f in "$art"/results/*-report-github.md; do
     echo "## $(basename "$f" -report-github.md | sed 's/^Aisp.Benchmarks.//')"
@@ -62,7 +114,7 @@ out=docs/BENCHMARKS.md
   echo
   echo "| settings | frames | fps |"
   echo "|---|---|---|"
-  echo "$cli_table"
+  printf '%s' "$cli_table"
   echo
   echo "## Detector recall on group shots"
   echo
@@ -73,7 +125,18 @@ out=docs/BENCHMARKS.md
   echo "| frame | face width | faces | detector | recall | false positives |"
   echo "|---|---|---|---|---|---|"
   echo "$recall"
-  echo
-  if [ -f docs/BENCHMARKS.notes.md ]; then cat docs/BENCHMARKS.notes.md; fi
 } >"$out"
-echo "bench: wrote $out"
+
+# README quotes the summary verbatim between its markers.
+python3 - "$summary" "$machine" <<'PY'
+import re, sys
+summary, machine = sys.argv[1], sys.argv[2]
+path = "README.md"
+text = open(path).read()
+block = f"<!-- bench:summary (written by scripts/bench.sh) -->\nMeasured on {machine}, no GPU (docs/BENCHMARKS.md):\n\n{summary}\n<!-- /bench:summary -->"
+new, n = re.subn(r"<!-- bench:summary.*?<!-- /bench:summary -->", lambda m: block, text, flags=re.S)
+if n != 1:
+    sys.exit("bench: README.md has no bench:summary block")
+open(path, "w").write(new)
+PY
+echo "bench: wrote $out and README's summary"

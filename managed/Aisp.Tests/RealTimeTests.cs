@@ -69,6 +69,10 @@ public sealed class RealTimeTests(ITestOutputHelper output)
         output.WriteLine($"result age p50 {ages[ages.Count / 2]:F1} ms, max {ages[^1]:F1}; handoff p50 {stages[(int)Stage.Handoff].P50Ms:F2} ms, detect p50 {stages[(int)Stage.Detect].P50Ms:F1} ms; analysed {final.FramesAnalysed}, dropped {final.FramesDropped}");
         Assert.Equal(ages.Count, withFace);           // every frame after the first few got the face
         Assert.True(ages[ages.Count / 2] <= 34, $"median result age {ages[ages.Count / 2]:F1} ms is more than a frame");
+        // The tail too: on this 2-core machine a frame may wait for one analysis in flight, never for
+        // several, and no frame gets near the age at which privacy covers the frame whole.
+        Assert.True(ages[(int)(ages.Count * 0.9)] <= 67, $"p90 result age {ages[(int)(ages.Count * 0.9)]:F1} ms is more than two frames");
+        Assert.True(ages[^1] < FacePipeline.MaxResultAgeMs, $"a result {ages[^1]:F1} ms old reached a frame");
         Assert.True(final.FramesAnalysed >= 25, $"only {final.FramesAnalysed} of 30 frames analysed at 30 fps");
     }
 }

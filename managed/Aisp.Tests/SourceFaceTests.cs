@@ -1,5 +1,6 @@
 using Aisp.Cli;
 using Aisp.Core;
+using Aisp.Core.Detection;
 using Aisp.Core.Frames;
 using Aisp.Core.Pipeline;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -34,7 +35,14 @@ public sealed class SourceFaceTests
         buffers.Load(mosaic.Image);
         pipeline.SetSourceImage(buffers.AsFrame(), "group");
         Assert.True(pipeline.Source!.FacesInImage > 2);
-        Assert.True(pipeline.Source.Face.Box.Left > 860, $"took the face at {pipeline.Source.Face.Box}");
+        // The pasted Grace Hopper's hand-measured face, scaled 400/512 and moved to (860, 300); a
+        // mosaic face to its right or below would also be "right of 860", so the box itself is checked.
+        const float Scale = 400f / 512;
+        BoxF pasted = new(860 + (TestAssets.GraceHopperFace.Left * Scale), 300 + (TestAssets.GraceHopperFace.Top * Scale),
+            860 + (TestAssets.GraceHopperFace.Right * Scale), 300 + (TestAssets.GraceHopperFace.Bottom * Scale));
+        BoxF taken = pipeline.Source.Face.Box;
+        Assert.True(taken.IoU(pasted) > 0.5, $"took the face at {taken}, the largest is at {pasted}");
+        Assert.True(taken.Width > 1.2f * mosaic.Faces[0].Width, $"took a face {taken.Width:F0} px wide; the mosaic's are {mosaic.Faces[0].Width:F0}");
         Assert.True(pipeline.Source.Face.HasLandmarks);
     }
 
