@@ -124,6 +124,20 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void A_run_phones_nobody_ONNX_Runtime_writes_no_telemetry_files()
+    {
+        // The bundled runtime, left alone, writes a device id and an event cache under ~/.cache and
+        // uploads them; the CLI runs here with a fresh HOME, which must stay empty but for our output.
+        string home = Path.Combine(_dir, "home");
+        Directory.CreateDirectory(home);
+        string output = Path.Combine(_dir, "out.png");
+        (int code, _, string stderr) = Run(["--input", TestAssets.Astronaut, "--output", output], fileSizeLimitKb: 0, home: home);
+        Assert.True(code == 0, stderr);
+        Assert.True(File.Exists(output));
+        Assert.Empty(Directory.GetFileSystemEntries(home, "*", SearchOption.AllDirectories));
+    }
+
+    [Fact]
     public void A_video_written_to_a_picture_path_is_a_usage_error()
     {
         string input = WriteVideo("in.avi", 4, blackFirst: 0);
@@ -198,7 +212,7 @@ public sealed class CliTests : IDisposable
 
     private static (int Code, string Stdout, string Stderr) Run(params string[] args) => Run(args, fileSizeLimitKb: 0);
 
-    private static (int Code, string Stdout, string Stderr) Run(string[] args, int fileSizeLimitKb)
+    private static (int Code, string Stdout, string Stderr) Run(string[] args, int fileSizeLimitKb, string? home = null)
     {
         var info = new ProcessStartInfo(fileSizeLimitKb > 0 ? "bash" : "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         if (fileSizeLimitKb > 0)
@@ -219,6 +233,11 @@ public sealed class CliTests : IDisposable
         }
 
         info.Environment["AISP_MODELS_DIR"] = TestAssets.ModelsDir;
+        if (home is not null)
+        {
+            info.Environment["HOME"] = home;
+            info.Environment["DOTNET_CLI_HOME"] = home;
+        }
         using Process p = Process.Start(info)!;
         Task<string> stdout = p.StandardOutput.ReadToEndAsync();
         string stderr = p.StandardError.ReadToEnd();

@@ -354,6 +354,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: %s CORE_SO MODELS_DIR FRAMES_DIR\n", argv[0]);
 		return 2;
 	}
+	/* A fresh HOME: ONNX Runtime's telemetry, were it on, would write under it. */
+	char home[] = "/tmp/aisp-abi-home-XXXXXX";
+	if (!mkdtemp(home) || setenv("HOME", home, 1) != 0) {
+		fprintf(stderr, "cannot make a scratch HOME\n");
+		return 2;
+	}
 	void *lib = dlopen(argv[1], RTLD_NOW | RTLD_LOCAL);
 	if (!lib) {
 		fprintf(stderr, "dlopen %s: %s\n", argv[1], dlerror());
@@ -426,6 +432,12 @@ int main(int argc, char **argv)
 	core.destroy(inst); /* twice: ignored */
 	core.destroy(NULL);
 	core.set_log_callback(NULL, NULL, AISP_LOG_INFO);
+
+	/* Nothing may phone home: the scratch HOME holds no telemetry cache (device id, event queue). */
+	char telemetry[512];
+	snprintf(telemetry, sizeof(telemetry), "%s/.cache/Microsoft", home);
+	CHECK(access(telemetry, F_OK) != 0, "ONNX Runtime wrote telemetry files under %s", telemetry);
+	rmdir(home);
 
 	printf("abi_test: %d checks, %d failures\n", checks, failures);
 	return failures ? 1 : 0;
