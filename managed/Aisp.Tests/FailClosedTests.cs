@@ -134,11 +134,7 @@ public sealed class FailClosedTests
     /// </summary>
     private static string SlowDetectorModels()
     {
-        string dir = Directory.CreateTempSubdirectory("aisp-slow-").FullName;
-        foreach (string f in Directory.GetFiles(TestAssets.ModelsDir))
-        {
-            File.Copy(f, Path.Combine(dir, Path.GetFileName(f)));
-        }
+        string dir = TestAssets.CopyModels("aisp-slow-");
 
         byte[] model = SlowUltraFace(chain: 2000);
         File.WriteAllBytes(Path.Combine(dir, "slow.onnx"), model);

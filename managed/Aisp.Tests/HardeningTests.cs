@@ -69,7 +69,7 @@ public sealed class HardeningTests
     [InlineData("\"width\": 320", "\"width\": -320", "'input.width' of 'ultraface' is -320")]
     public void A_manifest_with_a_bad_field_is_a_model_error_naming_it(string good, string bad, string expected)
     {
-        string dir = CopyModels();
+        string dir = TestAssets.CopyModels();
         try
         {
             string manifest = Path.Combine(dir, "manifest.json");
@@ -179,16 +179,5 @@ public sealed class HardeningTests
         {
             Assert.Contains("two threads", c.LastError, StringComparison.Ordinal);
         }
-    }
-
-    private static string CopyModels()
-    {
-        string dir = Directory.CreateTempSubdirectory("aisp-models-").FullName;
-        foreach (string f in Directory.GetFiles(TestAssets.ModelsDir))
-        {
-            File.Copy(f, Path.Combine(dir, Path.GetFileName(f)));
-        }
-
-        return dir;
     }
 }

@@ -59,14 +59,9 @@ public sealed class SettingsTests
     [Fact]
     public void A_corrupt_model_is_refused_by_its_hash()
     {
-        string dir = Directory.CreateTempSubdirectory("aisp-corrupt-").FullName;
+        string dir = TestAssets.CopyModels("aisp-corrupt-");
         try
         {
-            foreach (string f in Directory.GetFiles(TestAssets.ModelsDir))
-            {
-                File.Copy(f, Path.Combine(dir, Path.GetFileName(f)));
-            }
-
             string model = Path.Combine(dir, "ultraface_rfb_320.onnx");
             byte[] bytes = File.ReadAllBytes(model);
             File.WriteAllBytes(model, bytes[..(bytes.Length / 2)]);

@@ -59,6 +59,18 @@ public static class TestAssets
         }
     }
 
+    /// <summary>A scratch copy of the models folder (manifest and weights), for tests that break one of them; the caller deletes it.</summary>
+    public static string CopyModels(string prefix = "aisp-models-")
+    {
+        string dir = Directory.CreateTempSubdirectory(prefix).FullName;
+        foreach (string f in Directory.GetFiles(ModelsDir))
+        {
+            File.Copy(f, Path.Combine(dir, Path.GetFileName(f)));
+        }
+
+        return dir;
+    }
+
     public static PipelineSettings Settings(string detector = DetectorNames.Default) =>
         new() { ModelsDir = ModelsDir, Detector = detector };
 
