@@ -37,6 +37,12 @@ bool aisp_source_image_apply(struct aisp_source_image *cache, const struct aisp_
 	}
 	if (cache->path && strcmp(cache->path, path) == 0 && cache->mtime == (int64_t)st.st_mtime)
 		return true;
+	if (!S_ISREG(st.st_mode)) {
+		/* A FIFO would block the decoder (and this filter's worker) for ever, a device never end. */
+		snprintf(error, error_size, "source face image %s is %s, not a regular file", path,
+			 S_ISDIR(st.st_mode) ? "a directory" : "a FIFO, device or socket");
+		return false;
+	}
 	if ((long long)st.st_size > MAX_FILE_BYTES) {
 		snprintf(error, error_size, "source face image %s is %lld bytes; the largest accepted is %lld", path,
 			 (long long)st.st_size, MAX_FILE_BYTES);

@@ -15,6 +15,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "aisp.h"
 #include "check.h"
@@ -656,6 +658,30 @@ static void check_face_not_shown(const char *what, const uint8_t *plain, const u
 	printf("%s: %s\n", what, hidden ? "hidden" : "covered");
 }
 
+/* A source face "picture" that is a FIFO: the filter's worker must not block on it (a plain open
+ * would wait for a writer for ever, and the filter could then never be updated or destroyed). */
+static void check_fifo_source_picture(void)
+{
+	char fifo[] = "/tmp/aisp-fifo-XXXXXX";
+	CHECK(mkdtemp(fifo) != NULL, "mkdtemp failed");
+	char path[64];
+	snprintf(path, sizeof(path), "%s/face.png", fifo);
+	CHECK(mkfifo(path, 0600) == 0, "mkfifo failed");
+	obs_data_t *settings = obs_data_create();
+	obs_data_set_string(settings, "engine", "morph");
+	obs_data_set_string(settings, "source_image", path);
+	obs_source_t *filter = obs_source_create_private("aisp_face_filter", "aisp fifo", settings);
+	obs_data_release(settings);
+	wait_updates(filter);
+	let_obs_run(1100); /* past one status interval */
+	char status[1024];
+	status_text(filter, status, sizeof(status));
+	CHECK(strstr(status, "not a regular file") != NULL, "FIFO source picture: status '%s'", status);
+	obs_source_release(filter);
+	unlink(path);
+	rmdir(fifo);
+}
+
 /* Fail-closed privacy in a real OBS: the very first frame after the filter is added, and the first
  * after a switch to privacy (not waiting for the worker), never show the face. */
 static void check_fail_closed(void)
@@ -807,6 +833,7 @@ int main(int argc, char **argv)
 
 	if (!broken) {
 		check_fail_closed();
+		check_fifo_source_picture();
 		check_switching();
 		check_compositors();
 		check_auto_compositor();
