@@ -64,7 +64,7 @@ public sealed class FacePipeline : IDisposable
     private long _handedOff;      // frames handed to analysis so far (frame thread)
     private bool _stallReported;
     private string? _coverNotice; // why the newest frame was covered whole, null when it was not
-    private int _inFrame;         // 1 while a thread is inside Process or a composite: one frame thread at a time
+    private int _inFrame;         // 1 while a thread is inside Process: one frame thread at a time
     private bool _disposed;
 
     private FacePipeline(PipelineSettings settings, AnalysisModels? models, IFrameEngine engine, ILogger log)
@@ -249,7 +249,6 @@ public sealed class FacePipeline : IDisposable
 
             string? engineNotice = ApplyQualityAndRun(frame);
             string? notice = _coverNotice ?? engineNotice;
-
             long end = Stopwatch.GetTimestamp();
             double engineMs = Ms(end - handedOff);
             Stats.RecordStage(Stage.Handoff, handoffMs);
