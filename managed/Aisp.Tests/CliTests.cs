@@ -91,6 +91,9 @@ public sealed class CliTests : IDisposable
     [InlineData("stats-is-a-directory", 5, "is a directory")]
     [InlineData("model-is-a-directory", 4, "is a directory, not a file")]
     [InlineData("lone-surrogate", 2, "not valid Unicode")]
+    [InlineData("input-is-a-fifo", 3, "not a regular file")]
+    [InlineData("model-is-a-fifo", 4, "not a regular file")]
+    [InlineData("model-is-dev-zero", 4, "not a regular file")]
     public void Bad_input_is_a_clear_error_and_a_non_zero_exit(string what, int exitCode, string message)
     {
         string junk = Path.Combine(_dir, "junk.png");
@@ -113,6 +116,9 @@ public sealed class CliTests : IDisposable
             "stats-is-a-directory" => ["--input", TestAssets.Astronaut, "--output", output, "--stats", _dir],
             "model-is-a-directory" => ["--input", TestAssets.Astronaut, "--output", output, "--settings", $"{{\"engine\":\"inswapper\",\"swap_model\":\"{_dir}\",\"recognizer_model\":\"{_dir}\"}}"],
             "lone-surrogate" => ["--input", TestAssets.Astronaut, "--output", output, "--settings", "{\"engine\":\"\\ud800\"}"],
+            "input-is-a-fifo" => ["--input", Fifo(), "--output", output],
+            "model-is-a-fifo" => ["--input", TestAssets.Astronaut, "--output", output, "--settings", $"{{\"engine\":\"inswapper\",\"swap_model\":\"{Fifo()}\",\"recognizer_model\":\"{Fifo()}\"}}"],
+            "model-is-dev-zero" => ["--input", TestAssets.Astronaut, "--output", output, "--settings", "{\"engine\":\"inswapper\",\"swap_model\":\"/dev/zero\",\"recognizer_model\":\"/dev/zero\"}"],
             _ => ["--input", TestAssets.Astronaut, "--output", output, "--frobnicate", "1"],
         };
         (int code, string stdout, string stderr) = Run(args);
@@ -185,6 +191,19 @@ public sealed class CliTests : IDisposable
     /// <summary>No temporary file of a run may outlive it.</summary>
     private void AssertNothingHalfWritten() =>
         Assert.Empty(Directory.GetFiles(_dir, ".*aisp-*", SearchOption.AllDirectories));
+
+    /// <summary>A FIFO nobody writes to: opening it for reading would wait for ever.</summary>
+    private string Fifo()
+    {
+        string path = Path.Combine(_dir, "fifo");
+        if (!File.Exists(path))
+        {
+            using Process mk = Process.Start("mkfifo", path);
+            mk.WaitForExit();
+        }
+
+        return path;
+    }
 
     /// <summary>The Grace Hopper JPEG cut in half, as an interrupted download leaves it.</summary>
     private string Truncated()
