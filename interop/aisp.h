@@ -42,8 +42,9 @@ typedef enum aisp_status {
 	AISP_ERR_ABI_MISMATCH = 6,     /* struct_size too small for this core */
 	AISP_ERR_INTERNAL = 7,         /* anything else; the message says what */
 	AISP_ERR_SOURCE_IMAGE = 8,     /* source face picture unusable: no face, too large */
-	AISP_ERR_GRAPHICS = 9          /* no GPU compositing here (libobs's graphics not in the
+	AISP_ERR_GRAPHICS = 9,         /* no GPU compositing here (libobs's graphics not in the
 	                                  process) or a GPU object could not be made */
+	AISP_ERR_LIBRARY = 10          /* face library unreadable, damaged, locked or of another model */
 } aisp_status;
 
 typedef enum aisp_pixel_format {

@@ -11,6 +11,7 @@ public static class ExitCodes
     public const int Model = 4;
     public const int UnwritableOutput = 5;
     public const int Processing = 6;
+    public const int Library = 7;
 
     /// <summary>Marker at the start of messages of I/O failures raised by <see cref="FileRunner"/>.</summary>
     public const string InputPrefix = "cannot read input";
@@ -23,6 +24,7 @@ public static class ExitCodes
         ErrorKind.InvalidArgument or ErrorKind.InvalidSettings => Usage,
         ErrorKind.Model => Model,
         ErrorKind.SourceImage => UnreadableInput,
+        ErrorKind.Library => Library,
         _ => Processing,
     };
 }

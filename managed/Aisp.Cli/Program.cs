@@ -15,8 +15,19 @@ if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
     return args.Length == 0 ? 2 : 0;
 }
 
+if (args[0] == "faces" && (args.Length == 1 || args[1] is "-h" or "--help"))
+{
+    Console.Error.WriteLine(FacesCommand.Usage);
+    return args.Length == 1 ? ExitCodes.Usage : ExitCodes.Ok;
+}
+
 try
 {
+    if (args[0] == "faces")
+    {
+        return FacesCommand.Run(args, loggers);
+    }
+
     CliOptions options = CliOptions.Parse(args);
     var stopwatch = Stopwatch.StartNew();
     using var outputs = new OutputFiles(); // removes every file of a run that fails
@@ -39,7 +50,7 @@ try
 catch (AispException e)
 {
     Console.Error.WriteLine($"aisp: error: {e.Message}");
-    if (e.Kind == ErrorKind.InvalidArgument && e.Message.Contains("option", StringComparison.Ordinal))
+    if (e.Kind == ErrorKind.InvalidArgument && args[0] != "faces" && e.Message.Contains("option", StringComparison.Ordinal))
     {
         Console.Error.WriteLine(CliOptions.Usage);
     }

@@ -13,6 +13,7 @@ public enum ErrorKind
     Internal = 7,
     SourceImage = 8,
     Graphics = 9,
+    Library = 10,
 }
 
 /// <summary>

@@ -18,6 +18,7 @@ public enum AispStatus
     Internal = 7,
     SourceImage = 8,
     Graphics = 9,
+    Library = 10,
 }
 
 /// <summary>aisp_pixel_format (prefix AISP_PIXEL_FORMAT_).</summary>
