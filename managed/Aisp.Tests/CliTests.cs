@@ -188,6 +188,91 @@ public sealed class CliTests : IDisposable
         Assert.True(Cv2.Mean(diff[new Rect(180, 80, 80, 90)]).Val0 > 5, "the comparison does not show the face filtered");
     }
 
+    [Fact]
+    public void Faces_are_enrolled_listed_identified_and_removed_from_the_command_line()
+    {
+        string library = Path.Combine(_dir, "faces.db");
+        string[] lib = ["--library", library];
+        (int add, string added, string addErr) = RunCli(["faces", "add", "Grace Hopper", TestAssets.GraceHopper, .. lib]);
+        Assert.True(add == 0, addErr);
+        using (JsonDocument json = JsonDocument.Parse(added))
+        {
+            Assert.Equal("Grace Hopper", json.RootElement.GetProperty("name").GetString());
+            Assert.Equal(1, json.RootElement.GetProperty("embeddings").GetInt32());
+        }
+
+        // A second photo of her (a mirrored, smaller copy) adds an embedding to the same identity.
+        string second = Path.Combine(_dir, "grace2.png");
+        using (Mat photo = TestAssets.Load(TestAssets.GraceHopper))
+        using (Mat flipped = photo.Flip(FlipMode.Y))
+        using (Mat small = flipped.Resize(new Size(300, 300)))
+        {
+            Cv2.ImWrite(second, small);
+        }
+
+        Assert.Equal(0, RunCli(["faces", "add", "Grace Hopper", second, .. lib]).Code);
+        (int list, string listed, _) = RunCli(["faces", "list", .. lib]);
+        Assert.Equal(0, list);
+        using (JsonDocument json = JsonDocument.Parse(listed))
+        {
+            JsonElement grace = Assert.Single(json.RootElement.EnumerateArray());
+            Assert.Equal(2, grace.GetProperty("embeddings").GetInt32());
+            Assert.True(grace.GetProperty("thumbnail").GetBoolean());
+        }
+
+        // A group: Grace among strangers (the astronaut) is named, the stranger is not.
+        string group = Path.Combine(_dir, "group.png");
+        using (Mat scene = TestAssets.AstronautScene(400, 60, 160))
+        using (Mat grace = TestAssets.Load(TestAssets.GraceHopper))
+        using (Mat graceSmall = grace.Resize(new Size(400, 400)))
+        {
+            graceSmall.CopyTo(scene[new Rect(760, 160, 400, 400)]);
+            Cv2.ImWrite(group, scene);
+        }
+
+        (int identify, string identified, string idErr) = RunCli(["faces", "identify", group, .. lib]);
+        Assert.True(identify == 0, idErr);
+        using (JsonDocument json = JsonDocument.Parse(identified))
+        {
+            var faces = json.RootElement.GetProperty("faces").EnumerateArray().ToList();
+            Assert.Equal(2, faces.Count);
+            JsonElement right = faces.MaxBy(f => f.GetProperty("box")[0].GetDouble());
+            JsonElement left = faces.MinBy(f => f.GetProperty("box")[0].GetDouble());
+            Assert.Equal("Grace Hopper", right.GetProperty("name").GetString());
+            Assert.True(right.GetProperty("score").GetDouble() > 0.8);
+            Assert.Equal(JsonValueKind.Null, left.GetProperty("name").ValueKind);
+        }
+
+        // Enrolling from the group needs a choice; the error lists the faces to choose from.
+        (int several, string severalOut, string severalErr) = RunCli(["faces", "add", "Eileen", group, .. lib]);
+        Assert.Equal(2, several);
+        Assert.Contains("has 2 faces", severalErr, StringComparison.Ordinal);
+        Assert.Equal("", severalOut.Trim());
+        Assert.Equal(0, RunCli(["faces", "add", "Eileen", group, "--pick", "largest", .. lib]).Code);
+        (int noFace, _, string noFaceErr) = RunCli(["faces", "add", "Ice", TestAssets.IceBlock, .. lib]);
+        Assert.Equal(3, noFace);
+        Assert.Contains("has no face", noFaceErr, StringComparison.Ordinal);
+
+        (int remove, _, _) = RunCli(["faces", "remove", "Grace Hopper", .. lib]);
+        Assert.Equal(0, remove);
+        Assert.Equal(2, RunCli(["faces", "remove", "Grace Hopper", .. lib]).Code);
+        using (JsonDocument json = JsonDocument.Parse(RunCli(["faces", "list", .. lib]).Stdout))
+        {
+            Assert.Equal(["Eileen"], json.RootElement.EnumerateArray().Select(e => e.GetProperty("name").GetString()));
+        }
+
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(library));
+        }
+
+        // A damaged library: exit 7 and the cause, never a crash.
+        File.WriteAllText(library, new string('x', 5000));
+        (int corrupt, _, string corruptErr) = RunCli(["faces", "list", .. lib]);
+        Assert.Equal(7, corrupt);
+        Assert.Contains("is not a face library or is damaged", corruptErr, StringComparison.Ordinal);
+    }
+
     /// <summary>No temporary file of a run may outlive it.</summary>
     private void AssertNothingHalfWritten() =>
         Assert.Empty(Directory.GetFiles(_dir, ".*aisp-*", SearchOption.AllDirectories));
@@ -231,7 +316,10 @@ public sealed class CliTests : IDisposable
 
     private static (int Code, string Stdout, string Stderr) Run(params string[] args) => Run(args, fileSizeLimitKb: 0);
 
-    private static (int Code, string Stdout, string Stderr) Run(string[] args, int fileSizeLimitKb, string? home = null)
+    /// <summary>The CLI with any command ("faces ..."); Run prefixes "process".</summary>
+    private static (int Code, string Stdout, string Stderr) RunCli(string[] args) => Run(args, fileSizeLimitKb: 0, command: null);
+
+    private static (int Code, string Stdout, string Stderr) Run(string[] args, int fileSizeLimitKb, string? home = null, string? command = "process")
     {
         var info = new ProcessStartInfo(fileSizeLimitKb > 0 ? "bash" : "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         if (fileSizeLimitKb > 0)
@@ -245,7 +333,11 @@ public sealed class CliTests : IDisposable
         }
 
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "aisp.dll"));
-        info.ArgumentList.Add("process");
+        if (command is not null)
+        {
+            info.ArgumentList.Add(command);
+        }
+
         foreach (string a in args)
         {
             info.ArgumentList.Add(a);
