@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 using Aisp.Core.Detection;
 using Aisp.Core.Engines;
 using Aisp.Core.Frames;
-using Aisp.Core.Landmarks;
+using Aisp.Core.Pipeline.Stages;
 using Aisp.Core.Settings;
 using Aisp.Core.Source;
 using Aisp.Core.Swap;
@@ -40,8 +40,8 @@ public sealed class FacePipeline : IDisposable
     private readonly ILogger _log;
     private readonly Lock _updateGate = new();
     private readonly Lock _analysisGate = new();
-    private readonly List<Face> _faces = new(AnalysisResult.MaxFaces);
-    private readonly FaceTracker _tracker = new();
+    private readonly AnalysisPass _pass = new();
+    private readonly IAnalysisStage[] _stages;
     private readonly TripleBuffer<AnalysisResult> _results = new(new(), new(), new());
     private readonly Face[] _applied = new Face[AnalysisResult.MaxFaces];
     private readonly AnalysisWorker? _worker;
@@ -55,7 +55,6 @@ public sealed class FacePipeline : IDisposable
     private QualityLevel _engineQuality = (QualityLevel)(-1);
     private int _appliedCount;
     private int _facesFound;      // faces of the newest result (what the statistics count, also when the frame is covered whole)
-    private int _sinceDetect;
     private long _lastAnalysedNs = -1, _lastFrameNs = -1;
     private double _frameIntervalMs = 1000.0 / 30;
     private readonly CompositorChooser _chooser = new();
@@ -74,6 +73,7 @@ public sealed class FacePipeline : IDisposable
         _engine = engine;
         _log = log;
         _governor = new QualityGovernor(FixedLevel(settings));
+        _stages = [new DetectStage(() => _governor, Stats), new LandmarkStage(), new TrackStage(), new ColourStage()];
         if (settings.Analysis == AnalysisModes.Async)
         {
             _worker = new AnalysisWorker(AnalyseLocked, Stats, log);
@@ -414,68 +414,27 @@ public sealed class FacePipeline : IDisposable
         }
     }
 
-    /// <summary>Detection (on the quality level's cadence) or tracking, landmarks, ids and velocities; publishes the result.</summary>
+    /// <summary>Runs the analysis stages on the frame (detection or tracking, landmarks, ids and velocities, colour, ...) and publishes the result.</summary>
     private void Analyse(in Frame frame, float scale, long sequence)
     {
         long t0 = Stopwatch.GetTimestamp();
         DisposeRetired();
-        EngineNeeds needs = Volatile.Read(ref _engine).Needs | (Volatile.Read(ref _nextEngine)?.Needs ?? EngineNeeds.None);
-        AnalysisModels? models = _models;
-        bool wantFaces = models is not null && (needs & EngineNeeds.Faces) != 0;
-        bool wantLandmarks = wantFaces && models!.Landmarker is not null && (needs & EngineNeeds.Landmarks) == EngineNeeds.Landmarks;
-        float dt = _lastAnalysedNs >= 0 && frame.TimestampNs > _lastAnalysedNs ? (frame.TimestampNs - _lastAnalysedNs) / 1e9f : 0;
+        AnalysisPass pass = _pass;
+        pass.Frame = frame;
+        pass.Settings = _settings;
+        pass.Models = _models;
+        pass.Needs = Volatile.Read(ref _engine).Needs | (Volatile.Read(ref _nextEngine)?.Needs ?? EngineNeeds.None);
+        pass.Dt = _lastAnalysedNs >= 0 && frame.TimestampNs > _lastAnalysedNs ? (frame.TimestampNs - _lastAnalysedNs) / 1e9f : 0;
         _lastAnalysedNs = frame.TimestampNs;
-
-        long t1 = t0;
-        bool detected = false;
-        if (!wantFaces)
+        foreach (IAnalysisStage stage in _stages)
         {
-            _faces.Clear();
-        }
-        else if (++_sinceDetect >= _governor.DetectEvery || _faces.Count == 0)
-        {
-            _sinceDetect = 0;
-            detected = true;
-            models!.Detector.Detect(frame, _settings.Confidence, _faces);
-            if (_faces.Count > AnalysisResult.MaxFaces)
-            {
-                _faces.RemoveRange(AnalysisResult.MaxFaces, _faces.Count - AnalysisResult.MaxFaces); // best scores first; a noise frame must not cost hundreds of landmark runs
-            }
-
-            t1 = Stopwatch.GetTimestamp();
-            Stats.RecordStage(Stage.Detect, Ms(t1 - t0));
-        }
-        else
-        {
-            // Between detections the faces are carried forward by their velocity; landmarks re-anchor them below.
-            foreach (ref Face f in CollectionsMarshal.AsSpan(_faces))
-            {
-                f.Shift(f.Velocity.X * dt, f.Velocity.Y * dt);
-            }
+            stage.Run(pass);
         }
 
-        Span<Face> faces = CollectionsMarshal.AsSpan(_faces);
-        if (wantLandmarks)
-        {
-            for (int i = 0; i < faces.Length; i++)
-            {
-                Relandmark(frame, ref faces[i], models!.Landmarker!, detected);
-            }
-        }
-
-        _tracker.Update(faces, frame.TimestampNs, _settings.Stabilize);
-        if (wantLandmarks && (needs & EngineNeeds.SourceFace) != 0)
-        {
-            // The mesh swap (either compositor) matches the swapped face's colour to this measurement.
-            for (int i = 0; i < faces.Length; i++)
-            {
-                faces[i].Colour = faces[i].HasLandmarks ? LabStats.Measure(frame, faces[i].Landmarks) : default;
-            }
-        }
-
+        Span<Face> faces = CollectionsMarshal.AsSpan(pass.Faces);
         AnalysisResult result = _results.Producer;
         IFrameEngine preparing = Volatile.Read(ref _nextEngine) ?? Volatile.Read(ref _engine); // the engine about to take over, if any
-        if (wantLandmarks && (preparing.Needs & EngineNeeds.Prepared) != 0)
+        if (pass.WantLandmarks && (preparing.Needs & EngineNeeds.Prepared) != 0)
         {
             preparing.Prepare(frame, faces, Volatile.Read(ref _source), result.Crops); // e.g. a swap model: here, never on the frame thread
         }
@@ -485,13 +444,13 @@ public sealed class FacePipeline : IDisposable
         }
 
         long t2 = Stopwatch.GetTimestamp();
-        if (wantLandmarks)
+        if (pass.WantLandmarks)
         {
-            Stats.RecordStage(Stage.Landmarks, Ms(t2 - t1));
+            Stats.RecordStage(Stage.Landmarks, Ms(t2 - pass.DetectedTicks));
         }
 
         result.CopyFrom(faces, frame.TimestampNs);
-        result.Provides = (wantFaces ? EngineNeeds.Faces : EngineNeeds.None) | (wantLandmarks ? EngineNeeds.Landmarks : EngineNeeds.None)
+        result.Provides = (pass.WantFaces ? EngineNeeds.Faces : EngineNeeds.None) | (pass.WantLandmarks ? EngineNeeds.Landmarks : EngineNeeds.None)
             | (result.Crops.Prepared ? EngineNeeds.Prepared : EngineNeeds.None);
         result.AnalysisMs = Ms(t2 - t0);
         result.Scale = scale;
@@ -499,32 +458,6 @@ public sealed class FacePipeline : IDisposable
         result.PublishedTicks = Stopwatch.GetTimestamp();
         _results.Publish();
         Stats.RecordAnalysed();
-    }
-
-    /// <summary>
-    /// Landmarks the face. On a detection frame it records where the box sits relative to the raw
-    /// landmarks; on a tracking frame the box is put back at that offset from the new raw landmarks
-    /// (before any smoothing, so the box never inherits the smoothing's lag).
-    /// </summary>
-    private static void Relandmark(in Frame frame, ref Face face, FaceLandmarker landmarker, bool detected)
-    {
-        landmarker.Locate(frame, ref face);
-        if (!face.HasLandmarks)
-        {
-            return;
-        }
-
-        PointF centre = FaceLandmarks.Mean(face.Landmarks, 0, FaceLandmarks.Count);
-        float w = face.Box.Width, h = face.Box.Height;
-        float bx = (face.Box.Left + face.Box.Right) / 2, by = (face.Box.Top + face.Box.Bottom) / 2;
-        if (detected)
-        {
-            face.BoxFromLandmarks = new PointF(bx - centre.X, by - centre.Y);
-            return;
-        }
-
-        float cx = centre.X + face.BoxFromLandmarks.X, cy = centre.Y + face.BoxFromLandmarks.Y;
-        face.Box = new BoxF(cx - (w / 2), cy - (h / 2), cx + (w / 2), cy + (h / 2));
     }
 
     /// <summary>Takes the newest result and predicts its faces, in output pixels, forward to <paramref name="timestampNs"/>; returns the result's age in ms.</summary>

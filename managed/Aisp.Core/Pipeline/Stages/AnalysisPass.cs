@@ -1,0 +1,35 @@
+using Aisp.Core.Detection;
+using Aisp.Core.Engines;
+using Aisp.Core.Frames;
+using Aisp.Core.Settings;
+
+namespace Aisp.Core.Pipeline.Stages;
+
+/// <summary>What one analysis of one frame works on: set by the pipeline, refined by each stage in turn. One object, reused.</summary>
+internal sealed class AnalysisPass
+{
+    public Frame Frame { get; set; }
+
+    /// <summary>The faces, carried over from the previous pass and refined by the stages.</summary>
+    public List<Face> Faces { get; } = new(AnalysisResult.MaxFaces);
+
+    public PipelineSettings Settings { get; set; } = new();
+
+    public AnalysisModels? Models { get; set; }
+
+    /// <summary>What the engines in use and about to take over need.</summary>
+    public EngineNeeds Needs { get; set; }
+
+    /// <summary>Seconds since the previous analysed frame (0 for the first).</summary>
+    public float Dt { get; set; }
+
+    /// <summary>Set by detection when it ran on this frame (else the faces were carried forward).</summary>
+    public bool Detected { get; set; }
+
+    /// <summary>Stopwatch ticks when detection finished (or the pass began, when it did not run).</summary>
+    public long DetectedTicks { get; set; }
+
+    public bool WantFaces => Models is not null && (Needs & EngineNeeds.Faces) != 0;
+
+    public bool WantLandmarks => WantFaces && Models!.Landmarker is not null && (Needs & EngineNeeds.Landmarks) == EngineNeeds.Landmarks;
+}
