@@ -20,4 +20,4 @@ add_custom_command(
 add_custom_target(aisp_core ALL DEPENDS "${AISP_CORE_LIBRARY}")
 
 install(DIRECTORY "${AISP_PLUGIN_BIN_DIR}/" DESTINATION aisp/bin/64bit
-  FILES_MATCHING PATTERN "aisp_core.so" PATTERN "libonnxruntime*.so*")
+  FILES_MATCHING PATTERN "aisp_core.so" PATTERN "libonnxruntime*.so*" PATTERN "libe_sqlite3.so")

@@ -24,7 +24,7 @@
 extern "C" {
 #endif
 
-#define AISP_ABI_VERSION 4u
+#define AISP_ABI_VERSION 5u
 
 #define AISP_MAX_PLANES 4
 #define AISP_NAME_CAPACITY 32
@@ -155,6 +155,7 @@ typedef struct aisp_stats {
 	char last_error[AISP_ERROR_CAPACITY];        /* newest failure message, "" if none */
 	char notice[AISP_ERROR_CAPACITY];            /* why the engine did nothing on the last frame
 	                                                (e.g. no source face yet), "" if it worked */
+	uint32_t faces_known;                        /* of faces_last_frame, those the face library named (ABI 5) */
 } aisp_stats;
 
 /* Receives every log line of the core. May be called from any thread of the core. */

@@ -6,7 +6,7 @@ using Microsoft.ML.OnnxRuntime;
 namespace Aisp.Native;
 
 /// <summary>
-/// Makes the core load ONNX Runtime from its own folder, by full path. Left to the runtime's
+/// Makes the core load its native libraries (ONNX Runtime, SQLite for the face library) from its own folder, by full path. Left to the runtime's
 /// probing, a NativeAOT library looks first in the host executable's folder (AppContext's base
 /// directory is OBS's bin folder), so any libonnxruntime.so that OBS or another plugin put there
 /// would be loaded instead of the one the core was built and tested with. The folder comes from
@@ -14,7 +14,12 @@ namespace Aisp.Native;
 /// </summary>
 internal static unsafe partial class OwnLibraries
 {
-    private const string OnnxRuntime = "onnxruntime";
+    /// <summary>The DllImport names the core's packages use, and the files beside the core they mean.</summary>
+    private static readonly Dictionary<string, string> Files = new(StringComparer.Ordinal)
+    {
+        ["onnxruntime"] = OperatingSystem.IsWindows() ? "onnxruntime.dll" : "libonnxruntime.so",
+        ["e_sqlite3"] = OperatingSystem.IsWindows() ? "e_sqlite3.dll" : "libe_sqlite3.so",
+    };
 
     /// <summary>The core's folder, or null when it cannot be told (then the runtime's own probing applies).</summary>
     public static string? Directory { get; private set; }
@@ -33,17 +38,18 @@ internal static unsafe partial class OwnLibraries
         if (Directory is not null)
         {
             NativeLibrary.SetDllImportResolver(typeof(OrtEnv).Assembly, Resolve);
+            NativeLibrary.SetDllImportResolver(typeof(SQLitePCL.SQLite3Provider_e_sqlite3).Assembly, Resolve);
         }
     }
 
     private static nint Resolve(string name, Assembly assembly, DllImportSearchPath? searchPath)
     {
-        if (name != OnnxRuntime || Directory is null)
+        if (Directory is null || !Files.TryGetValue(name, out string? file))
         {
             return 0;
         }
 
-        string path = Path.Combine(Directory, OperatingSystem.IsWindows() ? "onnxruntime.dll" : "libonnxruntime.so");
+        string path = Path.Combine(Directory, file);
         return NativeLibrary.TryLoad(path, out nint handle) ? handle : 0; // 0: the runtime reports the failure as usual
     }
 

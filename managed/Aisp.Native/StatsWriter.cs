@@ -11,6 +11,7 @@ internal static unsafe class StatsWriter
         Span<StageLatency> stages = stackalloc StageLatency[PipelineStats.StageCount];
         StatsCounters c = source.Read(stages);
         stats->FacesLastFrame = (uint)c.FacesLastFrame;
+        stats->FacesKnown = (uint)c.FacesKnown;
         stats->FramesProcessed = c.FramesProcessed;
         stats->FramesFailed = c.FramesFailed;
         stats->Errors = c.Errors;

@@ -154,6 +154,136 @@ public sealed class IdentityTests(ITestOutputHelper output) : IDisposable
         Assert.Contains("does not exist", missing.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>A 1280x720 group: the astronaut (400 px) on the left, Grace Hopper (400 px) on the right.</summary>
+    private static Mat Group()
+    {
+        Mat scene = TestAssets.AstronautScene(400, 60, 160);
+        using Mat grace = TestAssets.Load(TestAssets.GraceHopper);
+        using Mat small = grace.Resize(new Size(400, 400));
+        small.CopyTo(scene[new Rect(760, 160, 400, 400)]);
+        return scene;
+    }
+
+    /// <summary>A library with Grace Hopper enrolled from her photo.</summary>
+    private string LibraryWithGrace()
+    {
+        string path = Path.Combine(_dir, "faces.db");
+        using FaceEmbedder embedder = FaceEmbedder.Load(TestAssets.Settings(), NullLogger.Instance);
+        using Mat photo = TestAssets.Load(TestAssets.GraceHopper);
+        EmbeddedFace face = Assert.Single(Embed(embedder, photo));
+        using FaceLibrary library = FaceLibrary.Open(path, create: true);
+        library.Enrol("Grace", [new EnrolledFace(face.Embedding, TestAssets.GraceHopper)], null);
+        return path;
+    }
+
+    [Theory]
+    [InlineData("except_listed", false, true)]
+    [InlineData("only_listed", true, false)]
+    [InlineData("everyone", true, true)]
+    public void Privacy_covers_faces_by_who_they_are(string rule, bool graceCovered, bool astronautCovered)
+    {
+        string library = LibraryWithGrace();
+        using var pipeline = Aisp.Core.Pipeline.FacePipeline.Create(TestAssets.Json(extra:
+            $"\"face_library\":\"{library}\",\"privacy_rule\":\"{rule}\",\"privacy_identities\":\"Grace\""), NullLoggerFactory.Instance);
+        using Mat group = Group();
+        using var buffers = new FrameBuffers(PixelFormat.Bgra);
+        buffers.Load(group);
+        byte[] before = buffers.Snapshot();
+        pipeline.Process(buffers.AsFrame());
+        byte[] after = buffers.Snapshot();
+
+        Assert.Equal(graceCovered, Changed(before, after, new Rect(760 + 140, 160 + 100, 120, 130)) > 0.5);
+        Assert.Equal(astronautCovered, Changed(before, after, new Rect(60 + 140, 160 + 70, 70, 80)) > 0.5);
+        Aisp.Core.Pipeline.StatsCounters c = pipeline.Stats.Read([]);
+        Assert.Equal(2, c.FacesLastFrame);
+        Assert.Equal(1, c.FacesKnown);
+        Assert.Equal("", c.LastError);
+    }
+
+    [Fact]
+    public void A_known_face_keeps_its_name_through_its_whole_track()
+    {
+        string library = LibraryWithGrace();
+        using var pipeline = Aisp.Core.Pipeline.FacePipeline.Create(TestAssets.Json(extra:
+            $"\"engine\":\"landmarks\",\"face_library\":\"{library}\",\"quality\":\"balanced\""), NullLoggerFactory.Instance);
+        using Mat grace = TestAssets.Load(TestAssets.GraceHopper);
+        using Mat small = grace.Resize(new Size(300, 300));
+        using var buffers = new FrameBuffers(PixelFormat.Bgra);
+        for (int i = 0; i < 45; i++)
+        {
+            // Grace crosses the frame, 10 px a frame, detected every third frame and tracked between.
+            using var scene = new Mat(720, 1280, MatType.CV_8UC3, new Scalar(40, 50, 60));
+            small.CopyTo(scene[new Rect(100 + (i * 10), 200, 300, 300)]);
+            buffers.Load(scene);
+            pipeline.Process(buffers.AsFrame(i * 33_333_333L));
+            Aisp.Core.Detection.Face face = Assert.Single(pipeline.LastFaces.ToArray());
+            Assert.True(face.Identity == "Grace", $"frame {i}: the face is {face.Identity ?? "unknown"} ({face.IdentityScore:F2})");
+        }
+    }
+
+    [Fact]
+    public void A_damaged_library_is_a_status_error_and_the_filter_keeps_working_without_identities()
+    {
+        string library = Path.Combine(_dir, "damaged.db");
+        File.WriteAllText(library, new string('x', 5000));
+        using var pipeline = Aisp.Core.Pipeline.FacePipeline.Create(TestAssets.Json(extra:
+            $"\"face_library\":\"{library}\",\"privacy_rule\":\"except_listed\",\"privacy_identities\":\"Grace\""), NullLoggerFactory.Instance);
+        using Mat group = Group();
+        using var buffers = new FrameBuffers(PixelFormat.Bgra);
+        buffers.Load(group);
+        byte[] before = buffers.Snapshot();
+        pipeline.Process(buffers.AsFrame());
+        Aisp.Core.Pipeline.StatsCounters c = pipeline.Stats.Read([]);
+        Assert.Equal(ErrorKind.Library, c.LastErrorKind);
+        Assert.Contains("not a face library or is damaged", c.LastError, StringComparison.Ordinal);
+        Assert.Equal(0ul, c.FramesFailed);
+        // Nobody can be told apart: "everyone except Grace" covers everyone.
+        byte[] after = buffers.Snapshot();
+        Assert.True(Changed(before, after, new Rect(760 + 140, 160 + 100, 120, 130)) > 0.5);
+        Assert.True(Changed(before, after, new Rect(60 + 140, 160 + 70, 70, 80)) > 0.5);
+    }
+
+    [Fact]
+    public void An_enrolment_while_the_filter_runs_is_picked_up()
+    {
+        string library = Path.Combine(_dir, "faces.db");
+        using (FaceLibrary.Open(library, create: true))
+        {
+        }
+
+        using var pipeline = Aisp.Core.Pipeline.FacePipeline.Create(TestAssets.Json(extra:
+            $"\"engine\":\"landmarks\",\"face_library\":\"{library}\""), NullLoggerFactory.Instance);
+        using Mat group = Group();
+        using var buffers = new FrameBuffers(PixelFormat.Bgra);
+        buffers.Load(group);
+        pipeline.Process(buffers.AsFrame(0));
+        Assert.All(pipeline.LastFaces.ToArray(), f => Assert.Null(f.Identity));
+
+        File.Delete(library);
+        LibraryWithGrace(); // as the CLI would, from another process
+        Thread.Sleep(TimeSpan.FromSeconds(IdentitySet.CheckSeconds + 0.2));
+        buffers.Load(group);
+        pipeline.Process(buffers.AsFrame(33_333_333));
+        Assert.Contains(pipeline.LastFaces.ToArray(), f => f.Identity == "Grace");
+        Assert.Equal(1, pipeline.Stats.Read([]).FacesKnown);
+    }
+
+    private static double Changed(byte[] before, byte[] after, Rect r)
+    {
+        int changed = 0, total = 0;
+        for (int y = r.Top; y < r.Bottom; y++)
+        {
+            for (int x = r.Left; x < r.Right; x++)
+            {
+                int i = ((y * 1280) + x) * 4;
+                total++;
+                changed += before[i] != after[i] || before[i + 1] != after[i + 1] || before[i + 2] != after[i + 2] ? 1 : 0;
+            }
+        }
+
+        return (double)changed / total;
+    }
+
     private static IReadOnlyList<EmbeddedFace> Embed(FaceEmbedder embedder, Mat bgr)
     {
         using var buffers = new FrameBuffers(PixelFormat.Bgra);

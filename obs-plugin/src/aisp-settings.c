@@ -20,6 +20,8 @@ static const struct setting settings_table[] = {
 	{"keep_expression", SETTING_BOOL},   {"swap_model", SETTING_STRING},
 	{"recognizer_model", SETTING_STRING}, {"swap_preset", SETTING_STRING},
 	{"quality", SETTING_STRING},         {"compositor", SETTING_STRING},
+	{"face_library", SETTING_STRING},    {"recognition_threshold", SETTING_DOUBLE},
+	{"privacy_rule", SETTING_STRING},    {"privacy_identities", SETTING_STRING},
 };
 
 void aisp_settings_defaults(obs_data_t *settings)
@@ -40,6 +42,10 @@ void aisp_settings_defaults(obs_data_t *settings)
 	obs_data_set_default_string(settings, "swap_preset", "facefusion");
 	obs_data_set_default_string(settings, "quality", "auto");
 	obs_data_set_default_string(settings, "compositor", "auto");
+	obs_data_set_default_string(settings, "face_library", "");
+	obs_data_set_default_double(settings, "recognition_threshold", 0.45);
+	obs_data_set_default_string(settings, "privacy_rule", "everyone");
+	obs_data_set_default_string(settings, "privacy_identities", "");
 }
 
 static void add_list_item(obs_property_t *list, const char *text_key, const char *value)
@@ -58,6 +64,9 @@ static bool engine_changed(obs_properties_t *props, obs_property_t *unused, obs_
 	obs_property_set_visible(obs_properties_get(props, "privacy_mode"), privacy);
 	obs_property_set_visible(obs_properties_get(props, "privacy_strength"), privacy);
 	obs_property_set_visible(obs_properties_get(props, "privacy_padding"), privacy);
+	obs_property_set_visible(obs_properties_get(props, "privacy_rule"), privacy);
+	obs_property_set_visible(obs_properties_get(props, "privacy_identities"),
+				 privacy && strcmp(obs_data_get_string(settings, "privacy_rule"), "everyone") != 0);
 	obs_property_set_visible(obs_properties_get(props, "source_image"), morph || inswapper);
 	obs_property_set_visible(obs_properties_get(props, "keep_expression"), morph);
 	obs_property_set_visible(obs_properties_get(props, "swap_model"), inswapper);
@@ -104,6 +113,17 @@ obs_properties_t *aisp_settings_properties(const char *status, obs_property_clic
 	add_list_item(mode, "PrivacyMode.Pixelate", "pixelate");
 	add_list_item(mode, "PrivacyMode.Blur", "blur");
 	obs_properties_add_int_slider(props, "privacy_strength", obs_module_text("PrivacyStrength"), 1, 100, 1);
+	obs_property_t *rule = obs_properties_add_list(props, "privacy_rule", obs_module_text("PrivacyRule"),
+						       OBS_COMBO_TYPE_LIST, OBS_COMBO_FORMAT_STRING);
+	add_list_item(rule, "PrivacyRule.Everyone", "everyone");
+	add_list_item(rule, "PrivacyRule.ExceptListed", "except_listed");
+	add_list_item(rule, "PrivacyRule.OnlyListed", "only_listed");
+	obs_property_set_modified_callback(rule, engine_changed);
+	obs_properties_add_text(props, "privacy_identities", obs_module_text("PrivacyIdentities"), OBS_TEXT_DEFAULT);
+	obs_properties_add_path(props, "face_library", obs_module_text("FaceLibrary"), OBS_PATH_FILE,
+				"Face library (*.db);;All files (*)", NULL);
+	obs_properties_add_float_slider(props, "recognition_threshold", obs_module_text("RecognitionThreshold"), 0.2,
+					0.95, 0.01);
 	obs_properties_add_float_slider(props, "privacy_padding", obs_module_text("PrivacyPadding"), 0.0, 1.0, 0.05);
 
 	obs_property_t *ep = obs_properties_add_list(props, "execution_provider",

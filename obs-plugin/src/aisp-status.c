@@ -15,6 +15,9 @@ void aisp_status_format(const aisp_stats *s, char *text, size_t size)
 			 s->faces_last_frame == 1 ? "" : "s", s->detector[0] ? s->detector : s->engine, s->execution_provider, s->compositor,
 			 level, s->budget_share * 100.0, s->result_age_ms, (unsigned long long)s->frames_analysed,
 			 (unsigned long long)s->frames_dropped, (unsigned long long)s->frames_failed);
+	if (s->faces_known && n > 0 && (size_t)n < size)
+		n += snprintf(text + n, size - (size_t)n, " | %u known, %u unknown", s->faces_known,
+			      s->faces_last_frame - s->faces_known);
 	if (s->notice[0] && n > 0 && (size_t)n < size)
 		n += snprintf(text + n, size - (size_t)n, " | %s", s->notice);
 	if (s->last_error[0] && n > 0 && (size_t)n < size)

@@ -65,7 +65,16 @@ public struct Face
     /// <summary>Box centre minus the centre of the raw (unsmoothed) landmarks, measured when the face was detected: between detections the box follows the landmarks with this offset.</summary>
     public PointF BoxFromLandmarks;
 
-    /// <summary>Colour of the face inside its landmark outline, measured by analysis for the swap engines (the mesh swap matches colour to it).</summary>
+    /// <summary>Who this face is by the face library (the recognition stage), null when nobody enrolled matches or when not looked at yet.</summary>
+    public string? Identity;
+
+    /// <summary>Cosine similarity of the best match (0 when not recognised).</summary>
+    public float IdentityScore;
+
+    /// <summary>True once recognition has looked at this face's track: until then the face is neither known nor unknown.</summary>
+    public bool Recognised;
+
+        /// <summary>Colour of the face inside its landmark outline, measured by analysis for the swap engines (the mesh swap matches colour to it).</summary>
     public Swap.LabStats Colour;
 
     /// <summary>This face moved by (dx, dy): box, keypoints and landmarks.</summary>

@@ -1,4 +1,5 @@
 using Aisp.Core.Detection;
+using Aisp.Core.Identities;
 using Aisp.Core.Landmarks;
 using Aisp.Core.Models;
 using Aisp.Core.Settings;
@@ -11,28 +12,39 @@ public sealed class AnalysisModels : IDisposable
 {
     public const string LandmarkModel = "landmarks-68";
 
-    private AnalysisModels(IFaceDetector detector, FaceLandmarker? landmarker)
+    private AnalysisModels(IFaceDetector detector, FaceLandmarker? landmarker, FaceRecognizer? recognizer, IdentitySet? identities)
     {
         Detector = detector;
         Landmarker = landmarker;
+        Recognizer = recognizer;
+        Identities = identities;
     }
 
     public IFaceDetector Detector { get; }
     public FaceLandmarker? Landmarker { get; }
 
+    /// <summary>With a face library in the settings: the recogniser and the library's identities.</summary>
+    public FaceRecognizer? Recognizer { get; }
+
+    public IdentitySet? Identities { get; }
+
     public static AnalysisModels Load(PipelineSettings s, bool withLandmarks, ILogger log)
     {
         IFaceDetector detector = DetectorFactory.Create(s, log);
+        FaceLandmarker? landmarker = null;
         try
         {
-            FaceLandmarker? landmarker = withLandmarks
+            landmarker = withLandmarks || s.UsesIdentities
                 ? new FaceLandmarker(ModelCatalog.Load(s.ModelsDir).Get(LandmarkModel), s.ExecutionProvider, s.Threads, log)
                 : null;
-            return new AnalysisModels(detector, landmarker);
+            FaceRecognizer? recognizer = s.UsesIdentities ? FaceRecognizer.Load(s.ModelsDir, s.ExecutionProvider, s.Threads, log) : null;
+            IdentitySet? identities = s.UsesIdentities ? new IdentitySet(s.FaceLibrary, log) : null;
+            return new AnalysisModels(detector, landmarker, recognizer, identities);
         }
         catch
         {
             detector.Dispose();
+            landmarker?.Dispose();
             throw;
         }
     }
@@ -45,5 +57,6 @@ public sealed class AnalysisModels : IDisposable
     {
         Detector.Dispose();
         Landmarker?.Dispose();
+        Recognizer?.Dispose();
     }
 }

@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using Aisp.Core.Detection;
 using Aisp.Core.Engines;
 using Aisp.Core.Frames;
+using Aisp.Core.Identities;
 using Aisp.Core.Pipeline.Stages;
 using Aisp.Core.Settings;
 using Aisp.Core.Source;
@@ -55,6 +56,7 @@ public sealed class FacePipeline : IDisposable
     private QualityLevel _engineQuality = (QualityLevel)(-1);
     private int _appliedCount;
     private int _facesFound;      // faces of the newest result (what the statistics count, also when the frame is covered whole)
+    private int _facesKnown;      // of those, faces the face library named
     private long _lastAnalysedNs = -1, _lastFrameNs = -1;
     private double _frameIntervalMs = 1000.0 / 30;
     private readonly CompositorChooser _chooser = new();
@@ -73,7 +75,7 @@ public sealed class FacePipeline : IDisposable
         _engine = engine;
         _log = log;
         _governor = new QualityGovernor(FixedLevel(settings));
-        _stages = [new DetectStage(() => _governor, Stats), new LandmarkStage(), new TrackStage(), new ColourStage()];
+        _stages = [new DetectStage(() => _governor, Stats), new LandmarkStage(), new TrackStage(), new ColourStage(), new RecogniseStage(Stats)];
         if (settings.Analysis == AnalysisModes.Async)
         {
             _worker = new AnalysisWorker(AnalyseLocked, Stats, log);
@@ -103,7 +105,7 @@ public sealed class FacePipeline : IDisposable
         AnalysisModels? models = null;
         try
         {
-            models = NeedsModels(engine) ? AnalysisModels.Load(settings, NeedsLandmarks(engine), log) : null;
+            models = NeedsModels(engine) ? AnalysisModels.Load(settings, NeedsLandmarks(engine, settings), log) : null;
         }
         catch
         {
@@ -130,12 +132,12 @@ public sealed class FacePipeline : IDisposable
 
                 IFrameEngine engine = EngineFactory.Create(next, _log);
                 AnalysisModels? models = _models;
-                bool newModels = NeedsModels(engine) && (models is null || !models.Serve(_settings, next, NeedsLandmarks(engine)));
+                bool newModels = NeedsModels(engine) && (models is null || !models.Serve(_settings, next, NeedsLandmarks(engine, next)));
                 if (newModels)
                 {
                     try
                     {
-                        models = AnalysisModels.Load(next, NeedsLandmarks(engine), _log); // the slow part, before any swap
+                        models = AnalysisModels.Load(next, NeedsLandmarks(engine, next), _log); // the slow part, before any swap
                     }
                     catch
                     {
@@ -240,6 +242,7 @@ public sealed class FacePipeline : IDisposable
             double handoffMs = Ms(handoffTicks) + (_worker is null ? 0 : Ms(handedOff - start));
             double resultAgeMs = TakeNewest(frame.TimestampNs);
             SwitchEngineWhenServed(_results.Consumer.Provides);
+            ApplyIdentityRules();
             CoverUnlessServed(frame.Width, frame.Height);
             if (ComposesOnGpu)
             {
@@ -257,7 +260,7 @@ public sealed class FacePipeline : IDisposable
             _chooser.Observe(gpu: false, Ms(handoffTicks) + Ms(end - start));
             PublishCompositor();
             ObserveBudget(frame.TimestampNs, engineMs);
-            Stats.RecordFrame(_facesFound, resultAgeMs, notice, _governor.Level, _governor.BudgetShare);
+            Stats.RecordFrame(_facesFound, _facesKnown, resultAgeMs, notice, _governor.Level, _governor.BudgetShare);
         }
         catch (Exception e)
         {
@@ -333,6 +336,7 @@ public sealed class FacePipeline : IDisposable
             SwitchEngineWhenServed(_results.Consumer.Provides);
         }
 
+        ApplyIdentityRules();
         CoverUnlessServed(width, height);
 
         if (_engineQuality != _governor.Level)
@@ -355,7 +359,7 @@ public sealed class FacePipeline : IDisposable
         _chooser.Observe(gpu: true, handoffMs + compositeMs);
         PublishCompositor();
         ObserveBudget(timestampNs, compositeMs);
-        Stats.RecordFrame(_facesFound, resultAgeMs, notice, _governor.Level, _governor.BudgetShare);
+        Stats.RecordFrame(_facesFound, _facesKnown, resultAgeMs, notice, _governor.Level, _governor.BudgetShare);
     }
 
     private void HandOff(in Frame frame, float scale)
@@ -423,7 +427,8 @@ public sealed class FacePipeline : IDisposable
         pass.Frame = frame;
         pass.Settings = _settings;
         pass.Models = _models;
-        pass.Needs = Volatile.Read(ref _engine).Needs | (Volatile.Read(ref _nextEngine)?.Needs ?? EngineNeeds.None);
+        pass.Needs = Volatile.Read(ref _engine).Needs | (Volatile.Read(ref _nextEngine)?.Needs ?? EngineNeeds.None)
+            | (_settings.UsesIdentities ? EngineNeeds.Landmarks : EngineNeeds.None); // recognition aligns faces by their landmarks
         pass.Dt = _lastAnalysedNs >= 0 && frame.TimestampNs > _lastAnalysedNs ? (frame.TimestampNs - _lastAnalysedNs) / 1e9f : 0;
         _lastAnalysedNs = frame.TimestampNs;
         foreach (IAnalysisStage stage in _stages)
@@ -469,6 +474,7 @@ public sealed class FacePipeline : IDisposable
         float dt = (float)Math.Clamp(age, 0, MaxPredictionSeconds);
         _appliedCount = result.Count;
         _facesFound = result.Count;
+        _facesKnown = 0;
         for (int i = 0; i < result.Count; i++)
         {
             _applied[i] = result.Faces[i];
@@ -524,6 +530,23 @@ public sealed class FacePipeline : IDisposable
             _applied[0] = new Face { Box = new BoxF(0, 0, width, height), Score = 1 };
             _appliedCount = 1;
         }
+    }
+
+    /// <summary>Counts the faces the library named and, for privacy, keeps only the faces its rule covers (everyone, all but the listed, only the listed).</summary>
+    private void ApplyIdentityRules()
+    {
+        int kept = 0;
+        bool privacy = _engine.FailsClosed;
+        for (int i = 0; i < _appliedCount; i++)
+        {
+            _facesKnown += _applied[i].Identity is null ? 0 : 1;
+            if (!privacy || PrivacyRule.Covers(_applied[i], _settings))
+            {
+                _applied[kept++] = _applied[i];
+            }
+        }
+
+        _appliedCount = kept;
     }
 
     private static ErrorKind KindOf(Exception e) => e is AispException a ? a.Kind : ErrorKind.Internal;
@@ -619,7 +642,9 @@ public sealed class FacePipeline : IDisposable
 
     private static bool NeedsModels(IFrameEngine engine) => (engine.Needs & EngineNeeds.Faces) != 0;
 
-    private static bool NeedsLandmarks(IFrameEngine engine) => (engine.Needs & EngineNeeds.Landmarks) == EngineNeeds.Landmarks;
+    /// <summary>Whether analysis must landmark faces: the engine draws by them, or recognition aligns by them.</summary>
+    private static bool NeedsLandmarks(IFrameEngine engine, PipelineSettings s) =>
+        (engine.Needs & EngineNeeds.Landmarks) == EngineNeeds.Landmarks || s.UsesIdentities;
 
     /// <summary>The compositor in effect, for the statistics: "gpu", "cpu", or "auto: ..." while or after choosing.</summary>
     private void PublishCompositor()

@@ -10,6 +10,7 @@ public readonly record struct StatsCounters(
     ulong FramesDropped,
     ulong FramesAnalysed,
     int FacesLastFrame,
+    int FacesKnown,
     double Fps,
     double ResultAgeMs,
     QualityLevel Quality,
@@ -32,7 +33,7 @@ public sealed class PipelineStats
     private readonly LatencyWindow[] _stages = [new(), new(), new(), new(), new(), new()];
     private readonly long[] _frameTimes = new long[LatencyWindow.Capacity];
     private long _processed, _failed, _errors, _dropped, _analysed;
-    private int _faces, _quality, _lastErrorKind;
+    private int _faces, _known, _quality, _lastErrorKind;
     private double _resultAge, _budgetShare;
     private string _lastError = "", _engine = "", _detector = "", _provider = "", _notice = "", _compositor = "cpu";
 
@@ -43,8 +44,9 @@ public sealed class PipelineStats
     public void RecordAnalysed() => Interlocked.Increment(ref _analysed);
 
     /// <summary>Records a frame the caller got back; <paramref name="notice"/> is the engine's word on why it did nothing (null when it worked).</summary>
-    public void RecordFrame(int faces, double resultAgeMs, string? notice, QualityLevel quality, double budgetShare)
+    public void RecordFrame(int faces, int known, double resultAgeMs, string? notice, QualityLevel quality, double budgetShare)
     {
+        Volatile.Write(ref _known, known);
         long n = Interlocked.Increment(ref _processed);
         _frameTimes[(int)((n - 1) % _frameTimes.Length)] = Stopwatch.GetTimestamp();
         Volatile.Write(ref _faces, faces);
@@ -101,7 +103,7 @@ public sealed class PipelineStats
         }
 
         return new StatsCounters((ulong)Volatile.Read(ref _processed), (ulong)Volatile.Read(ref _failed), (ulong)Volatile.Read(ref _errors),
-            (ulong)Volatile.Read(ref _dropped), (ulong)Volatile.Read(ref _analysed), Volatile.Read(ref _faces), Fps(),
+            (ulong)Volatile.Read(ref _dropped), (ulong)Volatile.Read(ref _analysed), Volatile.Read(ref _faces), Volatile.Read(ref _known), Fps(),
             Volatile.Read(ref _resultAge), (QualityLevel)Volatile.Read(ref _quality), Volatile.Read(ref _budgetShare),
             (ErrorKind)Volatile.Read(ref _lastErrorKind), Volatile.Read(ref _lastError), Volatile.Read(ref _engine),
             Volatile.Read(ref _detector), Volatile.Read(ref _provider), Volatile.Read(ref _notice), Volatile.Read(ref _compositor));

@@ -48,13 +48,29 @@ public sealed record PipelineSettings
     /// </summary>
     public string Compositor { get; init; } = CompositorModes.Cpu;
 
+    /// <summary>The face library (SQLite file) whose identities the rules name; "" for none (every face is unknown).</summary>
+    public string FaceLibrary { get; init; } = "";
+
+    /// <summary>Cosine at which a face counts as an enrolled person (see Identities.Embedding.DefaultThreshold).</summary>
+    public float RecognitionThreshold { get; init; } = Identities.Embedding.DefaultThreshold;
+
+    /// <summary>Which faces privacy covers: everyone, everyone except the listed identities, or only them.</summary>
+    public string PrivacyRule { get; init; } = PrivacyRules.Everyone;
+
+    /// <summary>The identities <see cref="PrivacyRule"/> lists, by their names in the face library.</summary>
+    public IReadOnlyList<string> PrivacyIdentities { get; init; } = [];
+
+    /// <summary>Whether faces are recognised: a library is set and a rule depends on who a face is.</summary>
+    public bool UsesIdentities => FaceLibrary.Length > 0;
+
     public string ModelsDir { get; init; } = DefaultModelsDir();
     public string ExecutionProvider { get; init; } = "auto";
     public int Threads { get; init; } = 1;
 
     /// <summary>Whether a change from <paramref name="other"/> needs a new detector model.</summary>
     public bool SameDetector(PipelineSettings other) =>
-        Detector == other.Detector && ModelsDir == other.ModelsDir && ExecutionProvider == other.ExecutionProvider && Threads == other.Threads;
+        Detector == other.Detector && ModelsDir == other.ModelsDir && ExecutionProvider == other.ExecutionProvider && Threads == other.Threads
+        && FaceLibrary == other.FaceLibrary;
 
     private static string DefaultModelsDir() =>
         Environment.GetEnvironmentVariable("AISP_MODELS_DIR") is { Length: > 0 } env
@@ -121,6 +137,16 @@ public static class CompositorModes
     public const string Auto = "auto";
 
     public static readonly string[] All = [Auto, Gpu, Cpu];
+}
+
+/// <summary>Who the privacy engine covers (with a face library; without one every face is unknown).</summary>
+public static class PrivacyRules
+{
+    public const string Everyone = "everyone";
+    public const string ExceptListed = "except_listed";
+    public const string OnlyListed = "only_listed";
+
+    public static readonly string[] All = [Everyone, ExceptListed, OnlyListed];
 }
 
 public static class QualityModes

@@ -78,6 +78,10 @@ public static class SettingsParser
                 "compositor" => s with { Compositor = OneOf(p.Name, v, CompositorModes.All) },
                 "execution_provider" => s with { ExecutionProvider = OneOf(p.Name, v, ExecutionProviderChoice.SettingValues) },
                 "threads" => s with { Threads = (int)Number(p.Name, v, 1, MaxThreads, integer: true) },
+                "face_library" => s with { FaceLibrary = Text(p.Name, v, allowEmpty: true) },
+                "recognition_threshold" => s with { RecognitionThreshold = (float)Number(p.Name, v, 0.2, 0.95) },
+                "privacy_rule" => s with { PrivacyRule = OneOf(p.Name, v, PrivacyRules.All) },
+                "privacy_identities" => s with { PrivacyIdentities = Names(p.Name, v) },
                 _ => Unknown(s, p.Name, unknownKeys),
             };
         }
@@ -95,6 +99,18 @@ public static class SettingsParser
         v.ValueKind == JsonValueKind.String && v.GetString() is { } text && (allowEmpty || text.Length > 0)
             ? text
             : throw Invalid($"'{key}' must be a {(allowEmpty ? "" : "non-empty ")}string");
+
+    /// <summary>Identity names: a JSON array of strings, or one string of names separated by commas or new lines (what an OBS text field holds).</summary>
+    private static string[] Names(string key, JsonElement v)
+    {
+        IEnumerable<string> names = v.ValueKind switch
+        {
+            JsonValueKind.String => v.GetString()!.Split([',', '\n'], StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
+            JsonValueKind.Array => v.EnumerateArray().Select(e => e.ValueKind == JsonValueKind.String ? e.GetString()!.Trim() : throw Invalid($"'{key}' must hold names (strings)")),
+            _ => throw Invalid($"'{key}' must be a list of names: a JSON array or a comma-separated string"),
+        };
+        return names.Where(n => n.Length > 0).Distinct(StringComparer.Ordinal).ToArray();
+    }
 
     private static bool Bool(string key, JsonElement v) => v.ValueKind switch
     {

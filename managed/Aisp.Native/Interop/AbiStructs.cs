@@ -9,7 +9,7 @@ namespace Aisp.Native.Interop;
 
 public static class AbiConstants
 {
-    public const uint AbiVersion = 4;
+    public const uint AbiVersion = 5;
     public const int MaxPlanes = 4;
     public const int NameCapacity = 32;
     public const int ErrorCapacity = 256;
@@ -82,4 +82,5 @@ public unsafe struct AispStats
     public fixed byte Compositor[AbiConstants.NameCapacity];
     public fixed byte LastError[AbiConstants.ErrorCapacity];
     public fixed byte Notice[AbiConstants.ErrorCapacity];
+    public uint FacesKnown;
 }
