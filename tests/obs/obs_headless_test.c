@@ -682,6 +682,78 @@ static void check_fifo_source_picture(void)
 	rmdir(fifo);
 }
 
+/* The face library written by the CLI (another process) and read by the plugin: with the astronaut
+ * enrolled, "everyone except the listed" leaves her face alone, "only the listed" covers it, and
+ * the status counts her as known. */
+static void check_face_library(const char *plugins)
+{
+	const char *cli = getenv("AISP_CLI");
+	CHECK(cli != NULL, "AISP_CLI (dotnet and the CLI's dll) is not set");
+	if (!cli)
+		return;
+	char dir[] = "/tmp/aisp-library-XXXXXX";
+	CHECK(mkdtemp(dir) != NULL, "mkdtemp failed");
+	char library[128], command[2048];
+	snprintf(library, sizeof(library), "%s/faces.db", dir);
+	snprintf(command, sizeof(command),
+		 "AISP_MODELS_DIR='%s/aisp/data/models' %s faces add Astronaut /usr/lib/python3/dist-packages/skimage/data/astronaut.png "
+		 "--library '%s' >/dev/null 2>&1",
+		 plugins, cli, library);
+	CHECK(system(command) == 0, "enrolling with the CLI failed: %s", command);
+
+	uint8_t *plain = bmalloc((size_t)W * H * 4), *shown = bmalloc((size_t)W * H * 4);
+	obs_source_t *async = obs_source_create_private("aisp_test_async_source", "library", NULL);
+	obs_source_set_async_unbuffered(async, true);
+	obs_set_output_source(0, async);
+	feed_async(async, VIDEO_FORMAT_BGRA);
+	let_obs_run(80);
+	read_back(async, plain);
+
+	obs_data_t *settings = obs_data_create();
+	obs_data_set_string(settings, "face_library", library);
+	obs_data_set_string(settings, "privacy_rule", "except_listed");
+	obs_data_set_string(settings, "privacy_identities", "Astronaut");
+	obs_data_set_string(settings, "compositor", "cpu");
+	obs_source_t *filter = obs_source_create_private("aisp_face_filter", "aisp library", settings);
+	obs_source_filter_add(async, filter);
+	wait_updates(filter);
+	for (int i = 0; i < 40; i++) {
+		feed_async(async, VIDEO_FORMAT_BGRA);
+		let_obs_run(40);
+	}
+	read_back(async, shown);
+	struct diff spared = compare(plain, shown);
+	CHECK(spared.inside_changed == 0, "except_listed: the enrolled face changed (%d of %d bytes)", spared.inside_changed,
+	      spared.inside_total);
+	char status[1024];
+	status_text(filter, status, sizeof(status));
+	printf("face library (except the astronaut): %s\n", status);
+	CHECK(strstr(status, "1 known, 0 unknown") != NULL, "status does not count the known face: %s", status);
+
+	obs_data_set_string(settings, "privacy_rule", "only_listed");
+	obs_source_update(filter, settings);
+	wait_updates(filter);
+	for (int i = 0; i < 10; i++) {
+		feed_async(async, VIDEO_FORMAT_BGRA);
+		let_obs_run(40);
+	}
+	read_back(async, shown);
+	struct diff covered = compare(plain, shown);
+	CHECK(covered.inside_changed > covered.inside_total / 2, "only_listed: the enrolled face was not covered (%d of %d)",
+	      covered.inside_changed, covered.inside_total);
+	CHECK(covered.outside_changed == 0, "only_listed: %d bytes changed outside the face", covered.outside_changed);
+	obs_data_release(settings);
+
+	obs_set_output_source(0, NULL);
+	obs_source_filter_remove(async, filter);
+	obs_source_release(filter);
+	obs_source_release(async);
+	bfree(plain);
+	bfree(shown);
+	snprintf(command, sizeof(command), "rm -rf '%s'", dir);
+	CHECK(system(command) == 0, "cleanup failed");
+}
+
 /* Fail-closed privacy in a real OBS: the very first frame after the filter is added, and the first
  * after a switch to privacy (not waiting for the worker), never show the face. */
 static void check_fail_closed(void)
@@ -834,6 +906,7 @@ int main(int argc, char **argv)
 	if (!broken) {
 		check_fail_closed();
 		check_fifo_source_picture();
+		check_face_library(argv[1]);
 		check_switching();
 		check_compositors();
 		check_auto_compositor();
