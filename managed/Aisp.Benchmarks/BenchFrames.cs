@@ -21,6 +21,24 @@ public static class BenchFrames
         return buffers;
     }
 
+    /// <summary>A 1280x720 frame with <paramref name="count"/> faces side by side (the astronaut and Grace Hopper in turn, 240 px each).</summary>
+    public static FrameBuffers Faces(int count)
+    {
+        using var frame = new Mat(720, 1280, MatType.CV_8UC3, new Scalar(60, 70, 80));
+        for (int i = 0; i < count; i++)
+        {
+            using Mat photo = Cv2.ImRead(i % 2 == 0 ? Astronaut : GraceHopper, ImreadModes.Color);
+            using Mat scaled = photo.Resize(new Size(240, 240));
+            scaled.CopyTo(frame[new Rect(10 + (i * 252), 240, 240, 240)]);
+        }
+
+        var buffers = new FrameBuffers(PixelFormat.Bgra);
+        buffers.Load(frame);
+        return buffers;
+    }
+
+    public const string GraceHopper = "/usr/share/doc/facedetect/examples/grace_hopper_512x512.jpg";
+
     /// <summary>A sync pipeline with the given engine and Grace Hopper as the source face.</summary>
     public static Aisp.Core.Pipeline.FacePipeline PipelineWithSource(string engine)
     {

@@ -201,6 +201,37 @@ public sealed class IdentityTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public void Live_recognition_runs_beside_analysis_which_never_falls_behind_and_strangers_stay_covered()
+    {
+        string library = LibraryWithGrace();
+        using var pipeline = Aisp.Core.Pipeline.FacePipeline.Create(TestAssets.Json(extra:
+            $"\"analysis\":\"async\",\"face_library\":\"{library}\",\"privacy_rule\":\"except_listed\",\"privacy_identities\":\"Grace\""), NullLoggerFactory.Instance);
+        using Mat group = Group();
+        using var buffers = new FrameBuffers(PixelFormat.Bgra);
+        buffers.Load(group);
+        byte[] pristine = buffers.Snapshot();
+        int spared = -1;
+        for (int i = 0; i < 90 && spared < 0; i++)
+        {
+            buffers.Restore(pristine);
+            pipeline.Process(buffers.AsFrame(i * 33_333_333L));
+            byte[] shown = buffers.Snapshot();
+            Assert.True(Changed(pristine, shown, new Rect(60 + 140, 160 + 70, 70, 80)) > 0.5, $"frame {i}: the stranger's face was shown");
+            Assert.NotEqual(Aisp.Core.Pipeline.FacePipeline.CoverBehind, pipeline.Stats.Read([]).Notice); // an embedding never holds analysis back
+            if (Changed(pristine, shown, new Rect(760 + 140, 160 + 100, 120, 130)) < 0.05)
+            {
+                spared = i;
+            }
+
+            Thread.Sleep(33);
+        }
+
+        output.WriteLine($"Grace recognised and spared from frame {spared}");
+        Assert.True(spared > 0, "Grace was never recognised in 3 s");
+        Assert.Equal(1, pipeline.Stats.Read([]).FacesKnown);
+    }
+
+    [Fact]
     public void A_known_face_keeps_its_name_through_its_whole_track()
     {
         string library = LibraryWithGrace();

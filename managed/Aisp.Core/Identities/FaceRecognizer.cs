@@ -43,6 +43,28 @@ public sealed class FaceRecognizer : IDisposable
         return Finish(embedding);
     }
 
+    /// <summary>Size of the aligned crop tensor <see cref="Align"/> fills (3 x 112 x 112).</summary>
+    public const int TensorLength = 3 * Size * Size;
+
+    /// <summary>The first half of <see cref="Embed(in Frame, in Face, Span{float})"/>: the aligned, normalised crop (cheap; the caller's thread).</summary>
+    public bool Align(in Frame frame, in Face face, Span<float> tensor)
+    {
+        if (!face.HasLandmarks && !face.HasKeypoints)
+        {
+            return false;
+        }
+
+        AlignedCrop.FromFrame(frame, ArcFaceTemplate.Align(face, Size), Size, _entry.Mean, _entry.Std, tensor);
+        return true;
+    }
+
+    /// <summary>The second half: the model on a crop <see cref="Align"/> made (the slow part; another thread may run it).</summary>
+    public bool Embed(ReadOnlySpan<float> tensor, Span<float> embedding)
+    {
+        tensor.CopyTo(_model.Input);
+        return Finish(embedding);
+    }
+
     /// <summary>Embeds a face of a decoded picture (landmarks or keypoints needed).</summary>
     public bool Embed(RgbImage image, in Face face, Span<float> embedding)
     {

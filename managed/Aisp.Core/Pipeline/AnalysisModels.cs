@@ -12,20 +12,25 @@ public sealed class AnalysisModels : IDisposable
 {
     public const string LandmarkModel = "landmarks-68";
 
-    private AnalysisModels(IFaceDetector detector, FaceLandmarker? landmarker, FaceRecognizer? recognizer, IdentitySet? identities)
+    private AnalysisModels(IFaceDetector detector, FaceLandmarker? landmarker, FaceRecognizer? recognizer, RecognitionWorker? recognition, IdentitySet? identities)
     {
         Detector = detector;
         Landmarker = landmarker;
         Recognizer = recognizer;
+        Recognition = recognition;
         Identities = identities;
     }
 
     public IFaceDetector Detector { get; }
     public FaceLandmarker? Landmarker { get; }
 
-    /// <summary>With a face library in the settings: the recogniser and the library's identities.</summary>
+    /// <summary>With a face library in the settings and sync analysis (CLI, QA: deterministic): the recogniser, run inline.</summary>
     public FaceRecognizer? Recognizer { get; }
 
+    /// <summary>With a face library and async analysis (the plugin): the recogniser on its own thread, so analysis never waits for it.</summary>
+    public RecognitionWorker? Recognition { get; }
+
+    /// <summary>The library's identities, when the settings name one.</summary>
     public IdentitySet? Identities { get; }
 
     public static AnalysisModels Load(PipelineSettings s, bool withLandmarks, ILogger log)
@@ -38,8 +43,9 @@ public sealed class AnalysisModels : IDisposable
                 ? new FaceLandmarker(ModelCatalog.Load(s.ModelsDir).Get(LandmarkModel), s.ExecutionProvider, s.Threads, log)
                 : null;
             FaceRecognizer? recognizer = s.UsesIdentities ? FaceRecognizer.Load(s.ModelsDir, s.ExecutionProvider, s.Threads, log) : null;
+            RecognitionWorker? worker = recognizer is not null && s.Analysis == AnalysisModes.Async ? new RecognitionWorker(recognizer, log) : null;
             IdentitySet? identities = s.UsesIdentities ? new IdentitySet(s.FaceLibrary, log) : null;
-            return new AnalysisModels(detector, landmarker, recognizer, identities);
+            return new AnalysisModels(detector, landmarker, worker is null ? recognizer : null, worker, identities);
         }
         catch
         {
@@ -58,5 +64,6 @@ public sealed class AnalysisModels : IDisposable
         Detector.Dispose();
         Landmarker?.Dispose();
         Recognizer?.Dispose();
+        Recognition?.Dispose();
     }
 }

@@ -10,7 +10,10 @@ namespace Aisp.Core.Pipeline.Stages;
 /// track is embedded when it appears, again every <see cref="RecheckSeconds"/> or when its size
 /// changes a lot, at most <see cref="MaxPerFrame"/> faces per analysed frame (the others keep their
 /// cached answer or wait their turn), and an answer not used for <see cref="TimeToLiveSeconds"/> is
-/// dropped. A library read again (someone enrolled) makes every cached answer stale.
+/// dropped. A library read again (someone enrolled) makes every cached answer stale. With sync
+/// analysis the model runs here; with async analysis (the plugin) the face is only aligned here and
+/// the <see cref="RecognitionWorker"/> embeds it on its own thread, so a 100 ms embedding never
+/// holds a frame's analysis back.
 /// </summary>
 internal sealed class RecogniseStage(PipelineStats stats) : IAnalysisStage
 {
@@ -28,9 +31,9 @@ internal sealed class RecogniseStage(PipelineStats stats) : IAnalysisStage
 
     public void Run(AnalysisPass pass)
     {
-        FaceRecognizer? recognizer = pass.Models?.Recognizer;
-        IdentitySet? identities = pass.Models?.Identities;
-        if (recognizer is null || identities is null || !pass.WantLandmarks)
+        AnalysisModels? models = pass.Models;
+        IdentitySet? identities = models?.Identities;
+        if (identities is null || (models!.Recognizer is null && models.Recognition is null) || !pass.WantLandmarks)
         {
             return;
         }
@@ -47,28 +50,43 @@ internal sealed class RecogniseStage(PipelineStats stats) : IAnalysisStage
             }
         }
 
+        while (models.Recognition?.TryTake(out int track, out Match match) == true)
+        {
+            if (_byTrack.TryGetValue(track, out Answer pending))
+            {
+                _byTrack[track] = pending with { Name = match.Name, Score = match.Score, HasAnswer = true, Pending = false };
+            }
+        }
+
         int budget = MaxPerFrame;
+        float threshold = pass.Settings.RecognitionThreshold;
         foreach (ref Face face in CollectionsMarshal.AsSpan(pass.Faces))
         {
             bool cached = _byTrack.TryGetValue(face.TrackId, out Answer answer);
-            bool due = !cached || Seconds(now - answer.RecognisedTicks) > RecheckSeconds
-                || MathF.Abs(face.Box.Width - answer.Width) > SizeChange * answer.Width;
-            if (due && budget > 0 && recognizer.Embed(pass.Frame, face, _embedding))
+            bool due = !cached || (!answer.Pending && (Seconds(now - answer.CheckedTicks) > RecheckSeconds
+                || MathF.Abs(face.Box.Width - answer.Width) > SizeChange * answer.Width));
+            if (due && budget > 0)
             {
-                budget--;
-                Match match = Match.Best(_embedding, identities.Known, pass.Settings.RecognitionThreshold);
-                answer = new Answer(match.Name, match.Score, now, face.Box.Width, now);
-                cached = true;
+                if (models.Recognizer is { } inline && inline.Embed(pass.Frame, face, _embedding))
+                {
+                    // Sync analysis: the answer now, so a file run gives the same output every time.
+                    Match match = Match.Best(_embedding, identities.Known, threshold);
+                    answer = answer with { Name = match.Name, Score = match.Score, HasAnswer = true, CheckedTicks = now, Width = face.Box.Width };
+                    budget--;
+                }
+                else if (models.Recognition?.TrySubmit(pass.Frame, face, face.TrackId, identities.Known, threshold) == true)
+                {
+                    // Async: the worker answers on a later frame; a previous answer stands meanwhile.
+                    answer = answer with { Pending = true, CheckedTicks = now, Width = face.Box.Width };
+                    budget--;
+                }
             }
 
-            if (cached)
-            {
-                answer.UsedTicks = now;
-                _byTrack[face.TrackId] = answer;
-                face.Identity = answer.Name;
-                face.IdentityScore = answer.Score;
-                face.Recognised = true;
-            }
+            answer.UsedTicks = now;
+            _byTrack[face.TrackId] = answer;
+            face.Recognised = answer.HasAnswer;
+            face.Identity = answer.HasAnswer ? answer.Name : null;
+            face.IdentityScore = answer.HasAnswer ? answer.Score : 0;
         }
 
         Expire(now);
@@ -93,5 +111,6 @@ internal sealed class RecogniseStage(PipelineStats stats) : IAnalysisStage
 
     private static double Seconds(long ticks) => (double)ticks / Stopwatch.Frequency;
 
-    private record struct Answer(string? Name, float Score, long RecognisedTicks, float Width, long UsedTicks);
+    /// <summary>What is known of one track: who (once answered), when it was last looked at and at what size, whether an answer is on its way.</summary>
+    private record struct Answer(string? Name, float Score, bool HasAnswer, bool Pending, long CheckedTicks, float Width, long UsedTicks);
 }
