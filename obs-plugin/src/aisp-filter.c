@@ -84,6 +84,7 @@ static void filter_update(void *data, obs_data_t *settings)
 	task->privacy = strcmp(engine, "privacy") == 0;
 	task->faces_shown = strcmp(engine, "none") == 0 || strcmp(engine, "landmarks") == 0;
 	atomic_store(&filter->privacy_wanted, task->privacy); /* from this frame on, until the core runs it */
+	atomic_store(&filter->identities, obs_data_get_string(settings, "face_library")[0] != '\0');
 	bfree(models_dir);
 	os_task_queue_queue_task(filter->updates, run_update, task);
 }
@@ -199,7 +200,7 @@ static void filter_tick(void *data, float seconds)
 	} else if (atomic_load(&filter->instance) && core) {
 		aisp_stats stats = {.struct_size = sizeof(aisp_stats)};
 		if (core->get_stats(atomic_load(&filter->instance), &stats) == AISP_OK)
-			aisp_status_format(&stats, text + n, size - (size_t)n);
+			aisp_status_format(&stats, atomic_load(&filter->identities), text + n, size - (size_t)n);
 		else
 			aisp_core_last_error(text + n, size - (size_t)n);
 	} else {

@@ -34,6 +34,7 @@ struct aisp_filter {
 	 * privacy still on its way), the filter draws nothing rather than the unmasked source. */
 	atomic_bool privacy_wanted;
 	atomic_bool faces_shown;
+	atomic_bool identities; /* a face library is set: the status counts known and unknown faces */
 
 	/* Settings are applied on this filter's own worker: model loads and source pictures never
 	 * block the UI thread, and never the graphics thread (frames keep the old engine meanwhile).

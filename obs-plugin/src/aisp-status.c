@@ -2,7 +2,7 @@
 
 #include <stdio.h>
 
-void aisp_status_format(const aisp_stats *s, char *text, size_t size)
+void aisp_status_format(const aisp_stats *s, bool identities, char *text, size_t size)
 {
 	static const char *levels[] = {"quality", "balanced", "performance"};
 	const aisp_stage_stats *total = &s->stages[AISP_STAGE_TOTAL];
@@ -15,7 +15,7 @@ void aisp_status_format(const aisp_stats *s, char *text, size_t size)
 			 s->faces_last_frame == 1 ? "" : "s", s->detector[0] ? s->detector : s->engine, s->execution_provider, s->compositor,
 			 level, s->budget_share * 100.0, s->result_age_ms, (unsigned long long)s->frames_analysed,
 			 (unsigned long long)s->frames_dropped, (unsigned long long)s->frames_failed);
-	if (s->faces_known && n > 0 && (size_t)n < size)
+	if (identities && n > 0 && (size_t)n < size)
 		n += snprintf(text + n, size - (size_t)n, " | %u known, %u unknown", s->faces_known,
 			      s->faces_last_frame - s->faces_known);
 	if (s->notice[0] && n > 0 && (size_t)n < size)
