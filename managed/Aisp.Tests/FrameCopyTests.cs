@@ -43,5 +43,9 @@ public sealed unsafe class FrameCopyTests
                 Assert.True(r0 == r1 && g0 == g1 && b0 == b1, $"pixel {x},{y}: {r1},{g1},{b1} against the frame's {r0},{g0},{b0} at {x * step},{y * step}");
             }
         }
+
+        // The view points into the copy's pinned buffer: the copy must outlive the reads (a pinned
+        // array is still collected once nothing references it, and the JIT may drop 'copy' early).
+        GC.KeepAlive(copy);
     }
 }
