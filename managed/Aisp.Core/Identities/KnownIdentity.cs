@@ -19,11 +19,12 @@ public readonly record struct Match(string? Name, float Score)
     {
         string? best = null;
         float bestScore = -1;
-        foreach (KnownIdentity identity in known)
+        for (int i = 0; i < known.Count; i++) // indexers: no enumerator boxed per call
         {
-            foreach (float[] e in identity.Embeddings)
+            KnownIdentity identity = known[i];
+            for (int j = 0; j < identity.Embeddings.Count; j++)
             {
-                float score = Embedding.Cosine(embedding, e);
+                float score = Embedding.Cosine(embedding, identity.Embeddings[j]);
                 if (score > bestScore)
                 {
                     bestScore = score;
