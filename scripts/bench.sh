@@ -3,15 +3,18 @@
 # that README's Performance section quotes (between its bench:summary markers): every figure there is
 # read off the tables this script writes. Any failed step stops it with its log's tail.
 # BenchmarkDotNet for the core stages (one inference thread, pinned to one core with taskset).
+# `scripts/bench.sh --report` writes the documents again from the last run's results (build/bench).
 set -euo pipefail
 shopt -s inherit_errexit
 cd "$(dirname "$0")/.."
-scripts/build.sh >/dev/null
+report_only=false
+if [ "${1:-}" = "--report" ]; then
+  report_only=true
+  shift
+fi
 export AISP_MODELS_DIR="$PWD/build/plugins/aisp/data/models"
 art="$PWD/build/bench"
-rm -rf "$art"
-mkdir -p "$art"
-
+cli_settings=('{"engine":"morph","quality":"quality"}' '{"engine":"morph","quality":"performance"}' '{"engine":"privacy","quality":"quality"}')
 # Runs a step with its output in $art/NAME.log; on failure shows the log's end and stops.
 step() {
   local name=$1
@@ -24,6 +27,11 @@ step() {
 }
 need() { [ -n "$2" ] || { echo "bench: $1 produced no figures (see $art)" >&2; exit 1; }; }
 
+if ! $report_only; then
+scripts/build.sh >/dev/null
+rm -rf "$art"
+mkdir -p "$art"
+
 step build-benchmarks dotnet build managed/Aisp.Benchmarks -c Release --nologo -v:q
 step benchmarkdotnet taskset -c 0 dotnet managed/Aisp.Benchmarks/bin/Release/net10.0/Aisp.Benchmarks.dll \
   --filter '*' --launchCount 1 --warmupCount 3 --iterationCount 10 --exporters github --artifacts "$art" "$@"
@@ -32,31 +40,36 @@ ls "$art"/results/*-report-github.md >/dev/null
 # The CLI on a 1280x720 clip with the mesh swap (decode + pipeline + encode, sync analysis).
 step make-clip dotnet managed/Aisp.Benchmarks/bin/Release/net10.0/Aisp.Benchmarks.dll --make-clip "$art/clip.avi"
 step build-cli dotnet build managed/Aisp.Cli -c Release --nologo -v:q
-cli_settings=('{"engine":"morph","quality":"quality"}' '{"engine":"morph","quality":"performance"}' '{"engine":"privacy","quality":"quality"}')
-cli_table=""
 for i in "${!cli_settings[@]}"; do
   step "cli-$i" dotnet managed/Aisp.Cli/bin/Release/net10.0/aisp.dll process --input "$art/clip.avi" --output "$art/out.avi" \
     --source /usr/share/doc/facedetect/examples/grace_hopper_512x512.jpg --settings "${cli_settings[$i]}" --stats "$art/cli-$i.json"
-  frames=$(grep -m1 '"frames_in"' "$art/cli-$i.json" | tr -dc 0-9)
-  fps=$(grep -m1 '"fps"' "$art/cli-$i.json" | sed 's/[^0-9.]//g')
-  need "CLI run $i" "$frames$fps"
-  cli_table+="| \`${cli_settings[$i]}\` | $frames | $fps |"$'\n'
 done
 
 # The real plugin in a headless OBS: graphics-thread cost, lagged frames, CPU, memory.
 step install cmake --install build --prefix "$art/install"
 xvfb-run -a build/tests/bench/obs_bench "$art/install" build/test-frames 600 >"$art/obs.md" 2>"$art/obs.log" \
   || { echo "bench: obs_bench failed:" >&2; tail -40 "$art/obs.log" >&2; exit 1; }
+
+# Detector recall on group shots with known boxes (the RecallTests mosaics), and the recognition
+# threshold against real photos (IdentityTests' calibration: same-person variants against others).
+step recall dotnet test managed/Aisp.Tests -c Release --nologo --filter RecallTests --logger "console;verbosity=detailed"
+step calibration dotnet test managed/Aisp.Tests -c Release --nologo --filter "FullyQualifiedName~The_threshold_separates" --logger "console;verbosity=detailed"
+fi
+
+# ---- the report, from the results above ----
+ls "$art"/results/*-report-github.md >/dev/null
+cli_table=""
+for i in "${!cli_settings[@]}"; do
+  frames=$(grep -m1 '"frames_in"' "$art/cli-$i.json" | tr -dc 0-9)
+  fps=$(grep -m1 '"fps"' "$art/cli-$i.json" | sed 's/[^0-9.]//g')
+  need "CLI run $i" "$frames$fps"
+  cli_table+="| \`${cli_settings[$i]}\` | $frames | $fps |"$'\n'
+done
 obs_table=$(cat "$art/obs.md")
 need obs_bench "$(grep '^| 1280x720' "$art/obs.md" || true)"
-
-# Detector recall on group shots with known boxes (the RecallTests mosaics).
-step recall dotnet test managed/Aisp.Tests -c Release --nologo --filter RecallTests --logger "console;verbosity=detailed"
 recall=$(sed -n 's/^ *RECALL \([0-9x]*\) face=\([^ ]* ([0-9]*px)\) faces=\([0-9]*\) \([a-z-]*\): recall \([0-9]* %\), false positives \([0-9]*\)$/| \1 | \2 | \3 | \4 | \5 | \6 |/p' "$art/recall.log" | sort)
 need RecallTests "$recall"
 
-# Recognition threshold against real photos (IdentityTests' calibration: same-person variants against others).
-step calibration dotnet test managed/Aisp.Tests -c Release --nologo --filter "FullyQualifiedName~The_threshold_separates" --logger "console;verbosity=detailed"
 calibration=$(sed -n 's/^ *CALIBRATION threshold=\([0-9.]*\) genuine=\([0-9]*\) impostor=\([0-9]*\) false-rejects=\([0-9]*\) false-accepts=\([0-9]*\) lowest-same=\([0-9.-]*\) highest-other=\([0-9.-]*\)$/| \1 | \2 | \3 | \4 | \5 | \6 | \7 |/p' "$art/calibration.log")
 need "recognition calibration" "$calibration"
 
@@ -71,13 +84,13 @@ analysis=$(for level in quality balanced performance; do
   grep -h "AnalysePerFrame" "$art"/results/*Analysis*-report-github.md | grep -F "$level" | awk -F'|' -v l="$level" '{gsub(/[* ]/, "", $4); printf "%s %s, ", l, $4}'
 done)
 need AnalysisBenchmarks "$analysis"
-cli_fps() { awk -F'|' -v s="$1" 'index($2, s) {gsub(/ /, "", $4); print $4}' <<<"$cli_table"; }
+cli_fps() { awk -F'|' -v s="\`$1\`" 'index($2, s) {gsub(/ /, "", $4); print $4}' <<<"$cli_table"; }
 summary=$(cat <<SUMMARY
 - Frames lagged by OBS in the headless runs (every configuration, 640x360 and 1280x720): $lagged.
 - Time the filter adds to OBS's graphics thread at 1280x720, p50 / p99 ms: privacy with the automatic compositor $(col "$privacy_auto" 6), CPU compositor $(col "$privacy_cpu" 6), GPU compositor on llvmpipe $(col "$privacy_gpu" 6); mesh swap on the CPU $(col "$morph_cpu" 6).
 - Analysis per frame on one core (detect + landmarks + tracking, AnalysisBenchmarks): ${analysis%, }.
 - Recognition: one embedding $(grep -h "EmbedOneFace" "$art"/results/*Embedding*-report-github.md | awk -F'|' '{gsub(/[* ]/, "", $3); print $3}'); threshold $(awk -F'|' '{gsub(/ /, "", $2); print $2}' <<<"$calibration") with $(awk -F'|' '{gsub(/ /, "", $5); gsub(/ /, "", $6); print $5 " false rejects and " $6 " false accepts"}' <<<"$calibration") on the calibration photos.
-- CLI on a 1280x720 Motion-JPEG clip: mesh swap $(cli_fps '"quality":"quality"') fps at "quality", $(cli_fps '"quality":"performance"') fps at "performance"; privacy $(cli_fps '"engine":"privacy"') fps.
+- CLI on a 1280x720 Motion-JPEG clip: mesh swap $(cli_fps "${cli_settings[0]}") fps at "quality", $(cli_fps "${cli_settings[1]}") fps at "performance"; privacy $(cli_fps "${cli_settings[2]}") fps.
 SUMMARY
 )
 

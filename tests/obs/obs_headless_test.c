@@ -290,6 +290,7 @@ static void check_filtered(const char *what, obs_source_t *source, obs_source_t 
 
 static uint64_t frame_ts;
 static void feed_async(obs_source_t *source, int format);
+static void feed_frames(obs_source_t *source, int n, int ms);
 static void status_text(obs_source_t *filter, char *out, size_t size);
 
 static bool same_picture(const uint8_t *a, const uint8_t *b)
@@ -598,6 +599,15 @@ static void feed_async(obs_source_t *source, int format)
 	output_frame(source, (enum video_format)format, frame_ts);
 }
 
+/* Feeds n BGRA frames to an async source, letting OBS run ms after each. */
+static void feed_frames(obs_source_t *source, int n, int ms)
+{
+	for (int i = 0; i < n; i++) {
+		feed_async(source, VIDEO_FORMAT_BGRA);
+		let_obs_run(ms);
+	}
+}
+
 static bool has_list_item(obs_property_t *list, const char *value)
 {
 	for (size_t i = 0; i < obs_property_list_item_count(list); i++)
@@ -717,10 +727,7 @@ static void check_face_library(const char *plugins)
 	obs_source_t *filter = obs_source_create_private("aisp_face_filter", "aisp library", settings);
 	obs_source_filter_add(async, filter);
 	wait_updates(filter);
-	for (int i = 0; i < 40; i++) {
-		feed_async(async, VIDEO_FORMAT_BGRA);
-		let_obs_run(40);
-	}
+	feed_frames(async, 40, 40);
 	read_back(async, shown);
 	struct diff spared = compare(plain, shown);
 	CHECK(spared.inside_changed == 0, "except_listed: the enrolled face changed (%d of %d bytes)", spared.inside_changed,
@@ -733,10 +740,7 @@ static void check_face_library(const char *plugins)
 	obs_data_set_string(settings, "privacy_rule", "only_listed");
 	obs_source_update(filter, settings);
 	wait_updates(filter);
-	for (int i = 0; i < 10; i++) {
-		feed_async(async, VIDEO_FORMAT_BGRA);
-		let_obs_run(40);
-	}
+	feed_frames(async, 10, 40);
 	read_back(async, shown);
 	struct diff covered = compare(plain, shown);
 	CHECK(covered.inside_changed > covered.inside_total / 2, "only_listed: the enrolled face was not covered (%d of %d)",
@@ -775,10 +779,7 @@ static void check_fail_closed(void)
 
 	set_engine(filter, "none");
 	wait_updates(filter);
-	for (int i = 0; i < 5; i++) {
-		feed_async(async, VIDEO_FORMAT_BGRA);
-		let_obs_run(40);
-	}
+	feed_frames(async, 5, 40);
 	read_back(async, shown);
 	CHECK(same_picture(plain, shown), "engine none changed the picture");
 	set_engine(filter, "privacy");
@@ -866,10 +867,7 @@ int main(int argc, char **argv)
 	check_filtered("async YUY2", async, filter, privacy, feed_async, VIDEO_FORMAT_YUY2);
 
 	/* Keep frames flowing past the status interval, then read the status text. */
-	for (int i = 0; i < 40; i++) {
-		feed_async(async, VIDEO_FORMAT_BGRA);
-		let_obs_run(40);
-	}
+	feed_frames(async, 40, 40);
 	char status[1024];
 	status_text(filter, status, sizeof(status));
 	printf("status: %s\n", status);
