@@ -21,6 +21,9 @@ internal sealed class RecogniseStage(PipelineStats stats) : IAnalysisStage
     public const double TimeToLiveSeconds = 300;
     public const int MaxPerFrame = 2;
 
+    /// <summary>An answer the worker has not given after this long is asked for again.</summary>
+    public const double PendingSeconds = 5;
+
     /// <summary>A face whose box grew or shrank by more than this share is looked at again.</summary>
     private const float SizeChange = 0.4f;
 
@@ -28,6 +31,7 @@ internal sealed class RecogniseStage(PipelineStats stats) : IAnalysisStage
     private readonly float[] _embedding = new float[FaceRecognizer.Dimensions];
     private readonly List<int> _expired = new(AnalysisResult.MaxFaces);
     private int _version = -1;
+    private AnalysisModels? _models; // the models the cached answers came from
 
     public void Run(AnalysisPass pass)
     {
@@ -40,9 +44,12 @@ internal sealed class RecogniseStage(PipelineStats stats) : IAnalysisStage
 
         long now = Stopwatch.GetTimestamp();
         identities.RefreshIfChanged(now);
-        if (identities.Version != _version)
+        if (identities.Version != _version || !ReferenceEquals(models, _models))
         {
+            // New models (settings changed) or a library read again: answers, and answers on their way
+            // from a worker that is gone, no longer hold.
             _version = identities.Version;
+            _models = models;
             _byTrack.Clear(); // write-through: new enrolments count from the next frame
             if (identities.Problem is not null)
             {
@@ -63,7 +70,8 @@ internal sealed class RecogniseStage(PipelineStats stats) : IAnalysisStage
         foreach (ref Face face in CollectionsMarshal.AsSpan(pass.Faces))
         {
             bool cached = _byTrack.TryGetValue(face.TrackId, out Answer answer);
-            bool due = !cached || (!answer.Pending && (Seconds(now - answer.CheckedTicks) > RecheckSeconds
+            bool waiting = answer.Pending && Seconds(now - answer.CheckedTicks) < PendingSeconds;
+            bool due = !cached || (!waiting && (Seconds(now - answer.CheckedTicks) > RecheckSeconds
                 || MathF.Abs(face.Box.Width - answer.Width) > SizeChange * answer.Width));
             if (due && budget > 0)
             {
