@@ -1,5 +1,6 @@
 /* Module entry: loads the NativeAOT core beside this module and registers the filter. The
  * filter is registered even when the core is missing, so the user sees why in its properties. */
+#include <stdlib.h>
 #include <obs-module.h>
 #include <util/dstr.h>
 
@@ -22,6 +23,11 @@ bool obs_module_load(void)
 	if (slash)
 		dstr_ncopy(&core_path, module_path, (size_t)(slash - module_path + 1));
 	dstr_cat(&core_path, "aisp_core.so");
+
+	/* ONNX Runtime, inside the core, reads this once when it starts: nothing of a face filter may be
+	 * sent anywhere. Set here, at module load on OBS's main thread before the core exists, so the
+	 * core never has to change the process environment later, beside other threads. */
+	setenv("ORT_DISABLE_TELEMETRY", "1", 1);
 
 	char error[512];
 	if (aisp_core_load(core_path.array, error, sizeof(error)))

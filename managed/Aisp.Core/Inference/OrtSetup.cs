@@ -39,6 +39,11 @@ public static partial class OrtSetup
         {
             Environment.SetEnvironmentVariable(DisableVariable, "1");
         }
+        else if (Environment.GetEnvironmentVariable(DisableVariable) == "1")
+        {
+            // The host set it before loading us (the OBS plugin does, at module load): changing the
+            // environment of a running multi-threaded process is best avoided.
+        }
         else if (SetEnv(DisableVariable, "1", overwrite: 1) != 0)
         {
             throw new AispException(ErrorKind.Internal, $"could not set {DisableVariable}: ONNX Runtime is not started with telemetry on");
