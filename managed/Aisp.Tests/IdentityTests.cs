@@ -143,6 +143,13 @@ public sealed class IdentityTests(ITestOutputHelper output) : IDisposable
             var locked = Assert.Throws<AispException>(() => library.Enrol("Grace", [new EnrolledFace(Unit(3), "g.png")], null));
             Assert.Equal(ErrorKind.Library, locked.Kind);
             Assert.Contains("locked", locked.Message, StringComparison.Ordinal);
+
+            // The live filter only reads: in WAL mode it reads at once even while a writer holds the lock.
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            var reader = new IdentitySet(path, NullLogger.Instance);
+            Assert.Null(reader.Problem);
+            Assert.Equal("Ada", Assert.Single(reader.Known).Name);
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1), $"reading waited {watch.Elapsed.TotalMilliseconds:F0} ms for the writer");
         }
 
         string corrupt = Path.Combine(_dir, "corrupt.db");
@@ -150,6 +157,16 @@ public sealed class IdentityTests(ITestOutputHelper output) : IDisposable
         var e = Assert.Throws<AispException>(() => FaceLibrary.Open(corrupt, create: false));
         Assert.Equal(ErrorKind.Library, e.Kind);
         Assert.Contains("not a face library or is damaged", e.Message, StringComparison.Ordinal);
+        string foreign = Path.Combine(_dir, "foreign.db");
+        using (var other = new SqliteConnection($"Data Source={foreign};Pooling=False"))
+        {
+            other.Open();
+            using var create = new SqliteCommand("CREATE TABLE notes (text TEXT)", other);
+            create.ExecuteNonQuery();
+        }
+
+        var notOurs = Assert.Throws<AispException>(() => FaceLibrary.Open(foreign, create: false, readOnly: true));
+        Assert.Contains("it has no AISP tables", notOurs.Message, StringComparison.Ordinal);
         var missing = Assert.Throws<AispException>(() => FaceLibrary.Open(Path.Combine(_dir, "none.db"), create: false));
         Assert.Contains("does not exist", missing.Message, StringComparison.Ordinal);
     }

@@ -49,8 +49,12 @@ public sealed class FaceLibrary : IDisposable
         return System.IO.Path.Combine(data, "aisp", "faces.db");
     }
 
-    /// <summary>Opens the library; <paramref name="create"/> makes a new one (private to the user) when none exists.</summary>
-    public static FaceLibrary Open(string path, bool create)
+    /// <summary>
+    /// Opens the library; <paramref name="create"/> makes a new one (private to the user) when none
+    /// exists. <paramref name="readOnly"/>: for the live filter, which only reads; in WAL mode a reader
+    /// never waits for a writer, and it writes nothing itself (no schema, no lock to contend for).
+    /// </summary>
+    public static FaceLibrary Open(string path, bool create, bool readOnly = false)
     {
         _ = SqliteSetup.Value; // the native SQLite provider, bound once without reflection (NativeAOT)
         string full = System.IO.Path.GetFullPath(path);
@@ -70,15 +74,23 @@ public sealed class FaceLibrary : IDisposable
         var db = new SqliteConnection(new SqliteConnectionStringBuilder
         {
             DataSource = full,
-            Mode = SqliteOpenMode.ReadWrite,
+            Mode = readOnly ? SqliteOpenMode.ReadOnly : SqliteOpenMode.ReadWrite,
             Pooling = false, // a closed library releases its file at once (tests, removal)
             DefaultTimeout = BusyTimeoutMs / 1000,
         }.ToString());
         try
         {
             db.Open();
-            Execute(db, $"PRAGMA busy_timeout = {BusyTimeoutMs}; PRAGMA journal_mode = WAL; PRAGMA secure_delete = ON; PRAGMA foreign_keys = ON;");
-            CreateSchema(db, full);
+            if (readOnly)
+            {
+                CheckSchema(db, full);
+            }
+            else
+            {
+                Execute(db, $"PRAGMA busy_timeout = {BusyTimeoutMs}; PRAGMA journal_mode = WAL; PRAGMA secure_delete = ON; PRAGMA foreign_keys = ON;");
+                CreateSchema(db, full);
+            }
+
             return new FaceLibrary(full, db);
         }
         catch (SqliteException e)
@@ -246,10 +258,31 @@ public sealed class FaceLibrary : IDisposable
         version.Parameters.AddWithValue("$v", SchemaVersion.ToString(CultureInfo.InvariantCulture));
         version.Parameters.AddWithValue("$m", FaceRecognizer.ModelName);
         version.ExecuteNonQuery();
+        CheckSchema(db, path);
+    }
+
+    /// <summary>A library of this program and of the recogniser in use, or a library error saying what it is instead.</summary>
+    private static void CheckSchema(SqliteConnection db, string path)
+    {
         using var check = new SqliteCommand("SELECT value FROM meta WHERE key = 'embedding'", db);
-        if (check.ExecuteScalar() is string model && model != FaceRecognizer.ModelName)
+        object? model;
+        try
         {
-            throw Fail(path, $"holds embeddings of model '{model}', not '{FaceRecognizer.ModelName}': enrol the faces again in a new library");
+            model = check.ExecuteScalar();
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode == 1) // no such table: an SQLite file, but not ours
+        {
+            throw Fail(path, "is not a face library or is damaged (it has no AISP tables)");
+        }
+
+        if (model is not string name)
+        {
+            throw Fail(path, "is not a face library or is damaged (no embedding model recorded)");
+        }
+
+        if (name != FaceRecognizer.ModelName)
+        {
+            throw Fail(path, $"holds embeddings of model '{name}', not '{FaceRecognizer.ModelName}': enrol the faces again in a new library");
         }
     }
 

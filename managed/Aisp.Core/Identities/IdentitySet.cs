@@ -61,7 +61,7 @@ public sealed class IdentitySet
         _stamp = Stamp();
         try
         {
-            using FaceLibrary library = FaceLibrary.Open(Path, create: false);
+            using FaceLibrary library = FaceLibrary.Open(Path, create: false, readOnly: true);
             Known = library.LoadAll();
             Problem = null;
             _log.LogInformation("Face library {Path}: {Count} identities", Path, Known.Count);
