@@ -171,6 +171,10 @@ public sealed class IdentityTests(ITestOutputHelper output) : IDisposable
         Assert.Contains("does not exist", missing.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>A pipeline on the test models with extra settings (the face library, a rule, ...).</summary>
+    private static Aisp.Core.Pipeline.FacePipeline Filter(string extraJson) =>
+        Aisp.Core.Pipeline.FacePipeline.Create(TestAssets.Json(extra: extraJson), NullLoggerFactory.Instance);
+
     /// <summary>A 1280x720 group: the astronaut (400 px) on the left, Grace Hopper (400 px) on the right.</summary>
     private static Mat Group()
     {
@@ -200,8 +204,7 @@ public sealed class IdentityTests(ITestOutputHelper output) : IDisposable
     public void Privacy_covers_faces_by_who_they_are(string rule, bool graceCovered, bool astronautCovered)
     {
         string library = LibraryWithGrace();
-        using var pipeline = Aisp.Core.Pipeline.FacePipeline.Create(TestAssets.Json(extra:
-            $"\"face_library\":\"{library}\",\"privacy_rule\":\"{rule}\",\"privacy_identities\":\"Grace\""), NullLoggerFactory.Instance);
+        using var pipeline = Filter($"\"face_library\":\"{library}\",\"privacy_rule\":\"{rule}\",\"privacy_identities\":\"Grace\"");
         using Mat group = Group();
         using var buffers = new FrameBuffers(PixelFormat.Bgra);
         buffers.Load(group);
@@ -221,8 +224,7 @@ public sealed class IdentityTests(ITestOutputHelper output) : IDisposable
     public void Live_recognition_runs_beside_analysis_which_never_falls_behind_and_strangers_stay_covered()
     {
         string library = LibraryWithGrace();
-        using var pipeline = Aisp.Core.Pipeline.FacePipeline.Create(TestAssets.Json(extra:
-            $"\"analysis\":\"async\",\"face_library\":\"{library}\",\"privacy_rule\":\"except_listed\",\"privacy_identities\":\"Grace\""), NullLoggerFactory.Instance);
+        using var pipeline = Filter($"\"analysis\":\"async\",\"face_library\":\"{library}\",\"privacy_rule\":\"except_listed\",\"privacy_identities\":\"Grace\"");
         using Mat group = Group();
         using var buffers = new FrameBuffers(PixelFormat.Bgra);
         buffers.Load(group);
@@ -252,8 +254,7 @@ public sealed class IdentityTests(ITestOutputHelper output) : IDisposable
     public void A_known_face_keeps_its_name_through_its_whole_track()
     {
         string library = LibraryWithGrace();
-        using var pipeline = Aisp.Core.Pipeline.FacePipeline.Create(TestAssets.Json(extra:
-            $"\"engine\":\"landmarks\",\"face_library\":\"{library}\",\"quality\":\"balanced\""), NullLoggerFactory.Instance);
+        using var pipeline = Filter($"\"engine\":\"landmarks\",\"face_library\":\"{library}\",\"quality\":\"balanced\"");
         using Mat grace = TestAssets.Load(TestAssets.GraceHopper);
         using Mat small = grace.Resize(new Size(300, 300));
         using var buffers = new FrameBuffers(PixelFormat.Bgra);
@@ -274,8 +275,7 @@ public sealed class IdentityTests(ITestOutputHelper output) : IDisposable
     {
         string library = Path.Combine(_dir, "damaged.db");
         File.WriteAllText(library, new string('x', 5000));
-        using var pipeline = Aisp.Core.Pipeline.FacePipeline.Create(TestAssets.Json(extra:
-            $"\"face_library\":\"{library}\",\"privacy_rule\":\"except_listed\",\"privacy_identities\":\"Grace\""), NullLoggerFactory.Instance);
+        using var pipeline = Filter($"\"face_library\":\"{library}\",\"privacy_rule\":\"except_listed\",\"privacy_identities\":\"Grace\"");
         using Mat group = Group();
         using var buffers = new FrameBuffers(PixelFormat.Bgra);
         buffers.Load(group);
@@ -299,8 +299,7 @@ public sealed class IdentityTests(ITestOutputHelper output) : IDisposable
         {
         }
 
-        using var pipeline = Aisp.Core.Pipeline.FacePipeline.Create(TestAssets.Json(extra:
-            $"\"engine\":\"landmarks\",\"face_library\":\"{library}\""), NullLoggerFactory.Instance);
+        using var pipeline = Filter($"\"engine\":\"landmarks\",\"face_library\":\"{library}\"");
         using Mat group = Group();
         using var buffers = new FrameBuffers(PixelFormat.Bgra);
         buffers.Load(group);

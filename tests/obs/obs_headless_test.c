@@ -668,6 +668,19 @@ static void check_face_not_shown(const char *what, const uint8_t *plain, const u
 	printf("%s: %s\n", what, hidden ? "hidden" : "covered");
 }
 
+/* An unbuffered async source on the output, fed the photo once; plain gets the picture it shows
+ * before any filter. */
+static obs_source_t *shown_async_source(const char *name, uint8_t *plain)
+{
+	obs_source_t *async = obs_source_create_private("aisp_test_async_source", name, NULL);
+	obs_source_set_async_unbuffered(async, true);
+	obs_set_output_source(0, async);
+	feed_async(async, VIDEO_FORMAT_BGRA);
+	let_obs_run(80);
+	read_back(async, plain);
+	return async;
+}
+
 /* A source face "picture" that is a FIFO: the filter's worker must not block on it (a plain open
  * would wait for a writer for ever, and the filter could then never be updated or destroyed). */
 static void check_fifo_source_picture(void)
@@ -712,12 +725,7 @@ static void check_face_library(const char *plugins)
 	CHECK(system(command) == 0, "enrolling with the CLI failed: %s", command);
 
 	uint8_t *plain = bmalloc((size_t)W * H * 4), *shown = bmalloc((size_t)W * H * 4);
-	obs_source_t *async = obs_source_create_private("aisp_test_async_source", "library", NULL);
-	obs_source_set_async_unbuffered(async, true);
-	obs_set_output_source(0, async);
-	feed_async(async, VIDEO_FORMAT_BGRA);
-	let_obs_run(80);
-	read_back(async, plain);
+	obs_source_t *async = shown_async_source("library", plain);
 
 	obs_data_t *settings = obs_data_create();
 	obs_data_set_string(settings, "face_library", library);
@@ -763,12 +771,7 @@ static void check_face_library(const char *plugins)
 static void check_fail_closed(void)
 {
 	uint8_t *plain = bmalloc((size_t)W * H * 4), *shown = bmalloc((size_t)W * H * 4);
-	obs_source_t *async = obs_source_create_private("aisp_test_async_source", "fail closed", NULL);
-	obs_source_set_async_unbuffered(async, true);
-	obs_set_output_source(0, async);
-	feed_async(async, VIDEO_FORMAT_BGRA);
-	let_obs_run(80);
-	read_back(async, plain);
+	obs_source_t *async = shown_async_source("fail closed", plain);
 
 	obs_source_t *filter = obs_source_create_private("aisp_face_filter", "aisp fail closed", NULL);
 	obs_source_filter_add(async, filter);
