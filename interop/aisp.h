@@ -24,7 +24,7 @@
 extern "C" {
 #endif
 
-#define AISP_ABI_VERSION 5u
+#define AISP_ABI_VERSION 6u
 
 #define AISP_MAX_PLANES 4
 #define AISP_NAME_CAPACITY 32
@@ -196,6 +196,15 @@ aisp_status aisp_render(aisp_instance *instance, const aisp_gpu_frame *frame);
  * face, picture too large) the previous source face is dropped and swap engines pass through.
  * The picture is copied: the caller may free it on return. */
 aisp_status aisp_set_source_image(aisp_instance *instance, const aisp_frame *image, const char *label);
+
+/* Sets the picture that faces the face library names identity are swapped to (the settings'
+ * swap_identities lists the identities; a mapping the settings drop is dropped with its picture).
+ * Decoded by the host, found and landmarked once, like aisp_set_source_image. image NULL forgets
+ * the identity's picture. On AISP_ERR_SOURCE_IMAGE the identity's previous picture is dropped and
+ * its faces are treated as unmapped (the default source face or left alone, per swap_unknown).
+ * AISP_ERR_INVALID_ARGUMENT for a NULL or empty identity. */
+aisp_status aisp_set_identity_source(aisp_instance *instance, const char *identity, const aisp_frame *image,
+				     const char *label);
 
 /* Fills stats (stats->struct_size must be set). */
 aisp_status aisp_get_stats(aisp_instance *instance, aisp_stats *stats);

@@ -3,7 +3,9 @@
 
 Every package tarball is checked against the registry's sha1 and every extracted file against
 the manifest's sha256; any mismatch stops the build with a message naming the file.
-Usage: fetch.py --dest DIR [--cache DIR]
+Usage: fetch.py --dest DIR [--cache DIR] [--manifest FILE]
+The default manifest is models/manifest.json (its "models"); another one, such as the test photos'
+tests/data/photos.json, lists its files under "files" and is not copied into DIR.
 """
 import argparse, hashlib, io, json, os, shutil, subprocess, sys, tarfile, tempfile, urllib.request
 
@@ -59,11 +61,13 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--dest", required=True)
     ap.add_argument("--cache", default=os.path.join(os.path.expanduser("~"), ".cache", "aisp", "packages"))
+    ap.add_argument("--manifest", default=os.path.join(HERE, "manifest.json"))
     args = ap.parse_args()
-    manifest = json.load(open(os.path.join(HERE, "manifest.json")))
+    manifest = json.load(open(args.manifest))
+    is_models = "models" in manifest
     os.makedirs(args.dest, exist_ok=True)
     tarballs = {}
-    for m in manifest["models"]:
+    for m in manifest["models"] if is_models else manifest["files"]:
         out = os.path.join(args.dest, m["file"])
         if os.path.exists(out) and digest("sha256", open(out, "rb").read()) == m["sha256"]:
             continue
@@ -87,7 +91,8 @@ def main():
             f.write(data)
         os.replace(out + ".part", out)
         print(f"models/fetch.py: {m['name']} -> {out} ({len(data)} bytes, sha256 ok)")
-    shutil.copyfile(os.path.join(HERE, "manifest.json"), os.path.join(args.dest, "manifest.json"))
+    if is_models:
+        shutil.copyfile(args.manifest, os.path.join(args.dest, "manifest.json"))
 
 
 if __name__ == "__main__":

@@ -48,17 +48,29 @@ public sealed class FileRunner : IDisposable
         string? source = options.SourceImage ?? (_pipeline.Settings.SourceImage.Length > 0 ? _pipeline.Settings.SourceImage : null);
         if (source is not null)
         {
-            LoadSource(source);
+            LoadSource(null, source);
+        }
+
+        foreach ((string identity, string picture) in _pipeline.Settings.SwapIdentities)
+        {
+            LoadSource(identity, picture);
         }
     }
 
-    /// <summary>Decodes the source face picture and hands it to the pipeline (the core decodes no files).</summary>
-    private void LoadSource(string path)
+    /// <summary>Decodes a source face picture (the default one, or an identity's) and hands it to the pipeline (the core decodes no files).</summary>
+    private void LoadSource(string? identity, string path)
     {
-        using CvMat bgr = ImageFiles.Read(path, "source face ");
+        using CvMat bgr = ImageFiles.Read(path, identity is null ? "source face " : $"{identity}'s source face ");
         using var buffers = new FrameBuffers(Aisp.Core.Frames.PixelFormat.Bgra);
         buffers.Load(bgr);
-        _pipeline.SetSourceImage(buffers.AsFrame(), path);
+        if (identity is null)
+        {
+            _pipeline.SetSourceImage(buffers.AsFrame(), path);
+        }
+        else
+        {
+            _pipeline.SetIdentitySource(identity, buffers.AsFrame(), path);
+        }
     }
 
     public PipelineStats Stats => _pipeline.Stats;

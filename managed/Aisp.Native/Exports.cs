@@ -206,6 +206,33 @@ public static unsafe class Exports
         }
     }
 
+    [UnmanagedCallersOnly(EntryPoint = "aisp_set_identity_source")]
+    public static int SetIdentitySource(nint instance, byte* identity, AispFrame* image, byte* label)
+    {
+        try
+        {
+            if (!InstanceTable.TryGet(instance, out FacePipeline pipeline))
+            {
+                return BadHandle(instance);
+            }
+
+            string name = Utf8(identity) is { Length: > 0 } n ? n : throw new AispException(ErrorKind.InvalidArgument, "identity is null or empty");
+            if (image == null)
+            {
+                pipeline.ClearIdentitySource(name);
+                return Ok();
+            }
+
+            Frame view = Describe(image);
+            pipeline.SetIdentitySource(name, view, Utf8(label) ?? "(unnamed)");
+            return Ok();
+        }
+        catch (Exception e)
+        {
+            return Fail(e);
+        }
+    }
+
     [UnmanagedCallersOnly(EntryPoint = "aisp_get_stats")]
     public static int GetStats(nint instance, AispStats* stats)
     {

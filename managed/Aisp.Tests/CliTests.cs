@@ -314,7 +314,8 @@ public sealed class CliTests : IDisposable
         return path;
     }
 
-    private static (int Code, string Stdout, string Stderr) Run(params string[] args) => Run(args, fileSizeLimitKb: 0);
+    /// <summary>"aisp process" with these arguments, as its own process (other test classes use it too).</summary>
+    internal static (int Code, string Stdout, string Stderr) Run(params string[] args) => Run(args, fileSizeLimitKb: 0);
 
     /// <summary>The CLI with any command ("faces ..."); Run prefixes "process".</summary>
     private static (int Code, string Stdout, string Stderr) RunCli(string[] args) => Run(args, fileSizeLimitKb: 0, command: null);

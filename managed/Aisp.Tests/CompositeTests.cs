@@ -31,13 +31,16 @@ public sealed class CompositeTests(ITestOutputHelper output)
         Assert.Equal(pristine, buffers.Snapshot());
         CompositeView view = pipeline.BeginComposite(33_333_333, newFrame: true, 1280, 720);
         Face face = Assert.Single(view.Faces.ToArray());
+        Aisp.Core.Source.SourceGroup group = Assert.Single(view.Sources.ToArray());
+        Assert.Equal((0, 1), (group.Start, group.Count));
+        Aisp.Core.Source.SourceFace source = group.Source!;
         Assert.True(face.HasLandmarks);
         Assert.False(face.Colour.IsEmpty, "the target's colour statistics were not measured");
-        Assert.False(view.Source!.Colour.IsEmpty, "the source's colour statistics were not measured");
-        output.WriteLine($"target L*a*b* mean {face.Colour.MeanL:F1} {face.Colour.MeanA:F1} {face.Colour.MeanB:F1}, source {view.Source.Colour.MeanL:F1} {view.Source.Colour.MeanA:F1} {view.Source.Colour.MeanB:F1}");
+        Assert.False(source.Colour.IsEmpty, "the source's colour statistics were not measured");
+        output.WriteLine($"target L*a*b* mean {face.Colour.MeanL:F1} {face.Colour.MeanA:F1} {face.Colour.MeanB:F1}, source {source.Colour.MeanL:F1} {source.Colour.MeanA:F1} {source.Colour.MeanB:F1}");
 
         // Both are faces lit in daylight: skin is mid-light, reddish and yellowish in L*a*b*, and varies.
-        foreach (Aisp.Core.Swap.LabStats c in new[] { face.Colour, view.Source.Colour })
+        foreach (Aisp.Core.Swap.LabStats c in new[] { face.Colour, source.Colour })
         {
             Assert.InRange(c.MeanL, 30, 90);
             Assert.InRange(c.MeanA, 5, 40);

@@ -59,6 +59,24 @@ public static class TestAssets
         }
     }
 
+    /// <summary>
+    /// A group photo from tests/data/photos.json (sample1..sample6, fetched by the build into
+    /// build/test-photos or AISP_TEST_PHOTOS): real people, one of them (the blonde woman right in
+    /// sample1, middle in sample3) in two different pictures.
+    /// </summary>
+    public static string GroupPhoto(string name)
+    {
+        string? env = Environment.GetEnvironmentVariable("AISP_TEST_PHOTOS");
+        string? dir = !string.IsNullOrEmpty(env) ? env : null;
+        for (var d = new DirectoryInfo(AppContext.BaseDirectory); dir is null && d is not null; d = d.Parent)
+        {
+            string candidate = Path.Combine(d.FullName, "build", "test-photos");
+            dir = Directory.Exists(candidate) ? candidate : null;
+        }
+
+        return Path.Combine(dir ?? throw new InvalidOperationException("test photos not found: build first (cmake) or set AISP_TEST_PHOTOS"), name + ".jpg");
+    }
+
     /// <summary>A scratch copy of the models folder (manifest and weights), for tests that break one of them; the caller deletes it.</summary>
     public static string CopyModels(string prefix = "aisp-models-")
     {

@@ -43,6 +43,7 @@ bool aisp_core_load(const char *core_path, char *error, size_t error_size)
 	RESOLVE(process_frame, "aisp_process_frame");
 	RESOLVE(render, "aisp_render");
 	RESOLVE(set_source_image, "aisp_set_source_image");
+	RESOLVE(set_identity_source, "aisp_set_identity_source");
 	RESOLVE(get_stats, "aisp_get_stats");
 	RESOLVE(destroy, "aisp_destroy");
 	if (core_api.abi_version() != AISP_ABI_VERSION) {

@@ -41,6 +41,7 @@ struct aisp_filter {
 	 * Only the worker touches source_image. */
 	os_task_queue_t *updates;
 	struct aisp_source_image source_image;
+	struct aisp_identity_sources identity_sources;
 
 	/* Graphics thread only: the timestamp of the newest async frame (what the drawn picture shows),
 	 * and whether that frame's format is one the core does not read (YUY2, UYVY, P010...): then

@@ -22,6 +22,7 @@ static const struct setting settings_table[] = {
 	{"quality", SETTING_STRING},         {"compositor", SETTING_STRING},
 	{"face_library", SETTING_STRING},    {"recognition_threshold", SETTING_DOUBLE},
 	{"privacy_rule", SETTING_STRING},    {"privacy_identities", SETTING_STRING},
+	{"swap_identities", SETTING_STRING}, {"swap_unknown", SETTING_STRING},
 };
 
 void aisp_settings_defaults(obs_data_t *settings)
@@ -46,6 +47,8 @@ void aisp_settings_defaults(obs_data_t *settings)
 	obs_data_set_default_double(settings, "recognition_threshold", 0.45);
 	obs_data_set_default_string(settings, "privacy_rule", "everyone");
 	obs_data_set_default_string(settings, "privacy_identities", "");
+	obs_data_set_default_string(settings, "swap_identities", "");
+	obs_data_set_default_string(settings, "swap_unknown", "default");
 }
 
 static void add_list_item(obs_property_t *list, const char *text_key, const char *value)
@@ -68,6 +71,8 @@ static bool engine_changed(obs_properties_t *props, obs_property_t *unused, obs_
 	obs_property_set_visible(obs_properties_get(props, "privacy_identities"),
 				 privacy && strcmp(obs_data_get_string(settings, "privacy_rule"), "everyone") != 0);
 	obs_property_set_visible(obs_properties_get(props, "source_image"), morph || inswapper);
+	obs_property_set_visible(obs_properties_get(props, "swap_identities"), morph || inswapper);
+	obs_property_set_visible(obs_properties_get(props, "swap_unknown"), morph || inswapper);
 	obs_property_set_visible(obs_properties_get(props, "keep_expression"), morph);
 	obs_property_set_visible(obs_properties_get(props, "swap_model"), inswapper);
 	obs_property_set_visible(obs_properties_get(props, "recognizer_model"), inswapper);
@@ -90,6 +95,11 @@ obs_properties_t *aisp_settings_properties(const char *status, obs_property_clic
 
 	obs_properties_add_path(props, "source_image", obs_module_text("SourceImage"), OBS_PATH_FILE,
 				"Images (*.png *.jpg *.jpeg *.bmp *.webp *.tga)", NULL);
+	obs_properties_add_text(props, "swap_identities", obs_module_text("SwapIdentities"), OBS_TEXT_MULTILINE);
+	obs_property_t *unknown = obs_properties_add_list(props, "swap_unknown", obs_module_text("SwapUnknown"),
+							  OBS_COMBO_TYPE_LIST, OBS_COMBO_FORMAT_STRING);
+	add_list_item(unknown, "SwapUnknown.Default", "default");
+	add_list_item(unknown, "SwapUnknown.Leave", "leave");
 	obs_properties_add_bool(props, "keep_expression", obs_module_text("KeepExpression"));
 	obs_properties_add_path(props, "swap_model", obs_module_text("SwapModel"), OBS_PATH_FILE, "ONNX (*.onnx)", NULL);
 	obs_properties_add_path(props, "recognizer_model", obs_module_text("RecognizerModel"), OBS_PATH_FILE,

@@ -25,7 +25,8 @@ static int32_t map_format(enum gs_color_format format)
 }
 
 bool aisp_source_image_apply(struct aisp_source_image *cache, const struct aisp_core_api *core,
-			     aisp_instance *instance, const char *path, char *error, size_t error_size)
+			     aisp_instance *instance, const char *identity, const char *path, char *error,
+			     size_t error_size)
 {
 	if (!path || !*path)
 		return true;
@@ -63,7 +64,10 @@ bool aisp_source_image_apply(struct aisp_source_image *cache, const struct aisp_
 		frame.strides[0] = image.cx * 4;
 		/* The core's verdict (no face, too large) is in its stats; remember the file either way so
 		 * that a bad picture is not decoded again every update. */
-		core->set_source_image(instance, &frame, path);
+		if (identity)
+			core->set_identity_source(instance, identity, &frame, path);
+		else
+			core->set_source_image(instance, &frame, path);
 		ok = true;
 		bfree(cache->path);
 		cache->path = bstrdup(path);

@@ -23,6 +23,7 @@ static struct {
 	aisp_status (*update)(aisp_instance *, const char *);
 	aisp_status (*process_frame)(aisp_instance *, const aisp_frame *);
 	aisp_status (*set_source_image)(aisp_instance *, const aisp_frame *, const char *);
+	aisp_status (*set_identity_source)(aisp_instance *, const char *, const aisp_frame *, const char *);
 	aisp_status (*render)(aisp_instance *, const aisp_gpu_frame *);
 	aisp_status (*get_stats)(aisp_instance *, aisp_stats *);
 	void (*destroy)(aisp_instance *);
@@ -169,6 +170,8 @@ static void test_short_structs(aisp_instance *inst)
 	frame->format = AISP_PIXEL_FORMAT_BGRA;
 	CHECK(core.process_frame(inst, frame) == AISP_ERR_ABI_MISMATCH, "short aisp_frame: %s", error_text());
 	CHECK(core.set_source_image(inst, frame, "short") == AISP_ERR_ABI_MISMATCH, "short source picture: %s", error_text());
+	CHECK(core.set_identity_source(inst, "Short", frame, "short") == AISP_ERR_ABI_MISMATCH, "short identity picture: %s",
+	      error_text());
 	munmap(mapping, 2 * page);
 
 	aisp_stats *stats = at_guard_page(16, &mapping);
@@ -333,6 +336,14 @@ static void test_real_frames(aisp_instance *inst, const char *frames)
 	aisp_frame mirrored_source = bgra_frame(mirror);
 	CHECK(core.set_source_image(inst, &mirrored_source, "mirrored astronaut") == AISP_OK, "mirrored source: %s",
 	      error_text());
+	/* Identity pictures: a name is required, a face-free picture is a source error, NULL forgets. */
+	CHECK(core.set_identity_source(inst, NULL, &source, "x") == AISP_ERR_INVALID_ARGUMENT, "null identity accepted");
+	CHECK(core.set_identity_source(inst, "", &source, "x") == AISP_ERR_INVALID_ARGUMENT, "empty identity accepted");
+	CHECK(core.set_identity_source(inst, "Ice", &ice_frame, "ice.jpg") == AISP_ERR_SOURCE_IMAGE, "a face-free identity picture accepted");
+	CHECK(core.set_identity_source(inst, "Eileen", &source, "astronaut.png") == AISP_OK, "identity source: %s", error_text());
+	CHECK(core.set_identity_source(inst, "Eileen", NULL, NULL) == AISP_OK, "forgetting an identity source: %s", error_text());
+	CHECK(core.set_identity_source((aisp_instance *)(uintptr_t)0xdead, "Eileen", &source, "x") == AISP_ERR_INVALID_ARGUMENT,
+	      "identity source on a bad handle");
 	memcpy(bgra, orig, W * H * 4);
 	CHECK(core.process_frame(inst, &f) == AISP_OK, "morph failed: %s", error_text());
 	in = total = out = 0;
@@ -375,6 +386,7 @@ int main(int argc, char **argv)
 	LOAD(update, "aisp_update");
 	LOAD(process_frame, "aisp_process_frame");
 	LOAD(set_source_image, "aisp_set_source_image");
+	LOAD(set_identity_source, "aisp_set_identity_source");
 	LOAD(render, "aisp_render");
 	LOAD(get_stats, "aisp_get_stats");
 	LOAD(destroy, "aisp_destroy");

@@ -754,6 +754,47 @@ static void check_face_library(const char *plugins)
 	CHECK(covered.inside_changed > covered.inside_total / 2, "only_listed: the enrolled face was not covered (%d of %d)",
 	      covered.inside_changed, covered.inside_total);
 	CHECK(covered.outside_changed == 0, "only_listed: %d bytes changed outside the face", covered.outside_changed);
+
+	/* The landmarks overlay writes the name under the box, the same with both compositors. */
+	uint8_t *gpu = bmalloc((size_t)W * H * 4);
+	obs_data_set_string(settings, "engine", "landmarks");
+	obs_source_update(filter, settings);
+	wait_updates(filter);
+	feed_frames(async, 10, 40);
+	read_back(async, shown);
+	set_string(filter, "compositor", "gpu");
+	feed_frames(async, 10, 40);
+	read_back(async, gpu);
+	struct diff labelled = compare(plain, shown);
+	struct likeness same = likeness(shown, gpu);
+	printf("landmarks with names: %d bytes changed outside the face box (the label); CPU vs GPU mean %.3f, %d bytes over 8\n",
+	       labelled.outside_changed, same.mean, same.over8);
+	CHECK(labelled.outside_changed > 500, "no name label under the box (%d bytes changed outside)", labelled.outside_changed);
+	CHECK(same.over8 == 0, "the compositors draw the labelled overlay differently: %d bytes over 8", same.over8);
+	bfree(gpu);
+
+	/* A face swapped to the picture mapped to its identity; with only others mapped, it is left alone. */
+	obs_data_set_string(settings, "engine", "morph");
+	obs_data_set_string(settings, "compositor", "cpu");
+	obs_data_set_string(settings, "swap_unknown", "leave");
+	obs_data_set_string(settings, "swap_identities", "Astronaut = " SOURCE_FACE "\nNobody = " SOURCE_FACE);
+	obs_source_update(filter, settings);
+	wait_updates(filter);
+	feed_frames(async, 20, 40);
+	read_back(async, shown);
+	struct diff swapped = compare(plain, shown);
+	CHECK(swapped.inside_changed > swapped.inside_total / 4, "the mapped identity was not swapped (%d of %d bytes)",
+	      swapped.inside_changed, swapped.inside_total);
+	obs_data_set_string(settings, "swap_identities", "Nobody = " SOURCE_FACE);
+	obs_source_update(filter, settings);
+	wait_updates(filter);
+	feed_frames(async, 10, 40);
+	read_back(async, shown);
+	struct diff left = compare(plain, shown);
+	printf("per-identity swap: mapped %d of %d face bytes changed; unmapped (swap_unknown leave) %d\n",
+	       swapped.inside_changed, swapped.inside_total, left.inside_changed);
+	CHECK(left.inside_changed == 0 && left.outside_changed == 0, "an unmapped face was changed with swap_unknown leave (%d bytes)",
+	      left.inside_changed);
 	obs_data_release(settings);
 
 	obs_set_output_source(0, NULL);

@@ -33,9 +33,12 @@ public interface IFrameEngine : IDisposable
 
     /// <summary>
     /// On the analysis thread, for engines that need <see cref="EngineNeeds.Prepared"/>: the slow
-    /// per-face work, written into <paramref name="into"/>, which travels with the analysis result.
+    /// per-face work, added to <paramref name="into"/>, which travels with the analysis result (the
+    /// pipeline clears it per result and calls this once per run of faces sharing a source face).
     /// </summary>
-    void Prepare(in Frame frame, ReadOnlySpan<Face> faces, SourceFace? source, PreparedCrops into) => into.Clear();
+    void Prepare(in Frame frame, ReadOnlySpan<Face> faces, SourceFace? source, PreparedCrops into)
+    {
+    }
 
     /// <summary>Changes the frame using what <see cref="Prepare"/> made for the result these faces come from; engines that prepare nothing ignore it.</summary>
     string? Apply(in Frame frame, ReadOnlySpan<Face> faces, SourceFace? source, PreparedCrops prepared) => Apply(frame, faces, source);

@@ -37,6 +37,7 @@ public sealed class InswapperEngine : IFrameEngine
     private float[] _pasted = [];
     private float[] _mouth = [];
     private float[] _scratch = [];
+    private readonly PerSource<float[]> _latents = new();
     private SourceFace? _embedded;
     private int _lastSwapThread;
 
@@ -103,11 +104,7 @@ public sealed class InswapperEngine : IFrameEngine
             return "inswapper: no source face yet; choose a source face image";
         }
 
-        if (!ReferenceEquals(source, _embedded))
-        {
-            EmbedSource(source);
-        }
-
+        UseSource(source);
         foreach (ref readonly Face face in faces)
         {
             if (face.HasLandmarks || face.HasKeypoints)
@@ -126,22 +123,23 @@ public sealed class InswapperEngine : IFrameEngine
     /// </summary>
     public void Prepare(in Frame frame, ReadOnlySpan<Face> faces, SourceFace? source, PreparedCrops into)
     {
-        into.Clear();
         if (source is null)
         {
             return;
         }
 
-        if (!ReferenceEquals(source, _embedded))
+        UseSource(source);
+        foreach (ref readonly Face face in faces)
         {
-            EmbedSource(source);
-        }
-
-        for (int i = 0; i < faces.Length && i < Pipeline.AnalysisResult.MaxFaces; i++)
-        {
-            if (faces[i].HasLandmarks || faces[i].HasKeypoints)
+            if (face.HasLandmarks || face.HasKeypoints)
             {
-                RunSwap(frame, faces[i], into.Write(i));
+                Span<float> crop = into.Write(face.TrackId);
+                if (crop.IsEmpty)
+                {
+                    break;
+                }
+
+                RunSwap(frame, face, crop);
             }
         }
 
@@ -162,11 +160,12 @@ public sealed class InswapperEngine : IFrameEngine
             return "inswapper: the first swapped faces are on their way";
         }
 
-        for (int i = 0; i < faces.Length; i++)
+        foreach (ref readonly Face face in faces)
         {
-            if (prepared.IsReady(i))
+            ReadOnlySpan<float> crop = prepared.Read(face.TrackId);
+            if (!crop.IsEmpty)
             {
-                PasteCrop(frame, faces[i], prepared.Read(i));
+                PasteCrop(frame, face, crop);
             }
         }
 
@@ -175,6 +174,25 @@ public sealed class InswapperEngine : IFrameEngine
 
     /// <summary>The managed thread that ran the swap model last (tests check it is not the frame thread).</summary>
     public int LastSwapThread => Volatile.Read(ref _lastSwapThread);
+
+    /// <summary>Puts <paramref name="source"/>'s latent into the swapper's input: embedded once per source picture, then copied (faces mapped to several pictures alternate).</summary>
+    private void UseSource(SourceFace source)
+    {
+        if (ReferenceEquals(source, _embedded))
+        {
+            return;
+        }
+
+        if (_latents.TryGet(source, out float[] latent))
+        {
+            latent.CopyTo(_swapper.InputAt(1));
+            _embedded = source;
+            return;
+        }
+
+        EmbedSource(source);
+        _latents.Add(source, _swapper.InputAt(1).ToArray());
+    }
 
     /// <summary>Aligns the source face to the 112 template, embeds it and projects the embedding into the swapper's latent.</summary>
     public void EmbedSource(SourceFace source)

@@ -7,7 +7,8 @@ namespace Aisp.Core.Engines;
 
 /// <summary>
 /// Engine "landmarks", for QA: draws each face's box (green), its six detector keypoints (red)
-/// and its 68 landmarks (cyan) onto the frame.
+/// and its 68 landmarks (cyan) onto the frame and, with a face library, the name and score the
+/// recognition stage gave the face under its box (<see cref="FaceLabel"/>).
 /// </summary>
 public sealed class LandmarksOverlayEngine : IFrameEngine
 {
@@ -24,6 +25,7 @@ public sealed class LandmarksOverlayEngine : IFrameEngine
 
     public string? Apply(in Frame frame, ReadOnlySpan<Face> faces, SourceFace? source)
     {
+        Span<char> text = stackalloc char[FaceLabel.MaxChars];
         foreach (ref readonly Face face in faces)
         {
             FaceRegion region = FaceRegion.From(face.Box, RegionPadding, frame.Width, frame.Height);
@@ -63,17 +65,56 @@ public sealed class LandmarksOverlayEngine : IFrameEngine
             }
 
             _roi.Store(frame);
+            int chars = FaceLabel.Format(face, text);
+            if (chars > 0)
+            {
+                DrawLabel(frame, FaceLabel.Layout(face.Box, chars, frame.Width, frame.Height), text[..chars]);
+            }
         }
 
         return null;
     }
 
-    private void Dot(FaceRegion region, int cx, int cy, int radius, float r, float g, float b)
+    /// <summary>White <see cref="LabelFont"/> text on an opaque black box.</summary>
+    private void DrawLabel(in Frame frame, FaceLabel label, ReadOnlySpan<char> text)
+    {
+        if (label.Chars == 0)
+        {
+            return;
+        }
+
+        FaceRegion region = label.Region;
+        _roi.Load(frame, region);
+        _roi.Rgb.Clear();
+        _roi.Alpha.Fill(1);
+        for (int i = 0; i < label.Chars; i++)
+        {
+            for (int row = 0; row < LabelFont.Rows; row++)
+            {
+                for (int column = 0; column < LabelFont.Columns; column++)
+                {
+                    if (LabelFont.Lit(text[i], column, row))
+                    {
+                        (int x, int y) = label.CellAt(i, column, row);
+                        Fill(region, x, y, label.Cell, 255, 255, 255);
+                    }
+                }
+            }
+        }
+
+        _roi.Store(frame);
+    }
+
+    private void Dot(FaceRegion region, int cx, int cy, int radius, float r, float g, float b) =>
+        Fill(region, cx - radius, cy - radius, (2 * radius) + 1, r, g, b);
+
+    /// <summary>The square of <paramref name="size"/> pixels at (x0, y0), clipped to the region.</summary>
+    private void Fill(FaceRegion region, int x0, int y0, int size, float r, float g, float b)
     {
         Span<float> rgb = _roi.Rgb, alpha = _roi.Alpha;
-        for (int y = cy - radius; y <= cy + radius; y++)
+        for (int y = y0; y < y0 + size; y++)
         {
-            for (int x = cx - radius; x <= cx + radius; x++)
+            for (int x = x0; x < x0 + size; x++)
             {
                 int lx = x - region.X, ly = y - region.Y;
                 if (lx < 0 || ly < 0 || lx >= region.Width || ly >= region.Height)

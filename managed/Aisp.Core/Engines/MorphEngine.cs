@@ -24,7 +24,7 @@ public sealed class MorphEngine : IFrameEngine
     private float[] _warped = [];
     private float[] _cover = [];
     private float[] _scratch = [];
-    private SourceFace? _triangulated;
+    private readonly PerSource<int[]> _triangulations = new();
     private int[] _triangles = [];
     private bool _colourTransfer = true;
 
@@ -54,10 +54,9 @@ public sealed class MorphEngine : IFrameEngine
             return "morph: no source face yet; choose a source face image";
         }
 
-        if (!ReferenceEquals(source, _triangulated))
+        if (!_triangulations.TryGet(source, out _triangles))
         {
-            _triangles = Triangles(source.Face.Landmarks, _keepExpression);
-            _triangulated = source;
+            _triangles = _triangulations.Add(source, Triangles(source.Face.Landmarks, _keepExpression)); // once per source picture
         }
 
         foreach (ref readonly Face face in faces)

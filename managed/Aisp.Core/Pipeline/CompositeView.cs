@@ -4,14 +4,18 @@ using Aisp.Core.Source;
 
 namespace Aisp.Core.Pipeline;
 
-/// <summary>What a host's GPU compositor draws one frame from: the engine in use, the faces predicted to the frame's time (output pixels), the source face.</summary>
-public readonly ref struct CompositeView(IFrameEngine engine, ReadOnlySpan<Face> faces, SourceFace? source, double resultAgeMs, string? notice = null)
+/// <summary>
+/// What a host's GPU compositor draws one frame from: the engine in use, the faces predicted to the
+/// frame's time (output pixels) and, for a swap engine, the runs of those faces by source face.
+/// </summary>
+public readonly ref struct CompositeView(IFrameEngine engine, ReadOnlySpan<Face> faces, ReadOnlySpan<SourceGroup> sources, double resultAgeMs, string? notice = null)
 {
     public IFrameEngine Engine { get; } = engine;
 
     public ReadOnlySpan<Face> Faces { get; } = faces;
 
-    public SourceFace? Source { get; } = source;
+    /// <summary>Swap engines: each run of <see cref="Faces"/> and the source face it is swapped to; empty for other engines.</summary>
+    public ReadOnlySpan<SourceGroup> Sources { get; } = sources;
 
     public double ResultAgeMs { get; } = resultAgeMs;
 

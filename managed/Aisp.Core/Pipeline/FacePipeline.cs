@@ -45,13 +45,16 @@ public sealed class FacePipeline : IDisposable
     private readonly IAnalysisStage[] _stages;
     private readonly TripleBuffer<AnalysisResult> _results = new(new(), new(), new());
     private readonly Face[] _applied = new Face[AnalysisResult.MaxFaces];
+    private readonly SourceGroups _groups = new();          // frame thread: the applied faces' runs by source face
+    private readonly SourceGroups _prepareGroups = new();   // analysis thread: the same for the prepared crops
+    private readonly Face[] _preparing = new Face[AnalysisResult.MaxFaces];
     private readonly AnalysisWorker? _worker;
     private PipelineSettings _settings;
     private AnalysisModels? _models;
     private IFrameEngine _engine;          // in use by Apply; only Apply replaces it
     private IFrameEngine? _nextEngine;     // chosen by Update, switched in by Apply once analysis serves it
     private IFrameEngine? _retired;        // replaced by Apply, disposed off the frame thread
-    private SourceFace? _source;
+    private SourceBook _sources = SourceBook.Empty;
     private QualityGovernor _governor;
     private QualityLevel _engineQuality = (QualityLevel)(-1);
     private int _appliedCount;
@@ -88,7 +91,11 @@ public sealed class FacePipeline : IDisposable
 
     public PipelineSettings Settings => _settings;
 
-    public SourceFace? Source => Volatile.Read(ref _source);
+    /// <summary>The default source face (the "Source face" picture), null when none is set.</summary>
+    public SourceFace? Source => Volatile.Read(ref _sources).Default;
+
+    /// <summary>The source faces in use: the default and those mapped to identities.</summary>
+    public SourceBook Sources => Volatile.Read(ref _sources);
 
     /// <summary>Bytes allocated so far by the analysis thread (async mode; 0 in sync mode), for allocation checks.</summary>
     public long AnalysisThreadAllocatedBytes => _worker?.AllocatedBytes ?? 0;
@@ -147,6 +154,7 @@ public sealed class FacePipeline : IDisposable
                 }
 
                 Swap(next, models, newModels);
+                Volatile.Write(ref _sources, _sources.Keeping(next.SwapIdentities));
                 IFrameEngine? replaced = Interlocked.Exchange(ref _nextEngine, engine);
                 lock (_analysisGate)
                 {
@@ -170,7 +178,33 @@ public sealed class FacePipeline : IDisposable
     /// landmarked once and kept until the next call. Throws <see cref="ErrorKind.SourceImage"/> when
     /// the picture has no usable face; the previous source face is then dropped.
     /// </summary>
-    public void SetSourceImage(in Frame image, string label)
+    public void SetSourceImage(in Frame image, string label) => SetSource(null, image, label);
+
+    /// <summary>
+    /// Sets the picture faces of <paramref name="identity"/> are swapped to (swap_identities names
+    /// the identities; a mapping the settings drop is dropped with them). Throws like
+    /// <see cref="SetSourceImage"/>; the identity's previous picture is then dropped.
+    /// </summary>
+    public void SetIdentitySource(string identity, in Frame image, string label)
+    {
+        if (string.IsNullOrWhiteSpace(identity))
+        {
+            throw new AispException(ErrorKind.InvalidArgument, "an identity source needs the identity's name");
+        }
+
+        SetSource(identity, image, label);
+    }
+
+    /// <summary>Forgets the picture of <paramref name="identity"/>: its faces are treated as unmapped.</summary>
+    public void ClearIdentitySource(string identity)
+    {
+        lock (_updateGate)
+        {
+            Volatile.Write(ref _sources, _sources.With(identity, null));
+        }
+    }
+
+    private void SetSource(string? identity, in Frame image, string label)
     {
         lock (_updateGate)
         {
@@ -201,7 +235,7 @@ public sealed class FacePipeline : IDisposable
                     throw;
                 }
 
-                Volatile.Write(ref _source, source);
+                Volatile.Write(ref _sources, identity is null ? _sources.WithDefault(source) : _sources.With(identity, source));
                 if (newModels)
                 {
                     Swap(_settings, models, newModels: true);
@@ -213,13 +247,13 @@ public sealed class FacePipeline : IDisposable
                 }
 
                 Stats.ClearLastError();
-                _log.LogInformation("Source face set from {Label} ({Width}x{Height})", label, image.Width, image.Height);
+                _log.LogInformation("Source face {For} set from {Label} ({Width}x{Height})", identity ?? "(default)", label, image.Width, image.Height);
             }
             catch (Exception e)
             {
-                Volatile.Write(ref _source, null);
+                Volatile.Write(ref _sources, identity is null ? _sources.WithDefault(null) : _sources.With(identity, null));
                 Stats.RecordError(KindOf(e), e.Message, frameFailed: false);
-                _log.LogError("Source image rejected: {Message}", e.Message);
+                _log.LogError("Source image {For} rejected: {Message}", identity ?? "(default)", e.Message);
                 throw;
             }
         }
@@ -244,6 +278,7 @@ public sealed class FacePipeline : IDisposable
             SwitchEngineWhenServed(_results.Consumer.Provides);
             ApplyIdentityRules();
             CoverUnlessServed(frame.Width, frame.Height);
+            ArrangeSources();
             if (ComposesOnGpu)
             {
                 _pendingHandoffMs = handoffMs; // the render pass records the frame
@@ -338,6 +373,7 @@ public sealed class FacePipeline : IDisposable
 
         ApplyIdentityRules();
         CoverUnlessServed(width, height);
+        ArrangeSources();
 
         if (_engineQuality != _governor.Level)
         {
@@ -345,7 +381,7 @@ public sealed class FacePipeline : IDisposable
             _engine.SetQuality(_engineQuality);
         }
 
-        return new CompositeView(_engine, _applied.AsSpan(0, _appliedCount), Volatile.Read(ref _source), age, _coverNotice);
+        return new CompositeView(_engine, _applied.AsSpan(0, _appliedCount), SwapsFaces(_engine) ? _groups.Groups : default, age, _coverNotice);
     }
 
     /// <summary>Records a frame the host's GPU compositor drew: its hand-off and draw times, and the engine's notice.</summary>
@@ -439,13 +475,22 @@ public sealed class FacePipeline : IDisposable
         Span<Face> faces = CollectionsMarshal.AsSpan(pass.Faces);
         AnalysisResult result = _results.Producer;
         IFrameEngine preparing = Volatile.Read(ref _nextEngine) ?? Volatile.Read(ref _engine); // the engine about to take over, if any
+        result.Crops.Clear();
         if (pass.WantLandmarks && (preparing.Needs & EngineNeeds.Prepared) != 0)
         {
-            preparing.Prepare(frame, faces, Volatile.Read(ref _source), result.Crops); // e.g. a swap model: here, never on the frame thread
-        }
-        else
-        {
-            result.Crops.Clear();
+            // e.g. a swap model: here, never on the frame thread; once per run of faces sharing a source face.
+            int n = Math.Min(faces.Length, _preparing.Length);
+            faces[..n].CopyTo(_preparing);
+            _prepareGroups.Arrange(_preparing.AsSpan(0, n), Volatile.Read(ref _sources), _settings.SwapUnknown == SwapUnknownModes.Default);
+            foreach (SourceGroup g in _prepareGroups.Groups)
+            {
+                preparing.Prepare(frame, _preparing.AsSpan(g.Start, g.Count), g.Source, result.Crops);
+            }
+
+            if (_prepareGroups.Groups.IsEmpty)
+            {
+                result.Crops.MarkPrepared(); // every face is left alone: nothing to prepare, and nothing missing
+            }
         }
 
         long t2 = Stopwatch.GetTimestamp();
@@ -560,7 +605,30 @@ public sealed class FacePipeline : IDisposable
             _engine.SetQuality(_engineQuality);
         }
 
-        return _engine.Apply(frame, _applied.AsSpan(0, _appliedCount), Volatile.Read(ref _source), _results.Consumer.Crops);
+        if (!SwapsFaces(_engine))
+        {
+            return _engine.Apply(frame, _applied.AsSpan(0, _appliedCount), null, _results.Consumer.Crops);
+        }
+
+        string? notice = null;
+        foreach (SourceGroup g in _groups.Groups)
+        {
+            string? said = _engine.Apply(frame, _applied.AsSpan(g.Start, g.Count), g.Source, _results.Consumer.Crops);
+            notice ??= said;
+        }
+
+        return notice;
+    }
+
+    private static bool SwapsFaces(IFrameEngine engine) => (engine.Needs & EngineNeeds.SourceFace) != 0;
+
+    /// <summary>For a swap engine: puts the applied faces in runs by the source face each gets, leaving out faces left alone (swap_unknown "leave").</summary>
+    private void ArrangeSources()
+    {
+        if (SwapsFaces(_engine))
+        {
+            _appliedCount = _groups.Arrange(_applied.AsSpan(0, _appliedCount), Volatile.Read(ref _sources), _settings.SwapUnknown == SwapUnknownModes.Default);
+        }
     }
 
     /// <summary>

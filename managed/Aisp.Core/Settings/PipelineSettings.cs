@@ -60,6 +60,12 @@ public sealed record PipelineSettings
     /// <summary>The identities <see cref="PrivacyRule"/> lists, by their names in the face library.</summary>
     public IReadOnlyList<string> PrivacyIdentities { get; init; } = [];
 
+    /// <summary>Swap engines: identity name -> source picture path (the host decodes each and hands it over, aisp_set_identity_source).</summary>
+    public IReadOnlyDictionary<string, string> SwapIdentities { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>Swap engines, faces without a mapping of their own: "default" swaps them to the source face, "leave" leaves them alone.</summary>
+    public string SwapUnknown { get; init; } = SwapUnknownModes.Default;
+
     /// <summary>Whether faces are recognised: a library is set and a rule depends on who a face is.</summary>
     public bool UsesIdentities => FaceLibrary.Length > 0;
 
@@ -147,6 +153,15 @@ public static class PrivacyRules
     public const string OnlyListed = "only_listed";
 
     public static readonly string[] All = [Everyone, ExceptListed, OnlyListed];
+}
+
+/// <summary>What swap engines do with faces no mapping names (unknown, or known and unmapped).</summary>
+public static class SwapUnknownModes
+{
+    public const string Default = "default";
+    public const string Leave = "leave";
+
+    public static readonly string[] All = [Default, Leave];
 }
 
 public static class QualityModes

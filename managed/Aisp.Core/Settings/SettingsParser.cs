@@ -82,6 +82,8 @@ public static class SettingsParser
                 "recognition_threshold" => s with { RecognitionThreshold = (float)Number(p.Name, v, 0.2, 0.95) },
                 "privacy_rule" => s with { PrivacyRule = OneOf(p.Name, v, PrivacyRules.All) },
                 "privacy_identities" => s with { PrivacyIdentities = Names(p.Name, v) },
+                "swap_identities" => s with { SwapIdentities = Mappings(p.Name, v) },
+                "swap_unknown" => s with { SwapUnknown = OneOf(p.Name, v, SwapUnknownModes.All) },
                 _ => Unknown(s, p.Name, unknownKeys),
             };
         }
@@ -110,6 +112,40 @@ public static class SettingsParser
             _ => throw Invalid($"'{key}' must be a list of names: a JSON array or a comma-separated string"),
         };
         return names.Where(n => n.Length > 0).Distinct(StringComparer.Ordinal).ToArray();
+    }
+
+    /// <summary>
+    /// Identity -> picture mappings: a JSON object of strings, or one string of "name = path" lines
+    /// (what an OBS text field holds; paths may hold commas, so only new lines separate them).
+    /// </summary>
+    private static Dictionary<string, string> Mappings(string key, JsonElement v)
+    {
+        IEnumerable<(string Name, string Path)> pairs = v.ValueKind switch
+        {
+            JsonValueKind.Object => v.EnumerateObject().Select(p => (p.Name.Trim(), p.Value.ValueKind == JsonValueKind.String
+                ? p.Value.GetString()!.Trim() : throw Invalid($"'{key}': the picture of '{p.Name}' must be a path (a string)"))),
+            JsonValueKind.String => v.GetString()!.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(line =>
+            {
+                int eq = line.IndexOf('=');
+                return eq > 0 ? (line[..eq].Trim(), line[(eq + 1)..].Trim()) : throw Invalid($"'{key}': line '{line}' must read 'name = picture path'");
+            }),
+            _ => throw Invalid($"'{key}' must map names to pictures: a JSON object or 'name = picture path' lines"),
+        };
+        var map = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach ((string name, string path) in pairs)
+        {
+            if (name.Length == 0 || path.Length == 0)
+            {
+                throw Invalid($"'{key}': every mapping needs a name and a picture path");
+            }
+
+            if (!map.TryAdd(name, path))
+            {
+                throw Invalid($"'{key}' maps '{name}' twice");
+            }
+        }
+
+        return map;
     }
 
     private static bool Bool(string key, JsonElement v) => v.ValueKind switch

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Aisp.Core.Engines;
 using Aisp.Core.Pipeline;
+using Aisp.Core.Source;
 using static Aisp.Native.Gpu.ObsGraphics;
 
 namespace Aisp.Native.Gpu;
@@ -94,7 +95,13 @@ internal sealed unsafe class GpuCompositor : IDisposable
                 _privacy.Prepare(privacy, source, width, height, view.Faces);
                 break;
             case MorphEngine morph:
-                notice = _morph.Prepare(morph, view.Source, width, height, view.Faces);
+                _morph.Begin();
+                foreach (SourceGroup g in view.Sources)
+                {
+                    string? said = _morph.Prepare(morph, g.Source, width, height, view.Faces.Slice(g.Start, g.Count));
+                    notice ??= said;
+                }
+
                 break;
         }
 

@@ -19,15 +19,18 @@ internal sealed unsafe class MorphDrawer(GpuEffect fx, UnitQuad quad) : IDisposa
     private const int TrianglesPerBatch = 160;
 
     private readonly List<Slot> _slots = [];
+    private readonly PerSource<Uploaded> _uploads = new(release: u => gs_texture_destroy(u.Texture));
     private int _used;
-    private SourceFace? _uploaded;
     private nint _sourceTexture;
     private int[] _triangles = [];
     private bool _trianglesKeepExpression;
 
+    /// <summary>Starts a frame: the faces of every source group are prepared after it, then composited together.</summary>
+    public void Begin() => _used = 0;
+
+    /// <summary>Renders the off-screen passes of <paramref name="faces"/>, all swapped to <paramref name="source"/>.</summary>
     public string? Prepare(MorphEngine engine, SourceFace? source, uint frameWidth, uint frameHeight, ReadOnlySpan<Face> faces)
     {
-        _used = 0;
         if (source is null || !source.Face.HasLandmarks)
         {
             return "morph: no source face yet; choose a source face image";
@@ -65,29 +68,35 @@ internal sealed unsafe class MorphDrawer(GpuEffect fx, UnitQuad quad) : IDisposa
         _used = 0;
     }
 
+    /// <summary>Makes <paramref name="source"/>'s texture and triangles current: uploaded and triangulated once per source picture (and expression setting).</summary>
     private bool Prepare(SourceFace source, bool keepExpression)
     {
-        if (!ReferenceEquals(source, _uploaded) || keepExpression != _trianglesKeepExpression)
+        if (keepExpression != _trianglesKeepExpression)
         {
-            _triangles = MorphEngine.Triangles(source.Face.Landmarks, keepExpression);
+            _uploads.Clear();
             _trianglesKeepExpression = keepExpression;
         }
 
-        if (ReferenceEquals(source, _uploaded))
+        if (!_uploads.TryGet(source, out Uploaded uploaded))
         {
-            return _sourceTexture != 0;
+            byte[] rgba = ToRgba(source.Image.Pixels, source.Image.Width * source.Image.Height);
+            nint texture;
+            fixed (byte* p = rgba)
+            {
+                byte* planes = p;
+                texture = gs_texture_create((uint)source.Image.Width, (uint)source.Image.Height, GS_RGBA, 1, &planes, 0);
+            }
+
+            if (texture == 0)
+            {
+                return false;
+            }
+
+            uploaded = _uploads.Add(source, new Uploaded(texture, MorphEngine.Triangles(source.Face.Landmarks, keepExpression)));
         }
 
-        ReleaseTexture();
-        _uploaded = source;
-        byte[] rgba = ToRgba(source.Image.Pixels, source.Image.Width * source.Image.Height); // once per source picture
-        fixed (byte* p = rgba)
-        {
-            byte* planes = p;
-            _sourceTexture = gs_texture_create((uint)source.Image.Width, (uint)source.Image.Height, GS_RGBA, 1, &planes, 0);
-        }
-
-        return _sourceTexture != 0;
+        (_sourceTexture, _triangles) = (uploaded.Texture, uploaded.Triangles);
+        return true;
     }
 
     private void Swap(MorphEngine engine, SourceFace source, in Face target, uint frameWidth, uint frameHeight)
@@ -161,20 +170,10 @@ internal sealed unsafe class MorphDrawer(GpuEffect fx, UnitQuad quad) : IDisposa
         return rgba;
     }
 
-    private void ReleaseTexture()
-    {
-        if (_sourceTexture != 0)
-        {
-            gs_texture_destroy(_sourceTexture);
-            _sourceTexture = 0;
-        }
-
-        _uploaded = null;
-    }
-
     public void Dispose()
     {
-        ReleaseTexture();
+        _uploads.Clear();
+        _sourceTexture = 0;
         foreach (Slot slot in _slots)
         {
             slot.Warp.Dispose();
@@ -182,6 +181,9 @@ internal sealed unsafe class MorphDrawer(GpuEffect fx, UnitQuad quad) : IDisposa
             slot.BlurB.Dispose();
         }
     }
+
+    /// <summary>A source picture on the GPU and its mesh.</summary>
+    private readonly record struct Uploaded(nint Texture, int[] Triangles);
 
     /// <summary>One face's textures: the warped, colour-matched mesh (coverage in alpha) and the blurred coverage.</summary>
     private sealed class Slot
