@@ -64,7 +64,7 @@ public readonly struct FaceLabel
     /// <summary>The label box for <paramref name="chars"/> characters under <paramref name="box"/>, inside a frame of the given size (fewer characters, or none, where the frame is too small).</summary>
     public static FaceLabel Layout(BoxF box, int chars, int frameWidth, int frameHeight)
     {
-        int cell = Math.Clamp((int)MathF.Round(box.Width / 64f), 1, 6);
+        int cell = Math.Clamp((int)MathF.Round(box.Width / 56f, MidpointRounding.AwayFromZero), 1, 6);
         chars = Math.Clamp(chars, 0, ((frameWidth / cell) - 1) / LabelFont.Advance); // cut to the frame's width
         var label = new FaceLabel(0, 0, cell, frameHeight >= (LabelFont.Rows + 2) * cell ? chars : 0);
         int x = Math.Clamp((int)box.Left, 0, Math.Max(0, frameWidth - label.Width));
