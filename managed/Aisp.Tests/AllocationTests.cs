@@ -33,10 +33,10 @@ public sealed class AllocationTests(ITestOutputHelper output)
         buffers.Load(scene);
         byte[] pristine = buffers.Snapshot(); // engines change the frame: each frame starts from the camera picture again
         long ts = 0;
-        for (int i = 0; i < 100; i++)
+        for (int i = 0; i < 300; i++)
         {
             buffers.Restore(pristine);
-            pipeline.Process(buffers.AsFrame(ts += 33_333_333)); // warm-up: buffers grow to their size
+            pipeline.Process(buffers.AsFrame(ts += 33_333_333)); // warm-up: buffers grow to their size, and the JIT's tiering settles
             Thread.Sleep(analysis == "async" ? 2 : 0);
         }
 

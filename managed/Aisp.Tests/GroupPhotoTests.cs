@@ -142,6 +142,26 @@ public sealed class GroupPhotoTests(ITestOutputHelper output) : IDisposable
 
         Assert.False(SameInside(left, toGrace, width, her.Box), "another picture mapped to her gave the same face");
 
+        // Two mappings at once: the woman on the left (enrolled from this photo) to Grace Hopper, her
+        // to the astronaut; the third face is nobody's and stays as it was.
+        EmbeddedFace curly = faces.MinBy(f => f.Box.Left)!, third = faces.MaxBy(f => f.Box.Left)!;
+        using (FaceLibrary writer = FaceLibrary.Open(library, create: false))
+        {
+            writer.Enrol("Curly", [new EnrolledFace(curly.Embedding, "sample3.jpg")], null);
+        }
+
+        byte[] both;
+        string two = $"\"engine\":\"morph\",\"face_library\":\"{library}\",\"swap_unknown\":\"leave\",\"swap_identities\":{{\"{Person}\":\"{TestAssets.Astronaut}\",\"Curly\":\"{TestAssets.GraceHopper}\"}}";
+        using (var pipeline = Filter(two))
+        {
+            (_, both, _, _) = Run(pipeline, "sample3");
+            Assert.Equal(2, pipeline.Sources.MappedCount);
+        }
+
+        Assert.True(SameInside(left, both, width, her.Box), "her picture changed when another mapping was added");
+        Assert.True(SameInside(toDefault, both, width, curly.Box), "the left woman did not get Grace Hopper, her own mapping");
+        Assert.Equal(0, Changed(before, both, width, third.Box));
+
         // The CLI decodes the mapped pictures itself (the core decodes none) and gives the same picture.
         string cliOut = Path.Combine(_dir, "swapped.png");
         string settings = "{" + Settings(TestAssets.Astronaut, "leave") + $",\"models_dir\":\"{TestAssets.ModelsDir}\"" + "}";

@@ -794,6 +794,15 @@ static void check_face_library(const char *plugins)
 	struct diff swapped = compare(plain, shown);
 	CHECK(swapped.inside_changed > swapped.inside_total / 4, "the mapped identity was not swapped (%d of %d bytes)",
 	      swapped.inside_changed, swapped.inside_total);
+	uint8_t *drawn = bmalloc((size_t)W * H * 4); /* the GPU compositor draws the run of faces per source too */
+	set_string(filter, "compositor", "gpu");
+	feed_frames(async, 10, 40);
+	read_back(async, drawn);
+	struct likeness mapped_alike = likeness(shown, drawn);
+	CHECK(mapped_alike.mean <= 0.3 && mapped_alike.over8 <= 200,
+	      "per-identity swap: the compositors differ (mean %.3f, %d bytes over 8)", mapped_alike.mean, mapped_alike.over8);
+	bfree(drawn);
+	set_string(filter, "compositor", "cpu");
 	obs_data_set_string(settings, "swap_identities", "Nobody = " SOURCE_FACE);
 	obs_source_update(filter, settings);
 	wait_updates(filter);
