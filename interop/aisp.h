@@ -103,8 +103,12 @@ typedef struct aisp_frame {
 typedef enum aisp_render_flags {
 	AISP_RENDER_NONE = 0,   /* an asynchronous source: its frames reach analysis through
 	                           aisp_process_frame */
-	AISP_RENDER_ANALYSE = 1 /* a synchronous source: its pixels reach analysis only through
+	AISP_RENDER_ANALYSE = 1, /* a synchronous source: its pixels reach analysis only through
 	                           aisp_render (a downscaled copy is staged on the GPU) */
+	AISP_RENDER_DEFAULT_EFFECT = 2 /* the source is the filter's parent and draws with the current
+	                                  effect (no OBS_SOURCE_CUSTOM_DRAW, not asynchronous: an image
+	                                  or text source): the core draws it inside the default effect's
+	                                  "Draw" technique, as libobs's filters do (ABI 6) */
 } aisp_render_flags;
 
 /* What aisp_render draws: a libobs source, rendered by the core as often and at whatever size it
@@ -156,6 +160,10 @@ typedef struct aisp_stats {
 	char notice[AISP_ERROR_CAPACITY];            /* why the engine did nothing on the last frame
 	                                                (e.g. no source face yet), "" if it worked */
 	uint32_t faces_known;                        /* of faces_last_frame, those the face library named (ABI 5) */
+	char state[AISP_NAME_CAPACITY];              /* the seed's state: INIT, WAITING, STARTING, IDLE,
+	                                                PROCESSING, PAUSED, ERROR, RETRY, COMPLETED (ABI 6) */
+	char alerts[AISP_ERROR_CAPACITY];            /* alerts raised now ("cpu warning, latency warning"),
+	                                                "" if none (ABI 6) */
 } aisp_stats;
 
 /* Receives every log line of the core. May be called from any thread of the core. */
@@ -173,6 +181,12 @@ aisp_status aisp_set_log_callback(aisp_log_callback callback, void *user_data, i
 
 /* Creates an instance from a JSON object of settings (NULL or "" means defaults). */
 aisp_status aisp_create(const char *settings_json, aisp_instance **out_instance);
+
+/* Checks a full or partial settings object exactly as aisp_update would, without an instance:
+ * AISP_OK, or AISP_ERR_INVALID_SETTINGS with a message naming the key (an unknown key is an
+ * error here, where aisp_update only logs it). Remote control validates with it before it
+ * changes anything. */
+aisp_status aisp_validate_settings(const char *settings_json);
 
 /* Applies new settings. On failure the previous settings stay in effect. */
 aisp_status aisp_update(aisp_instance *instance, const char *settings_json);
@@ -205,6 +219,18 @@ aisp_status aisp_set_source_image(aisp_instance *instance, const aisp_frame *ima
  * AISP_ERR_INVALID_ARGUMENT for a NULL or empty identity. */
 aisp_status aisp_set_identity_source(aisp_instance *instance, const char *identity, const aisp_frame *image,
 				     const char *label);
+
+/* Takes the instance's next event, after a fresh look at it (state, alerts, engine, errors, and
+ * the retry of a failing engine: this call drives them, so a host calls it a few times a second,
+ * never from its graphics thread). Writes {"type","time","payload"} as NUL-terminated JSON, cut to
+ * capacity (4096 always suffices), and returns its full length; 0 when there is no event or the
+ * handle is bad. Types: STATE_CHANGED, ENGINE_STARTED, ENGINE_STOPPED, PERFORMANCE_ALERT,
+ * SYSTEM_ERROR. (ABI 6) */
+uint32_t aisp_next_event(aisp_instance *instance, char *buffer, uint32_t capacity);
+
+/* Tells the core the filter is disabled (paused != 0) or enabled again: the state becomes PAUSED,
+ * or follows the frames again. (ABI 6) */
+aisp_status aisp_set_paused(aisp_instance *instance, int32_t paused);
 
 /* Fills stats (stats->struct_size must be set). */
 aisp_status aisp_get_stats(aisp_instance *instance, aisp_stats *stats);

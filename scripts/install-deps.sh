@@ -9,6 +9,7 @@ packages=(
   libgtk-3-0                                 # OpenCvSharp's native library links it
   python3 python3-pil                        # model fetch step, raw test frames
   python3-skimage facedetect                 # real test photos: astronaut.png, grace_hopper, a face-free photo
+  obs-studio obs-plugins                     # the real OBS with obs-websocket, for the remote-control tests
 )
 
 missing=()

@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using Aisp.Core;
 using Aisp.Core.Frames;
 using Aisp.Core.Pipeline;
+using Aisp.Core.Settings;
 using Aisp.Native.Gpu;
 using Aisp.Native.Interop;
 using Microsoft.Extensions.Logging;
@@ -176,7 +177,8 @@ public static unsafe class Exports
                 }
             }
 
-            bool drawn = target.Gpu.Render(target.Pipeline, frame->Source, frame->Width, frame->Height,
+            var source = new FilterTarget(frame->Source, (frame->Flags & (uint)AispRenderFlags.DefaultEffect) != 0);
+            bool drawn = target.Gpu.Render(target.Pipeline, source, frame->Width, frame->Height,
                 (long)Math.Min(frame->TimestampNs, long.MaxValue), (frame->Flags & (uint)AispRenderFlags.Analyse) != 0);
             return drawn ? Ok() : Fail(ErrorKind.Graphics, "the frame could not be drawn (a GPU object could not be made or mapped)");
         }
@@ -199,6 +201,21 @@ public static unsafe class Exports
             Frame view = Describe(image);
             pipeline.SetSourceImage(view, Utf8(label) ?? "(unnamed)");
             return Ok();
+        }
+        catch (Exception e)
+        {
+            return Fail(e);
+        }
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "aisp_validate_settings")]
+    public static int ValidateSettings(byte* settingsJson)
+    {
+        try
+        {
+            var unknown = new List<string>();
+            SettingsParser.Parse(Utf8(settingsJson), new PipelineSettings(), unknown);
+            return unknown.Count == 0 ? Ok() : Fail(ErrorKind.InvalidSettings, $"invalid settings: '{unknown[0]}' is not a setting");
         }
         catch (Exception e)
         {
@@ -233,6 +250,56 @@ public static unsafe class Exports
         }
     }
 
+    [UnmanagedCallersOnly(EntryPoint = "aisp_next_event")]
+    public static uint NextEvent(nint instance, byte* buffer, uint capacity)
+    {
+        try
+        {
+            if (!InstanceTable.TryGet(instance, out Instance target))
+            {
+                return 0;
+            }
+
+            target.Monitor.Tick(System.Diagnostics.Stopwatch.GetTimestamp() / (double)System.Diagnostics.Stopwatch.Frequency);
+            if (!target.Monitor.TryTake(out Aisp.Core.Control.ControlEvent ev))
+            {
+                return 0;
+            }
+
+            string json = ev.ToJson();
+            if (buffer != null && capacity > 0)
+            {
+                Utf8Buffer.CopyTo(json, buffer, (int)capacity);
+            }
+
+            return (uint)System.Text.Encoding.UTF8.GetByteCount(json);
+        }
+        catch (Exception e)
+        {
+            Fail(e);
+            return 0;
+        }
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "aisp_set_paused")]
+    public static int SetPaused(nint instance, int paused)
+    {
+        try
+        {
+            if (!InstanceTable.TryGet(instance, out Instance target))
+            {
+                return BadHandle(instance);
+            }
+
+            target.Monitor.SetPaused(paused != 0);
+            return Ok();
+        }
+        catch (Exception e)
+        {
+            return Fail(e);
+        }
+    }
+
     [UnmanagedCallersOnly(EntryPoint = "aisp_get_stats")]
     public static int GetStats(nint instance, AispStats* stats)
     {
@@ -248,12 +315,12 @@ public static unsafe class Exports
                 return Fail(ErrorKind.AbiMismatch, $"aisp_stats.struct_size is {stats->StructSize}; this core needs {sizeof(AispStats)} (ABI {AbiConstants.AbiVersion})");
             }
 
-            if (!InstanceTable.TryGet(instance, out FacePipeline pipeline))
+            if (!InstanceTable.TryGet(instance, out Instance target))
             {
                 return BadHandle(instance);
             }
 
-            StatsWriter.Fill(pipeline.Stats, stats);
+            StatsWriter.Fill(target.Pipeline.Stats, target.Monitor, stats);
             return Ok();
         }
         catch (Exception e)
@@ -269,6 +336,7 @@ public static unsafe class Exports
         {
             if (instance != 0 && InstanceTable.TryRemove(instance, out Instance removed))
             {
+                removed.Monitor.Completed();
                 removed.Dispose();
             }
         }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Aisp.Core.Control;
 using Aisp.Core.Pipeline;
 using Aisp.Native.Gpu;
 
@@ -33,9 +34,20 @@ internal static class InstanceTable
 }
 
 /// <summary>One aisp_instance: the pipeline, and the GPU compositor once the host renders through it.</summary>
-internal sealed class Instance(FacePipeline pipeline) : IDisposable
+internal sealed class Instance : IDisposable
 {
-    public FacePipeline Pipeline { get; } = pipeline;
+    public Instance(FacePipeline pipeline)
+    {
+        Pipeline = pipeline;
+        Monitor = new FilterMonitor(() => Pipeline, pipeline.Reload, engine => pipeline.Update($$"""{"engine":"{{engine}}"}"""));
+        Monitor.Starting("instance created");
+        Monitor.Started();
+    }
+
+    public FacePipeline Pipeline { get; }
+
+    /// <summary>State, alerts, events and recovery, driven by aisp_next_event from the host's control thread.</summary>
+    public FilterMonitor Monitor { get; }
 
     /// <summary>Created on the first aisp_render (graphics thread), used only there and in Dispose.</summary>
     public GpuCompositor? Gpu { get; set; }

@@ -6,7 +6,7 @@ namespace Aisp.Native;
 /// <summary>Copies a pipeline's statistics into the C struct aisp_stats.</summary>
 internal static unsafe class StatsWriter
 {
-    public static void Fill(PipelineStats source, AispStats* stats)
+    public static void Fill(PipelineStats source, Aisp.Core.Control.FilterMonitor monitor, AispStats* stats)
     {
         Span<StageLatency> stages = stackalloc StageLatency[PipelineStats.StageCount];
         StatsCounters c = source.Read(stages);
@@ -34,5 +34,7 @@ internal static unsafe class StatsWriter
         Utf8Buffer.CopyTo(c.Compositor, stats->Compositor, AbiConstants.NameCapacity);
         Utf8Buffer.CopyTo(c.LastError, stats->LastError, AbiConstants.ErrorCapacity);
         Utf8Buffer.CopyTo(c.Notice, stats->Notice, AbiConstants.ErrorCapacity);
+        Utf8Buffer.CopyTo(Aisp.Core.Control.FilterStates.Name(monitor.State), stats->State, AbiConstants.NameCapacity);
+        Utf8Buffer.CopyTo(monitor.Alerts, stats->Alerts, AbiConstants.ErrorCapacity);
     }
 }

@@ -11,12 +11,15 @@ struct aisp_core_api {
 	aisp_status (*set_log_callback)(aisp_log_callback callback, void *user_data, int32_t min_level);
 	aisp_status (*create)(const char *settings_json, aisp_instance **out_instance);
 	aisp_status (*update)(aisp_instance *instance, const char *settings_json);
+	aisp_status (*validate_settings)(const char *settings_json);
 	aisp_status (*process_frame)(aisp_instance *instance, const aisp_frame *frame);
 	aisp_status (*set_source_image)(aisp_instance *instance, const aisp_frame *image, const char *label);
 	aisp_status (*set_identity_source)(aisp_instance *instance, const char *identity, const aisp_frame *image,
 					   const char *label);
 	aisp_status (*render)(aisp_instance *instance, const aisp_gpu_frame *frame);
 	aisp_status (*get_stats)(aisp_instance *instance, aisp_stats *stats);
+	uint32_t (*next_event)(aisp_instance *instance, char *buffer, uint32_t capacity);
+	aisp_status (*set_paused)(aisp_instance *instance, int32_t paused);
 	void (*destroy)(aisp_instance *instance);
 };
 

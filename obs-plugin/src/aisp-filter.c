@@ -6,6 +6,7 @@
 #include <util/bmem.h>
 
 #include "aisp-core.h"
+#include "aisp-remote.h"
 #include "aisp-settings.h"
 #include "aisp-status.h"
 
@@ -154,6 +155,10 @@ static void filter_destroy(void *data)
 	os_task_queue_wait(filter->updates);
 	os_task_queue_destroy(filter->updates);
 	aisp_instance *instance = atomic_load(&filter->instance);
+	aisp_stats last = {.struct_size = sizeof(aisp_stats)};
+	if (instance && core)
+		core->get_stats(instance, &last);
+	aisp_remote_completed(filter->context, last.state);
 	obs_enter_graphics(); /* the core frees its GPU objects */
 	if (instance && core)
 		core->destroy(instance);

@@ -15,10 +15,14 @@ void aisp_filter_render(void *data, gs_effect_t *unused)
 	uint32_t height = target ? obs_source_get_base_height(target) : 0;
 	const struct aisp_core_api *core = aisp_core();
 	aisp_instance *instance = atomic_load(&filter->instance);
-	bool async = parent && (obs_source_get_output_flags(parent) & OBS_SOURCE_ASYNC) != 0;
+	uint32_t parent_flags = parent ? obs_source_get_output_flags(parent) : 0;
+	bool async = (parent_flags & OBS_SOURCE_ASYNC) != 0;
+	/* As obs_source_process_filter_begin does: a parent that draws with the current effect gets the default one. */
+	bool default_effect = target && target == parent && !async && !(parent_flags & OBS_SOURCE_CUSTOM_DRAW);
 	aisp_gpu_frame frame = {
 		.struct_size = sizeof(aisp_gpu_frame),
-		.flags = async && !filter->async_format_unread ? AISP_RENDER_NONE : AISP_RENDER_ANALYSE,
+		.flags = (async && !filter->async_format_unread ? AISP_RENDER_NONE : AISP_RENDER_ANALYSE) |
+			 (default_effect ? AISP_RENDER_DEFAULT_EFFECT : AISP_RENDER_NONE),
 		.source = target,
 		.width = width,
 		.height = height,

@@ -165,6 +165,14 @@ obs_properties_t *aisp_settings_properties(const char *status, obs_property_clic
 	return props;
 }
 
+bool aisp_settings_known(const char *key)
+{
+	for (size_t i = 0; i < sizeof(settings_table) / sizeof(settings_table[0]); i++)
+		if (strcmp(settings_table[i].key, key) == 0)
+			return true;
+	return false;
+}
+
 char *aisp_settings_to_json(obs_data_t *settings, const char *models_dir)
 {
 	/* obs_data_get_json leaves defaults out; copy every key with its effective value. */

@@ -18,6 +18,10 @@ void aisp_status_format(const aisp_stats *s, bool identities, char *text, size_t
 	if (identities && n > 0 && (size_t)n < size)
 		n += snprintf(text + n, size - (size_t)n, " | %u known, %u unknown", s->faces_known,
 			      s->faces_last_frame - s->faces_known);
+	if (s->state[0] && n > 0 && (size_t)n < size)
+		n += snprintf(text + n, size - (size_t)n, " | %s", s->state);
+	if (s->alerts[0] && n > 0 && (size_t)n < size)
+		n += snprintf(text + n, size - (size_t)n, " | alert: %s", s->alerts);
 	if (s->notice[0] && n > 0 && (size_t)n < size)
 		n += snprintf(text + n, size - (size_t)n, " | %s", s->notice);
 	if (s->last_error[0] && n > 0 && (size_t)n < size)

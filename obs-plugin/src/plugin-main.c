@@ -6,6 +6,7 @@
 
 #include "aisp-core.h"
 #include "aisp-filter.h"
+#include "aisp-remote.h"
 
 OBS_DECLARE_MODULE()
 OBS_MODULE_USE_DEFAULT_LOCALE("aisp", "en-US")
@@ -40,7 +41,14 @@ bool obs_module_load(void)
 	return true;
 }
 
+/* obs-websocket registers its API during its own load: vendors join once every module is loaded. */
+void obs_module_post_load(void)
+{
+	aisp_remote_register();
+}
+
 void obs_module_unload(void)
 {
+	aisp_remote_stop();
 	aisp_core_unload();
 }

@@ -125,7 +125,12 @@ public sealed class FacePipeline : IDisposable
     }
 
     /// <summary>Applies a full or partial settings object; on failure the previous settings stay in effect.</summary>
-    public void Update(string? settingsJson)
+    public void Update(string? settingsJson) => Apply(settingsJson, reload: false);
+
+    /// <summary>Loads the models and makes the engine anew with the settings in effect (a retry after errors); on failure the old ones stay.</summary>
+    public void Reload() => Apply(null, reload: true);
+
+    private void Apply(string? settingsJson, bool reload)
     {
         lock (_updateGate)
         {
@@ -139,7 +144,7 @@ public sealed class FacePipeline : IDisposable
 
                 IFrameEngine engine = EngineFactory.Create(next, _log);
                 AnalysisModels? models = _models;
-                bool newModels = NeedsModels(engine) && (models is null || !models.Serve(_settings, next, NeedsLandmarks(engine, next)));
+                bool newModels = NeedsModels(engine) && (reload || models is null || !models.Serve(_settings, next, NeedsLandmarks(engine, next)));
                 if (newModels)
                 {
                     try

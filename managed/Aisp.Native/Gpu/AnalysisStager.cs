@@ -25,7 +25,7 @@ internal sealed unsafe class AnalysisStager : IDisposable
     private int _next;
 
     /// <summary>Stages this frame and hands the previous one to the pipeline's analysis.</summary>
-    public void Stage(FacePipeline pipeline, nint source, uint width, uint height, long timestampNs)
+    public void Stage(FacePipeline pipeline, FilterTarget source, uint width, uint height, long timestampNs)
     {
         long start = Stopwatch.GetTimestamp();
         uint w = Math.Min(width, MaxWidth), h = Math.Max(1, (uint)Math.Round(height * (double)w / width));

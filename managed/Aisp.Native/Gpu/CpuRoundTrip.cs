@@ -19,7 +19,7 @@ internal sealed unsafe class CpuRoundTrip(GpuEffect fx) : IDisposable
     private byte[] _pixels = [];
 
     /// <summary>Draws the painted frame; false when nothing was drawn (the host then draws the source as it is).</summary>
-    public bool Render(FacePipeline pipeline, nint source, uint width, uint height, long timestampNs)
+    public bool Render(FacePipeline pipeline, FilterTarget source, uint width, uint height, long timestampNs)
     {
         long start = Stopwatch.GetTimestamp();
         if (!Ensure(width, height) || !SourceRender.Scaled(_full, source, width, height, width, height))

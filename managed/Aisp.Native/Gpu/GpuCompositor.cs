@@ -56,7 +56,7 @@ internal sealed unsafe class GpuCompositor : IDisposable
     /// only when nothing was drawn there, so the host draws the source itself. <paramref name="analyse"/>:
     /// the source is synchronous and this is the only place its pixels reach analysis.
     /// </summary>
-    public bool Render(FacePipeline pipeline, nint source, uint width, uint height, long timestampNs, bool analyse)
+    public bool Render(FacePipeline pipeline, FilterTarget source, uint width, uint height, long timestampNs, bool analyse)
     {
         // OBS may render a source several times a frame (preview, program, projectors): analysis
         // takes one copy per frame, and an engine switch happens on a frame's first draw.
@@ -84,7 +84,7 @@ internal sealed unsafe class GpuCompositor : IDisposable
                 return _cpu.Render(pipeline, source, width, height, timestampNs); // just switched to an engine that paints in memory
             }
 
-            obs_source_video_render(source); // an asynchronous frame, painted in memory by filter_video
+            source.Draw(); // an asynchronous frame, painted in memory by filter_video
             return true;
         }
 
@@ -105,7 +105,7 @@ internal sealed unsafe class GpuCompositor : IDisposable
                 break;
         }
 
-        obs_source_video_render(source);
+        source.Draw();
         _privacy.Composite();
         _morph.Composite();
         if (view.Engine is LandmarksOverlayEngine)

@@ -60,6 +60,7 @@ internal static unsafe class ObsGraphics
     public static delegate* unmanaged<float, float, int, void> gs_texcoord;
     public static delegate* unmanaged<uint, void> gs_color;
     public static delegate* unmanaged<nint, void> obs_source_video_render;
+    public static delegate* unmanaged<int, nint> obs_get_base_effect;
     public static delegate* unmanaged<nint> gs_render_save;
     public static delegate* unmanaged<nint, void> gs_load_vertexbuffer;
     public static delegate* unmanaged<nint, void> gs_load_indexbuffer;
@@ -140,6 +141,7 @@ internal static unsafe class ObsGraphics
         gs_texcoord = (delegate* unmanaged<float, float, int, void>)F("gs_texcoord");
         gs_color = (delegate* unmanaged<uint, void>)F("gs_color");
         obs_source_video_render = (delegate* unmanaged<nint, void>)F("obs_source_video_render");
+        obs_get_base_effect = (delegate* unmanaged<int, nint>)F("obs_get_base_effect");
         gs_render_save = (delegate* unmanaged<nint>)F("gs_render_save");
         gs_load_vertexbuffer = (delegate* unmanaged<nint, void>)F("gs_load_vertexbuffer");
         gs_load_indexbuffer = (delegate* unmanaged<nint, void>)F("gs_load_indexbuffer");

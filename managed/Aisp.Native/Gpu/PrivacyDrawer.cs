@@ -16,7 +16,7 @@ internal sealed unsafe class PrivacyDrawer(GpuEffect fx, UnitQuad quad) : IDispo
     private readonly List<Slot> _slots = [];
     private int _used;
 
-    public void Prepare(PrivacyEngine engine, nint source, uint frameWidth, uint frameHeight, ReadOnlySpan<Face> faces)
+    public void Prepare(PrivacyEngine engine, FilterTarget source, uint frameWidth, uint frameHeight, ReadOnlySpan<Face> faces)
     {
         _used = 0;
         foreach (ref readonly Face face in faces)

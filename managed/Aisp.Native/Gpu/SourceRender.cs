@@ -11,13 +11,13 @@ namespace Aisp.Native.Gpu;
 internal static unsafe class SourceRender
 {
     /// <summary>The (x, y, width, height) part of the picture, one texel per pixel, into the target's corner.</summary>
-    public static bool Region(RenderTarget target, nint source, int x, int y, uint width, uint height)
+    public static bool Region(RenderTarget target, FilterTarget source, int x, int y, uint width, uint height)
     {
         BlendMode.PushReplace();
         bool ok = target.Begin(width, height, x, y);
         if (ok)
         {
-            obs_source_video_render(source);
+            source.Draw();
             target.End();
         }
 
@@ -26,14 +26,14 @@ internal static unsafe class SourceRender
     }
 
     /// <summary>The whole (sourceWidth x sourceHeight) picture, filtered down (or copied) to exactly width x height.</summary>
-    public static bool Scaled(RenderTarget target, nint source, uint sourceWidth, uint sourceHeight, uint width, uint height)
+    public static bool Scaled(RenderTarget target, FilterTarget source, uint sourceWidth, uint sourceHeight, uint width, uint height)
     {
         BlendMode.PushReplace();
         bool ok = target.Begin(width, height, exact: true);
         if (ok)
         {
             gs_ortho(0, sourceWidth, 0, sourceHeight, -100, 100);
-            obs_source_video_render(source);
+            source.Draw();
             target.End();
         }
 

@@ -84,5 +84,6 @@ public enum AispRenderFlags
 {
     None = 0,
     Analyse = 1,
+    DefaultEffect = 2,
 }
 #pragma warning restore CA1711

@@ -83,4 +83,6 @@ public unsafe struct AispStats
     public fixed byte LastError[AbiConstants.ErrorCapacity];
     public fixed byte Notice[AbiConstants.ErrorCapacity];
     public uint FacesKnown;
+    public fixed byte State[AbiConstants.NameCapacity];
+    public fixed byte Alerts[AbiConstants.ErrorCapacity];
 }
