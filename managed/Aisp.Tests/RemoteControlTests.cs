@@ -11,6 +11,7 @@ namespace Aisp.Tests;
 /// plugin's vendor "aisp" lists, switches, validates, pauses and resumes a filter on an image
 /// source, and OBS's own GetSourceScreenshot shows the effect.
 /// </summary>
+[Collection(nameof(RemoteControlTests))] // alone: it loads every core on purpose (the CPU alert), which would upset timed tests beside it
 public sealed class RemoteControlTests(RealObs obs, ITestOutputHelper output) : IClassFixture<RealObs>
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
@@ -49,6 +50,11 @@ public sealed class RemoteControlTests(RealObs obs, ITestOutputHelper output) : 
         }, ct);
         Assert.True((bool)created["requestStatus"]!["result"]!, $"{created.ToJsonString()}\nOBS:\n{obs.LogText}");
         var target = new JsonObject { ["source"] = "Face", ["filter"] = "AISP" };
+        TimeSpan eventWait = TimeSpan.FromSeconds(10);
+        JsonNode? idle = await client.VendorEventAsync("STATE_CHANGED", e => (string?)e["filter"] == "AISP" && (string?)e["payload"]!["to"] == "IDLE", eventWait, ct);
+        Assert.True(idle is not null, "no STATE_CHANGED to IDLE after the filter was added");
+        Assert.Equal("Face", (string?)idle["source"]);
+        Assert.True(DateTimeOffset.TryParse((string?)idle["time"], out _));
 
         JsonNode listed = await client.VendorAsync("ListFilters", new JsonObject { ["request_id"] = "list-1" }, ct);
         Assert.Equal("list-1", (string?)listed["request_id"]);
@@ -64,6 +70,9 @@ public sealed class RemoteControlTests(RealObs obs, ITestOutputHelper output) : 
         Ok(await client.VendorAsync("SetSettings", With(target, new JsonObject { ["settings"] = new JsonObject { ["engine"] = "privacy" } }), ct));
         double changed = await WaitFor(client, plain, d => d > 0.5, ct);
         output.WriteLine($"privacy switched remotely: {changed:P0} of the face changed");
+        Assert.NotNull(await client.VendorEventAsync("ENGINE_STOPPED", e => (string?)e["payload"]!["engine"] == "none", eventWait, ct));
+        Assert.NotNull(await client.VendorEventAsync("ENGINE_STARTED", e => (string?)e["payload"]!["engine"] == "privacy", eventWait, ct));
+        Assert.NotNull(await client.VendorEventAsync("STATE_CHANGED", e => (string?)e["payload"]!["to"] == "PROCESSING", eventWait, ct));
         JsonNode status = (await client.VendorAsync("GetStatus", Clone(target), ct))["status"]!;
         output.WriteLine(status.ToJsonString());
         Assert.Equal("privacy", (string?)status["engine"]);
@@ -101,8 +110,46 @@ public sealed class RemoteControlTests(RealObs obs, ITestOutputHelper output) : 
         await WaitFor(client, plain, d => d == 0, ct);
         listed = await client.VendorAsync("ListFilters", [], ct);
         Assert.Equal("PAUSED", (string?)listed["filters"]!.AsArray().Single(f => (string?)f!["filter"] == "AISP")!["state"]);
+        Assert.NotNull(await client.VendorEventAsync("STATE_CHANGED", e => (string?)e["payload"]!["to"] == "PAUSED", eventWait, ct));
         Ok(await client.VendorAsync("Resume", Clone(target), ct));
         await WaitFor(client, plain, d => d > 0.5, ct);
+        Assert.NotNull(await client.VendorEventAsync("STATE_CHANGED", e => (string?)e["payload"]!["from"] == "PAUSED", eventWait, ct));
+
+        // Load the whole machine: the seed's CPU alert (over 80 %) is raised, in the status and as an event.
+        using var burn = new CancellationTokenSource();
+        Thread[] burners = Enumerable.Range(0, Environment.ProcessorCount).Select(_ => new Thread(() =>
+        {
+            while (!burn.IsCancellationRequested)
+            {
+                Thread.SpinWait(1000);
+            }
+        }) { IsBackground = true, Priority = ThreadPriority.Lowest }).ToArray();
+        Array.ForEach(burners, b => b.Start());
+        JsonNode? alert;
+        try
+        {
+            alert = await client.VendorEventAsync("PERFORMANCE_ALERT", e => (string?)e["payload"]!["alert"] == "cpu" && (string?)e["payload"]!["state"] == "raised", TimeSpan.FromSeconds(20), ct);
+            JsonNode loaded = (await client.VendorAsync("GetStatus", Clone(target), ct))["status"]!;
+            Assert.Contains("cpu warning", (string?)loaded["alerts"], StringComparison.Ordinal);
+            for (int i = 0; i < 15 && !((string?)loaded["line"])!.Contains("alert: cpu warning", StringComparison.Ordinal); i++)
+            {
+                await Task.Delay(200, ct); // the status line is refreshed once a second
+                loaded = (await client.VendorAsync("GetStatus", Clone(target), ct))["status"]!;
+            }
+
+            Assert.Contains("alert: cpu warning", (string?)loaded["line"], StringComparison.Ordinal);
+        }
+        finally
+        {
+            burn.Cancel();
+            Array.ForEach(burners, b => b.Join());
+        }
+
+        Assert.True(alert is not null, "no CPU alert while every core was busy");
+        output.WriteLine($"alert: {alert.ToJsonString()}");
+        Assert.Equal(("warning", 80.0), ((string?)alert["payload"]!["level"], (double)alert["payload"]!["threshold"]!));
+        Assert.True((double)alert["payload"]!["value"]! > 80);
+        Assert.NotNull(await client.VendorEventAsync("PERFORMANCE_ALERT", e => (string?)e["payload"]!["alert"] == "cpu" && (string?)e["payload"]!["state"] == "cleared", TimeSpan.FromSeconds(20), ct));
     }
 
     private static JsonObject Clone(JsonObject o) => (JsonObject)o.DeepClone();
@@ -197,4 +244,11 @@ public sealed class RemoteControlTests(RealObs obs, ITestOutputHelper output) : 
 
         return (double)inside / total;
     }
+}
+
+[CollectionDefinition(nameof(RemoteControlTests), DisableParallelization = true)]
+#pragma warning disable CA1711 // xunit's naming
+public sealed class RemoteControlTestsCollection
+#pragma warning restore CA1711
+{
 }

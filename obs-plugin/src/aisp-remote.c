@@ -125,10 +125,10 @@ static bool filter_stats(obs_source_t *filter, aisp_stats *stats)
 static const char *state_of(obs_source_t *filter, const aisp_stats *stats, bool running)
 {
 	struct aisp_filter *f = obs_obj_get_data(filter);
-	if (running && stats->state[0])
-		return stats->state;
 	if (!obs_source_enabled(filter))
 		return "PAUSED";
+	if (running && stats->state[0])
+		return stats->state;
 	pthread_mutex_lock(&f->lock);
 	bool failed = f->setup_error[0] != '\0';
 	pthread_mutex_unlock(&f->lock);
@@ -345,6 +345,10 @@ static void set_enabled(obs_data_t *request, obs_data_t *response, bool enabled)
 	if (!filter)
 		return;
 	obs_source_set_enabled(filter, enabled);
+	struct aisp_filter *f = obs_obj_get_data(filter);
+	aisp_instance *instance = f ? atomic_load(&f->instance) : NULL;
+	if (instance && aisp_core())
+		aisp_core()->set_paused(instance, !enabled); /* the state now, not at the next look */
 	blog(LOG_INFO, "[aisp] filter '%s' %s remotely", obs_source_get_name(filter), enabled ? "resumed" : "paused");
 	obs_source_release(filter);
 	answer_id(request, response);

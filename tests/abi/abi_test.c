@@ -26,6 +26,9 @@ static struct {
 	aisp_status (*set_identity_source)(aisp_instance *, const char *, const aisp_frame *, const char *);
 	aisp_status (*render)(aisp_instance *, const aisp_gpu_frame *);
 	aisp_status (*get_stats)(aisp_instance *, aisp_stats *);
+	aisp_status (*validate_settings)(const char *);
+	uint32_t (*next_event)(aisp_instance *, char *, uint32_t);
+	aisp_status (*set_paused)(aisp_instance *, int32_t);
 	void (*destroy)(aisp_instance *);
 } core;
 
@@ -390,6 +393,9 @@ int main(int argc, char **argv)
 	LOAD(render, "aisp_render");
 	LOAD(get_stats, "aisp_get_stats");
 	LOAD(destroy, "aisp_destroy");
+	LOAD(validate_settings, "aisp_validate_settings");
+	LOAD(next_event, "aisp_next_event");
+	LOAD(set_paused, "aisp_set_paused");
 	if (failures)
 		return 1;
 
@@ -413,6 +419,33 @@ int main(int argc, char **argv)
 	CHECK(strstr(last_log, "Pipeline ready") != NULL || log_lines > 1, "last log line '%s'", last_log);
 	if (!inst)
 		return 1;
+
+	/* Validation without an instance: unknown keys and bad values are errors naming the key. */
+	CHECK(core.validate_settings("{\"engine\":\"morph\",\"privacy_strength\":30}") == AISP_OK, "valid settings refused: %s",
+	      error_text());
+	CHECK(core.validate_settings("{\"smudge\":1}") == AISP_ERR_INVALID_SETTINGS && strstr(error_text(), "'smudge'"),
+	      "unknown key: %s", error_text());
+	CHECK(core.validate_settings("{\"engine\":\"sparkle\"}") == AISP_ERR_INVALID_SETTINGS && strstr(error_text(), "'engine'"),
+	      "bad engine: %s", error_text());
+	CHECK(core.validate_settings("{") == AISP_ERR_INVALID_SETTINGS, "bad JSON validated");
+
+	/* Events: the new instance went INIT -> STARTING -> ...; a short buffer gets a cut, NUL-terminated copy. */
+	char event[4096];
+	char tiny[8];
+	uint32_t first = core.next_event(inst, tiny, sizeof(tiny));
+	CHECK(first > sizeof(tiny) && tiny[sizeof(tiny) - 1] == '\0', "short event buffer: length %u", first);
+	int changes = 0;
+	for (uint32_t n; (n = core.next_event(inst, event, sizeof(event))) > 0;)
+		changes += strstr(event, "\"STATE_CHANGED\"") != NULL;
+	CHECK(changes >= 1, "no STATE_CHANGED after creation");
+	CHECK(core.set_paused(inst, 1) == AISP_OK, "set_paused: %s", error_text());
+	aisp_stats paused = {.struct_size = sizeof(aisp_stats)};
+	core.get_stats(inst, &paused);
+	CHECK(strcmp(paused.state, "PAUSED") == 0, "state after pause '%s'", paused.state);
+	CHECK(core.next_event(inst, event, sizeof(event)) > 0 && strstr(event, "\"to\":\"PAUSED\""), "pause event '%s'", event);
+	CHECK(core.set_paused(inst, 0) == AISP_OK, "resume: %s", error_text());
+	CHECK(core.set_paused((aisp_instance *)(uintptr_t)0xdead, 1) == AISP_ERR_INVALID_ARGUMENT, "pause on a bad handle");
+	CHECK(core.next_event((aisp_instance *)(uintptr_t)0xdead, event, sizeof(event)) == 0, "events from a bad handle");
 
 	aisp_stats small = {.struct_size = 16};
 	CHECK(core.get_stats(inst, &small) == AISP_ERR_ABI_MISMATCH, "short aisp_stats accepted");

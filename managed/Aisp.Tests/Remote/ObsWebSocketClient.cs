@@ -104,6 +104,49 @@ public sealed class ObsWebSocketClient : IDisposable
         return response["responseData"]!["responseData"]!;
     }
 
+    /// <summary>
+    /// Waits for a vendor event of the plugin (its type and its data: source, filter, time, payload)
+    /// that <paramref name="match"/> accepts; events seen earlier count too. Null on timeout.
+    /// </summary>
+    public async Task<JsonNode?> VendorEventAsync(string type, Func<JsonNode, bool> match, TimeSpan timeout, CancellationToken ct)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        cts.CancelAfter(timeout);
+        int checkedUpTo = 0;
+        while (true)
+        {
+            for (; checkedUpTo < Events.Count; checkedUpTo++)
+            {
+                JsonNode e = Events[checkedUpTo];
+                if ((string?)e["eventType"] == "VendorEvent" && (string?)e["eventData"]!["vendorName"] == "aisp"
+                    && (string?)e["eventData"]!["eventType"] == type && match(e["eventData"]!["eventData"]!))
+                {
+                    return e["eventData"]!["eventData"];
+                }
+            }
+
+            JsonNode? message;
+            try
+            {
+                message = await ReceiveAsync(cts.Token);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                return null;
+            }
+
+            if (message is null)
+            {
+                return null;
+            }
+
+            if ((int)message["op"]! == 5)
+            {
+                Events.Add(message["d"]!);
+            }
+        }
+    }
+
     private async Task SendAsync(JsonObject message, CancellationToken ct) =>
         await _socket.SendAsync(Encoding.UTF8.GetBytes(message.ToJsonString()), WebSocketMessageType.Text, true, ct);
 
