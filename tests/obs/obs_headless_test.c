@@ -705,6 +705,15 @@ static void check_fifo_source_picture(void)
 	rmdir(fifo);
 }
 
+/* Applies the settings to the filter, lets the async source run a few frames and reads its output. */
+static void update_and_read(obs_source_t *filter, obs_data_t *settings, obs_source_t *async, int frames, uint8_t *out)
+{
+	obs_source_update(filter, settings);
+	wait_updates(filter);
+	feed_frames(async, frames, 40);
+	read_back(async, out);
+}
+
 /* The face library written by the CLI (another process) and read by the plugin: with the astronaut
  * enrolled, "everyone except the listed" leaves her face alone, "only the listed" covers it, and
  * the status counts her as known. */
@@ -746,10 +755,7 @@ static void check_face_library(const char *plugins)
 	CHECK(strstr(status, "1 known, 0 unknown") != NULL, "status does not count the known face: %s", status);
 
 	obs_data_set_string(settings, "privacy_rule", "only_listed");
-	obs_source_update(filter, settings);
-	wait_updates(filter);
-	feed_frames(async, 10, 40);
-	read_back(async, shown);
+	update_and_read(filter, settings, async, 10, shown);
 	struct diff covered = compare(plain, shown);
 	CHECK(covered.inside_changed > covered.inside_total / 2, "only_listed: the enrolled face was not covered (%d of %d)",
 	      covered.inside_changed, covered.inside_total);
@@ -758,13 +764,9 @@ static void check_face_library(const char *plugins)
 	/* The landmarks overlay writes the name under the box, the same with both compositors. */
 	uint8_t *gpu = bmalloc((size_t)W * H * 4);
 	obs_data_set_string(settings, "engine", "landmarks");
-	obs_source_update(filter, settings);
-	wait_updates(filter);
-	feed_frames(async, 10, 40);
-	read_back(async, shown);
-	set_string(filter, "compositor", "gpu");
-	feed_frames(async, 10, 40);
-	read_back(async, gpu);
+	update_and_read(filter, settings, async, 10, shown);
+	obs_data_set_string(settings, "compositor", "gpu");
+	update_and_read(filter, settings, async, 10, gpu);
 	int label_bytes = 0; /* the band under the face box, where the name goes */
 	for (int y = FACE_B + 2; y < FACE_B + 40 && y < H; y++)
 		for (int x = FACE_L - 30; x < FACE_R + 90 && x < W; x++)
@@ -787,27 +789,20 @@ static void check_face_library(const char *plugins)
 	obs_data_set_string(settings, "compositor", "cpu");
 	obs_data_set_string(settings, "swap_unknown", "leave");
 	obs_data_set_string(settings, "swap_identities", "Astronaut = " SOURCE_FACE "\nNobody = " SOURCE_FACE);
-	obs_source_update(filter, settings);
-	wait_updates(filter);
-	feed_frames(async, 20, 40);
-	read_back(async, shown);
+	update_and_read(filter, settings, async, 20, shown);
 	struct diff swapped = compare(plain, shown);
 	CHECK(swapped.inside_changed > swapped.inside_total / 4, "the mapped identity was not swapped (%d of %d bytes)",
 	      swapped.inside_changed, swapped.inside_total);
 	uint8_t *drawn = bmalloc((size_t)W * H * 4); /* the GPU compositor draws the run of faces per source too */
-	set_string(filter, "compositor", "gpu");
-	feed_frames(async, 10, 40);
-	read_back(async, drawn);
+	obs_data_set_string(settings, "compositor", "gpu");
+	update_and_read(filter, settings, async, 10, drawn);
 	struct likeness mapped_alike = likeness(shown, drawn);
 	CHECK(mapped_alike.mean <= 0.3 && mapped_alike.over8 <= 200,
 	      "per-identity swap: the compositors differ (mean %.3f, %d bytes over 8)", mapped_alike.mean, mapped_alike.over8);
 	bfree(drawn);
-	set_string(filter, "compositor", "cpu");
+	obs_data_set_string(settings, "compositor", "cpu");
 	obs_data_set_string(settings, "swap_identities", "Nobody = " SOURCE_FACE);
-	obs_source_update(filter, settings);
-	wait_updates(filter);
-	feed_frames(async, 10, 40);
-	read_back(async, shown);
+	update_and_read(filter, settings, async, 10, shown);
 	struct diff left = compare(plain, shown);
 	printf("per-identity swap: mapped %d of %d face bytes changed; unmapped (swap_unknown leave) %d\n",
 	       swapped.inside_changed, swapped.inside_total, left.inside_changed);

@@ -74,16 +74,6 @@ public sealed class FilterMonitor
         }
     }
 
-    /// <summary>Loading failed: no models (or a bad picture), nothing runs until new settings.</summary>
-    public void CannotStart(string reason)
-    {
-        lock (_gate)
-        {
-            _starting = false;
-            _machine.MoveTo(FilterState.Waiting, reason);
-        }
-    }
-
     public void SetPaused(bool paused)
     {
         lock (_gate)
@@ -140,7 +130,11 @@ public sealed class FilterMonitor
             }
 
             _healthySince = double.IsNaN(_healthySince) ? seconds : _healthySince;
-            _retries = seconds - _healthySince >= HealthySeconds ? 0 : _retries;
+            if (seconds - _healthySince >= HealthySeconds)
+            {
+                (_retries, _fellBack) = (0, false); // a later failure starts over
+            }
+
             _machine.MoveTo(c.Notice.Contains("no source face", StringComparison.Ordinal) ? FilterState.Waiting
                 : c.FacesLastFrame > 0 ? FilterState.Processing : FilterState.Idle, "frames flowing");
         }
