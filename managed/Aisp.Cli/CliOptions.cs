@@ -21,8 +21,10 @@ public sealed record CliOptions(string Input, string Output, string? SettingsJso
           privacy_mode (pixelate|blur), privacy_strength (1-100), privacy_padding (0-1),
           source_image, keep_expression, stabilize, swap_model, recognizer_model,
           swap_preset (deep-live-cam|facefusion|roop), models_dir,
-          execution_provider (auto|cpu|cuda|directml), threads.
-        Exit codes: 0 ok, 2 bad usage or settings, 3 unreadable input, 4 model error, 5 unwritable output, 6 processing error.
+          execution_provider (auto|cpu|cuda|directml), threads, face_library, privacy_rule,
+          privacy_identities, swap_identities ({"name":"picture"}), swap_unknown (default|leave).
+        Other commands: aisp faces ... (the face library), aisp serve ... (the AISP server).
+        Exit codes: 0 ok, 2 bad usage or settings, 3 unreadable input, 4 model error, 5 unwritable output, 6 processing error, 7 face library.
         """;
 
     public static CliOptions Parse(string[] args)

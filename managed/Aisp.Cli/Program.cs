@@ -21,11 +21,22 @@ if (args[0] == "faces" && (args.Length == 1 || args[1] is "-h" or "--help"))
     return args.Length == 1 ? ExitCodes.Usage : ExitCodes.Ok;
 }
 
+if (args[0] == "serve" && args.Length > 1 && args[1] is "-h" or "--help")
+{
+    Console.Error.WriteLine(ServeCommand.Usage);
+    return ExitCodes.Ok;
+}
+
 try
 {
     if (args[0] == "faces")
     {
         return FacesCommand.Run(args, loggers);
+    }
+
+    if (args[0] == "serve")
+    {
+        return ServeCommand.Run(args);
     }
 
     CliOptions options = CliOptions.Parse(args);
@@ -50,7 +61,7 @@ try
 catch (AispException e)
 {
     Console.Error.WriteLine($"aisp: error: {e.Message}");
-    if (e.Kind == ErrorKind.InvalidArgument && args[0] != "faces" && e.Message.Contains("option", StringComparison.Ordinal))
+    if (e.Kind == ErrorKind.InvalidArgument && args[0] is not "faces" and not "serve" && e.Message.Contains("option", StringComparison.Ordinal))
     {
         Console.Error.WriteLine(CliOptions.Usage);
     }

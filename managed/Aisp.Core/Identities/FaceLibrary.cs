@@ -214,28 +214,9 @@ public sealed class FaceLibrary : IDisposable
 
     private static void CreatePrivate(string path)
     {
-        string? folder = System.IO.Path.GetDirectoryName(path);
         try
         {
-            if (folder is not null && !Directory.Exists(folder))
-            {
-                if (OperatingSystem.IsWindows())
-                {
-                    Directory.CreateDirectory(folder);
-                }
-                else
-                {
-                    Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-                }
-            }
-
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-            if (!OperatingSystem.IsWindows())
-            {
-                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite; // biometric data: the owner's alone
-            }
-
-            using var file = new FileStream(path, options);
+            using FileStream file = IO.PrivateFile.CreateNew(path); // biometric data: the owner's alone
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

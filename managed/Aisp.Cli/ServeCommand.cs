@@ -1,0 +1,67 @@
+using Aisp.Core;
+using Aisp.Server;
+
+namespace Aisp.Cli;
+
+/// <summary>
+/// "aisp serve": the AISP server, in this process (OBS never hosts it). "--create-admin NAME" adds
+/// the first admin, reading the password from standard input (there is no default password).
+/// </summary>
+public static class ServeCommand
+{
+    public const string Usage = """
+        usage: aisp serve [--data DIR] [--urls URL] [--cert FILE.pfx]
+               aisp serve --create-admin NAME [--data DIR]      (password: first line of standard input)
+
+        The REST API under /api/v1 (OpenAPI at /api/v1/openapi.json), loopback only by default
+        (http://127.0.0.1:8765). --cert serves HTTPS with that certificate (use an https:// URL).
+        --data holds server.db (users, refresh tokens) and signing.key, both private to the user
+        (default ~/.local/share/aisp/server).
+        """;
+
+    public static int Run(string[] args)
+    {
+        string? data = null, urls = null, cert = null, admin = null;
+        for (int i = 1; i < args.Length; i++)
+        {
+            string value = i + 1 < args.Length ? args[i + 1] : throw Usage_($"{args[i]} needs a value");
+            switch (args[i])
+            {
+                case "--data": data = value; break;
+                case "--urls": urls = value; break;
+                case "--cert": cert = value; break;
+                case "--create-admin": admin = value; break;
+                default: throw Usage_($"unknown option {args[i]}");
+            }
+
+            i++;
+        }
+
+        var options = new ServerOptions();
+        options = options with { DataDir = data ?? options.DataDir, Urls = urls ?? options.Urls, CertificatePath = cert };
+        if (admin is not null)
+        {
+            string password = Console.In.ReadLine() ?? "";
+            try
+            {
+                if (!ServerApp.CreateAdmin(options, admin, password))
+                {
+                    Console.Error.WriteLine($"aisp: error: user '{admin}' exists");
+                    return ExitCodes.Usage;
+                }
+            }
+            catch (ArgumentException e)
+            {
+                throw Usage_(e.Message);
+            }
+
+            Console.Error.WriteLine($"aisp: admin '{admin}' created in {options.DatabasePath}");
+            return ExitCodes.Ok;
+        }
+
+        ServerApp.Build(options).Run();
+        return ExitCodes.Ok;
+    }
+
+    private static AispException Usage_(string message) => new(ErrorKind.InvalidArgument, $"serve: {message}");
+}

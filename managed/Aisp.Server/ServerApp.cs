@@ -1,0 +1,95 @@
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Aisp.Server;
+
+/// <summary>Builds and runs the AISP server: its own process, loopback by default, HTTPS with a user certificate.</summary>
+public static class ServerApp
+{
+    public const string LoginLimit = "login";
+
+    /// <summary>Login and refresh requests one client address may send per minute, before the per-user lockout even counts.</summary>
+    public const int LoginRequestsPerMinute = 30;
+
+    /// <param name="configure">Lets tests swap the host (an in-memory test server) before it is built.</param>
+    public static WebApplication Build(ServerOptions options, Action<WebApplicationBuilder>? configure = null)
+    {
+        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(ServerApp).Assembly.GetName().Name });
+        builder.WebHost.UseUrls(options.Urls);
+        if (options.CertificatePath is not null)
+        {
+            X509Certificate2 certificate = X509CertificateLoader.LoadPkcs12FromFile(options.CertificatePath, null);
+            builder.WebHost.ConfigureKestrel(k => k.ConfigureHttpsDefaults(h => h.ServerCertificate = certificate));
+        }
+
+        var users = new UserStore(options);
+        users.EnsureCreated();
+        var key = new SymmetricSecurityKey(SigningKey.LoadOrCreate(options.SigningKeyPath));
+        var tokens = new TokenService(options, users, key);
+        builder.Services.AddSingleton(options).AddSingleton(users).AddSingleton(tokens).AddSingleton(TimeProvider.System).AddSingleton<LoginThrottle>();
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
+        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
+            .AddJwtBearer(o =>
+            {
+                o.MapInboundClaims = false;
+                o.TokenValidationParameters = tokens.Validation();
+            });
+        builder.Services.AddAuthorization(o =>
+        {
+            foreach (string permission in Roles.Permissions(Roles.Admin))
+            {
+                o.AddPolicy(permission, p => p.RequireAuthenticatedUser().RequireClaim(TokenService.PermissionClaim, permission));
+            }
+        });
+        builder.Services.AddRateLimiter(o =>
+        {
+            o.AddPolicy(LoginLimit, context => RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "?",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = LoginRequestsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+            o.OnRejected = (rejected, _) => new ValueTask(ApiErrors.Write(rejected.HttpContext, 429, "RATE_LIMITED", "too many login requests from this address",
+                $"more than {LoginRequestsPerMinute} login or refresh requests in a minute", "wait a minute and try again"));
+        });
+        builder.Services.AddOpenApi("v1");
+        configure?.Invoke(builder);
+
+        WebApplication app = builder.Build();
+        app.UseMiddleware<RequestIds>();
+        app.UseExceptionHandler(failed => failed.Run(context =>
+        {
+            context.RequestServices.GetRequiredService<ILogger<RequestIds>>().LogError("Request {RequestId} failed", context.TraceIdentifier);
+            context.Response.Headers[ApiErrors.RequestIdHeader] = context.TraceIdentifier; // the handler cleared the response
+            return ApiErrors.Write(context, 500, "INTERNAL_ERROR", "the server failed to answer", "an unexpected error inside the server (it is in the server log)",
+                "try again; if it persists, report the request id");
+        }));
+        app.UseStatusCodePages(pages => ApiErrors.ForStatus(pages.HttpContext));
+        app.UseRateLimiter();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapOpenApi("/api/{documentName}/openapi.json");
+        RouteGroupBuilder api = app.MapGroup("/api/v1");
+        AuthEndpoints.Map(api);
+        UserEndpoints.Map(api);
+        SystemEndpoints.Map(api);
+        if (!users.AnyAdmin())
+        {
+            app.Logger.LogWarning("No admin yet: create one with `aisp serve --create-admin NAME` (the password is read from standard input)");
+        }
+
+        return app;
+    }
+
+    /// <summary>Adds an admin from the command line (no default password exists anywhere); false when the name is taken.</summary>
+    public static bool CreateAdmin(ServerOptions options, string name, string password)
+    {
+        if (password.Length < UserEndpoints.MinPasswordLength)
+        {
+            throw new ArgumentException($"the password needs at least {UserEndpoints.MinPasswordLength} characters");
+        }
+
+        var users = new UserStore(options);
+        users.EnsureCreated();
+        return users.Add(name, password, Roles.Admin);
+    }
+}

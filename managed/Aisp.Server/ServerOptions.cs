@@ -1,0 +1,37 @@
+namespace Aisp.Server;
+
+/// <summary>Where the server keeps its files, where it listens, and its security limits.</summary>
+public sealed record ServerOptions
+{
+    /// <summary>Loopback only unless the user says otherwise: the API controls a live broadcast.</summary>
+    public const string DefaultUrl = "http://127.0.0.1:8765";
+
+    public string DataDir { get; init; } = DefaultDataDir();
+
+    public string Urls { get; init; } = DefaultUrl;
+
+    /// <summary>A PEM or PFX certificate file: with it the server listens with HTTPS.</summary>
+    public string? CertificatePath { get; init; }
+
+    public TimeSpan AccessTokenLifetime { get; init; } = TimeSpan.FromMinutes(15);
+
+    public TimeSpan RefreshTokenLifetime { get; init; } = TimeSpan.FromDays(7);
+
+    /// <summary>PBKDF2-SHA256 rounds for new password hashes (OWASP's 2023 advice: 600 000).</summary>
+    public int PasswordIterations { get; init; } = 600_000;
+
+    public int FailuresBeforeLockout { get; init; } = 5;
+
+    public TimeSpan Lockout { get; init; } = TimeSpan.FromMinutes(5);
+
+    public string DatabasePath => Path.Combine(DataDir, "server.db");
+
+    public string SigningKeyPath => Path.Combine(DataDir, "signing.key");
+
+    private static string DefaultDataDir()
+    {
+        string? xdg = Environment.GetEnvironmentVariable("XDG_DATA_HOME");
+        string root = !string.IsNullOrEmpty(xdg) ? xdg : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "share");
+        return Path.Combine(root, "aisp", "server");
+    }
+}

@@ -1,0 +1,43 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Aisp.Server;
+
+/// <summary>A login's answer: a short-lived JWT and a refresh token that works once.</summary>
+public sealed record TokenPair(string AccessToken, string RefreshToken, int ExpiresIn, string Role, IReadOnlyList<string> Permissions);
+
+/// <summary>Issues JWTs (HMAC-SHA256, the user's role and the seed's permissions as claims) and rotating refresh tokens.</summary>
+public sealed class TokenService(ServerOptions options, UserStore users, SymmetricSecurityKey key)
+{
+    public const string Issuer = "aisp";
+    public const string PermissionClaim = "perm";
+
+    public TokenPair Issue(string user, string role)
+    {
+        var claims = new List<Claim> { new(JwtRegisteredClaimNames.Sub, user), new(ClaimTypes.Name, user), new(ClaimTypes.Role, role) };
+        claims.AddRange(Roles.Permissions(role).Select(p => new Claim(PermissionClaim, p)));
+        string access = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = Issuer,
+            Audience = Issuer,
+            Subject = new ClaimsIdentity(claims),
+            Expires = DateTime.UtcNow + options.AccessTokenLifetime,
+            SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.HmacSha256),
+        });
+        string refresh = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        users.StoreRefresh(refresh, user, DateTimeOffset.UtcNow + options.RefreshTokenLifetime);
+        return new TokenPair(access, refresh, (int)options.AccessTokenLifetime.TotalSeconds, role, Roles.Permissions(role));
+    }
+
+    public TokenValidationParameters Validation() => new()
+    {
+        ValidIssuer = Issuer,
+        ValidAudience = Issuer,
+        IssuerSigningKey = key,
+        ClockSkew = TimeSpan.Zero,
+        NameClaimType = ClaimTypes.Name,
+        RoleClaimType = ClaimTypes.Role,
+    };
+}

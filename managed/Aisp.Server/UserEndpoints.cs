@@ -1,0 +1,35 @@
+namespace Aisp.Server;
+
+public sealed record NewUser(string? Username, string? Password, string? Role);
+
+/// <summary>/api/v1/users: admins (manage_users) list, add and remove users.</summary>
+public static class UserEndpoints
+{
+    public const int MinPasswordLength = 12;
+
+    public static void Map(IEndpointRouteBuilder api)
+    {
+        RouteGroupBuilder users = api.MapGroup("/users").RequireAuthorization(Roles.ManageUsers);
+        users.MapGet("/", (UserStore store) => Results.Json(store.List().Select(u => new { username = u.Name, role = u.Role, created = u.Created })));
+        users.MapPost("/", Add);
+        users.MapDelete("/{name}", (string name, HttpContext context, UserStore store) => store.Remove(name)
+            ? Results.NoContent()
+            : ApiErrors.Result(context, 404, "USER_NOT_FOUND", $"no user '{name}'", "nobody has that name", "GET /api/v1/users lists the users"));
+    }
+
+    private static IResult Add(NewUser body, HttpContext context, UserStore store)
+    {
+        string? problem = string.IsNullOrWhiteSpace(body.Username) ? "'username' is required"
+            : body.Password is null || body.Password.Length < MinPasswordLength ? $"'password' needs at least {MinPasswordLength} characters"
+            : body.Role is null || Array.IndexOf(Roles.All, body.Role) < 0 ? $"'role' must be one of {string.Join(", ", Roles.All)}"
+            : null;
+        if (problem is not null)
+        {
+            return ApiErrors.Result(context, 400, "INVALID_REQUEST", problem, "the new user is incomplete or its role unknown", "send username, password and role");
+        }
+
+        return store.Add(body.Username!, body.Password!, body.Role!)
+            ? Results.Created($"/api/v1/users/{Uri.EscapeDataString(body.Username!)}", new { username = body.Username, role = body.Role })
+            : ApiErrors.Result(context, 409, "USER_EXISTS", $"user '{body.Username}' exists", "the name is taken", "choose another name, or remove that user first");
+    }
+}
