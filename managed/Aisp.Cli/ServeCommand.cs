@@ -10,18 +10,19 @@ namespace Aisp.Cli;
 public static class ServeCommand
 {
     public const string Usage = """
-        usage: aisp serve [--data DIR] [--urls URL] [--cert FILE.pfx]
+        usage: aisp serve [--data DIR] [--urls URL] [--cert FILE.pfx] [--obs-url ws://HOST:PORT]
                aisp serve --create-admin NAME [--data DIR]      (password: first line of standard input)
 
         The REST API under /api/v1 (OpenAPI at /api/v1/openapi.json), loopback only by default
         (http://127.0.0.1:8765). --cert serves HTTPS with that certificate (use an https:// URL).
         --data holds server.db (users, refresh tokens) and signing.key, both private to the user
-        (default ~/.local/share/aisp/server).
+        (default ~/.local/share/aisp/server). OBS is reached through its obs-websocket server
+        (default ws://127.0.0.1:4455; its password from the AISP_OBS_PASSWORD environment variable).
         """;
 
     public static int Run(string[] args)
     {
-        string? data = null, urls = null, cert = null, admin = null;
+        string? data = null, urls = null, cert = null, admin = null, obs = null;
         for (int i = 1; i < args.Length; i++)
         {
             string value = i + 1 < args.Length ? args[i + 1] : throw Usage_($"{args[i]} needs a value");
@@ -31,6 +32,7 @@ public static class ServeCommand
                 case "--urls": urls = value; break;
                 case "--cert": cert = value; break;
                 case "--create-admin": admin = value; break;
+                case "--obs-url": obs = value; break;
                 default: throw Usage_($"unknown option {args[i]}");
             }
 
@@ -38,7 +40,13 @@ public static class ServeCommand
         }
 
         var options = new ServerOptions();
-        options = options with { DataDir = data ?? options.DataDir, Urls = urls ?? options.Urls, CertificatePath = cert };
+        options = options with
+        {
+            DataDir = data ?? options.DataDir,
+            Urls = urls ?? options.Urls,
+            CertificatePath = cert,
+            ObsUrl = obs is null ? options.ObsUrl : Uri.TryCreate(obs, UriKind.Absolute, out Uri? u) && u.Scheme is "ws" or "wss" ? u : throw Usage_($"--obs-url {obs} is not a ws:// or wss:// address"),
+        };
         if (admin is not null)
         {
             string password = Console.In.ReadLine() ?? "";

@@ -29,7 +29,8 @@ public static class ServerApp
         users.EnsureCreated();
         var key = new SymmetricSecurityKey(SigningKey.LoadOrCreate(options.SigningKeyPath));
         var tokens = new TokenService(options, users, key);
-        builder.Services.AddSingleton(options).AddSingleton(users).AddSingleton(tokens).AddSingleton(TimeProvider.System).AddSingleton<LoginThrottle>();
+        builder.Services.AddSingleton(options).AddSingleton(users).AddSingleton(tokens).AddSingleton(TimeProvider.System).AddSingleton<LoginThrottle>()
+            .AddSingleton<Obs.ObsBridge>();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
             .AddJwtBearer(o =>
@@ -72,6 +73,7 @@ public static class ServerApp
         AuthEndpoints.Map(api);
         UserEndpoints.Map(api);
         SystemEndpoints.Map(api);
+        FilterEndpoints.Map(api);
         if (!users.AnyAdmin())
         {
             app.Logger.LogWarning("No admin yet: create one with `aisp serve --create-admin NAME` (the password is read from standard input)");

@@ -13,6 +13,15 @@ public sealed record ServerOptions
     /// <summary>A PEM or PFX certificate file: with it the server listens with HTTPS.</summary>
     public string? CertificatePath { get; init; }
 
+    /// <summary>OBS's obs-websocket server (Tools > WebSocket Server Settings).</summary>
+    public Uri ObsUrl { get; init; } = new("ws://127.0.0.1:4455");
+
+    /// <summary>Its password: from AISP_OBS_PASSWORD, never the command line (where every user's ps shows it).</summary>
+    public string ObsPassword { get; init; } = Environment.GetEnvironmentVariable("AISP_OBS_PASSWORD") ?? "";
+
+    /// <summary>First wait before reconnecting to OBS; then twice, then four times as long (the seed's 3 retries).</summary>
+    public TimeSpan ObsRetryBase { get; init; } = TimeSpan.FromSeconds(1);
+
     public TimeSpan AccessTokenLifetime { get; init; } = TimeSpan.FromMinutes(15);
 
     public TimeSpan RefreshTokenLifetime { get; init; } = TimeSpan.FromDays(7);

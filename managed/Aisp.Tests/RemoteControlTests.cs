@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
+using Aisp.Server.Obs;
 using Aisp.Tests.Remote;
 using OpenCvSharp;
 using Xunit.Abstractions;
@@ -14,13 +14,11 @@ namespace Aisp.Tests;
 [Collection(nameof(RemoteControlTests))] // alone: it loads every core on purpose (the CPU alert), which would upset timed tests beside it
 public sealed class RemoteControlTests(RealObs obs, ITestOutputHelper output) : IClassFixture<RealObs>
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
-
     [Fact]
     public async Task A_wrong_password_is_refused()
     {
-        using var cts = new CancellationTokenSource(Patience);
-        using ObsWebSocketClient client = await ObsWebSocketClient.ConnectAsync(obs.Port, "not the password", cts.Token);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        using ObsWebSocketClient client = await ObsWebSocketClient.ConnectAsync(obs.Url, "not the password", cts.Token);
         Assert.Null(await client.IdentifiedAsync(cts.Token));
         Assert.Equal(4009, client.CloseStatus); // obs-websocket: AuthenticationFailed
     }
@@ -30,25 +28,13 @@ public sealed class RemoteControlTests(RealObs obs, ITestOutputHelper output) : 
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(120));
         CancellationToken ct = cts.Token;
-        using ObsWebSocketClient client = await ObsWebSocketClient.ConnectAsync(obs.Port, RealObs.Password, ct);
-        Assert.NotNull(await client.IdentifiedAsync(ct));
+        using ObsWebSocketClient client = await obs.ConnectAsync(ct);
         output.WriteLine($"OBS up in {obs.StartupSeconds:F1} s");
 
         // An image source with the filter, doing nothing yet.
-        string scene = (string)(await client.RequestAsync("GetCurrentProgramScene", null, ct))["responseData"]!["currentProgramSceneName"]!;
-        Ok(await client.RequestAsync("CreateInput", new JsonObject
-        {
-            ["sceneName"] = scene, ["inputName"] = "Face", ["inputKind"] = "image_source",
-            ["inputSettings"] = new JsonObject { ["file"] = TestAssets.Astronaut },
-        }, ct));
-        await Task.Delay(500, ct);
-        using Mat unfiltered = await Screenshot(client, ct);
-        JsonNode created = await client.RequestAsync("CreateSourceFilter", new JsonObject
-        {
-            ["sourceName"] = "Face", ["filterName"] = "AISP", ["filterKind"] = "aisp_face_filter",
-            ["filterSettings"] = new JsonObject { ["engine"] = "none", ["compositor"] = "cpu" },
-        }, ct);
-        Assert.True((bool)created["requestStatus"]!["result"]!, $"{created.ToJsonString()}\nOBS:\n{obs.LogText}");
+        await ObsScene.AddPhotoAsync(client, "Face", ct);
+        using Mat unfiltered = await ObsScene.ScreenshotAsync(client, "Face", ct);
+        await ObsScene.AddFilterAsync(client, obs, "Face", "AISP", new JsonObject { ["engine"] = "none", ["compositor"] = "cpu" }, ct);
         var target = new JsonObject { ["source"] = "Face", ["filter"] = "AISP" };
         TimeSpan eventWait = TimeSpan.FromSeconds(10);
         JsonNode? idle = await client.VendorEventAsync("STATE_CHANGED", e => (string?)e["filter"] == "AISP" && (string?)e["payload"]!["to"] == "IDLE", eventWait, ct);
@@ -61,14 +47,14 @@ public sealed class RemoteControlTests(RealObs obs, ITestOutputHelper output) : 
         JsonNode filter = Assert.Single(listed["filters"]!.AsArray(), f => (string?)f!["filter"] == "AISP")!;
         Assert.Equal(("Face", "none"), ((string?)filter["source"], (string?)filter["engine"]));
 
-        using Mat plain = await Screenshot(client, ct);
+        using Mat plain = await ObsScene.ScreenshotAsync(client, "Face", ct);
         Assert.True(Cv2.Mean(unfiltered).Val0 > 40, "the image source itself shows nothing");
-        Assert.Equal(0, FaceChanged(unfiltered, plain, out int away)); // the filter with engine "none" draws the source as it is
+        Assert.Equal(0, ObsScene.FaceChanged(unfiltered, plain, out int away)); // the filter with engine "none" draws the source as it is
         Assert.Equal(0, away);
 
         // Switch the engine: OBS's own screenshot shows the face covered, and only the face.
-        Ok(await client.VendorAsync("SetSettings", With(target, new JsonObject { ["settings"] = new JsonObject { ["engine"] = "privacy" } }), ct));
-        double changed = await WaitFor(client, plain, d => d > 0.5, ct);
+        ObsScene.Ok(await client.VendorAsync("SetSettings", With(target, new JsonObject { ["settings"] = new JsonObject { ["engine"] = "privacy" } }), ct));
+        double changed = await ObsScene.WaitForFaceAsync(client, "Face", plain, d => d > 0.5, ct);
         output.WriteLine($"privacy switched remotely: {changed:P0} of the face changed");
         Assert.NotNull(await client.VendorEventAsync("ENGINE_STOPPED", e => (string?)e["payload"]!["engine"] == "none", eventWait, ct));
         Assert.NotNull(await client.VendorEventAsync("ENGINE_STARTED", e => (string?)e["payload"]!["engine"] == "privacy", eventWait, ct));
@@ -106,13 +92,13 @@ public sealed class RemoteControlTests(RealObs obs, ITestOutputHelper output) : 
         Assert.Equal("SOURCE_IMAGE", (string?)noFace["error"]!["code"]);
 
         // Pause shows the source as it is; Resume covers the face again.
-        Ok(await client.VendorAsync("Pause", Clone(target), ct));
-        await WaitFor(client, plain, d => d == 0, ct);
+        ObsScene.Ok(await client.VendorAsync("Pause", Clone(target), ct));
+        await ObsScene.WaitForFaceAsync(client, "Face", plain, d => d == 0, ct);
         listed = await client.VendorAsync("ListFilters", [], ct);
         Assert.Equal("PAUSED", (string?)listed["filters"]!.AsArray().Single(f => (string?)f!["filter"] == "AISP")!["state"]);
         Assert.NotNull(await client.VendorEventAsync("STATE_CHANGED", e => (string?)e["payload"]!["to"] == "PAUSED", eventWait, ct));
-        Ok(await client.VendorAsync("Resume", Clone(target), ct));
-        await WaitFor(client, plain, d => d > 0.5, ct);
+        ObsScene.Ok(await client.VendorAsync("Resume", Clone(target), ct));
+        await ObsScene.WaitForFaceAsync(client, "Face", plain, d => d > 0.5, ct);
         Assert.NotNull(await client.VendorEventAsync("STATE_CHANGED", e => (string?)e["payload"]!["from"] == "PAUSED", eventWait, ct));
 
         // Load the whole machine: the seed's CPU alert (over 80 %) is raised, in the status and as an event.
@@ -166,84 +152,6 @@ public sealed class RemoteControlTests(RealObs obs, ITestOutputHelper output) : 
         return o;
     }
 
-    private static void Ok(JsonNode response)
-    {
-        if (response["requestStatus"] is JsonNode status)
-        {
-            Assert.True((bool)status["result"]!, status.ToJsonString());
-        }
-        else
-        {
-            Assert.True(response["error"] is null, response.ToJsonString());
-        }
-    }
-
-    private static async Task<Mat> Screenshot(ObsWebSocketClient client, CancellationToken ct)
-    {
-        JsonNode shot = await client.RequestAsync("GetSourceScreenshot", new JsonObject
-        {
-            ["sourceName"] = "Face", ["imageFormat"] = "png", ["imageWidth"] = 512, ["imageHeight"] = 512,
-        }, ct);
-        Ok(shot);
-        string data = (string)shot["responseData"]!["imageData"]!;
-        byte[] png = Convert.FromBase64String(data[(data.IndexOf(',', StringComparison.Ordinal) + 1)..]);
-        return Cv2.ImDecode(png, ImreadModes.Color);
-    }
-
-    /// <summary>
-    /// Takes screenshots until the share of face pixels that differ from <paramref name="plain"/>
-    /// satisfies <paramref name="done"/> with nothing changed away from the face; returns it. On the
-    /// way, privacy may draw nothing or cover the whole frame (fail-closed while a switch is applied).
-    /// </summary>
-    private static async Task<double> WaitFor(ObsWebSocketClient client, Mat plain, Func<double, bool> done, CancellationToken ct)
-    {
-        var watch = Stopwatch.StartNew();
-        double share = -1;
-        int outside = -1;
-        while (watch.Elapsed < Patience)
-        {
-            using Mat shot = await Screenshot(client, ct);
-            using Mat grey = shot.CvtColor(ColorConversionCodes.BGR2GRAY);
-            if (Cv2.CountNonZero(grey) > 0)
-            {
-                share = FaceChanged(plain, shot, out outside);
-                if (done(share) && outside < 50)
-                {
-                    return share;
-                }
-            }
-
-            await Task.Delay(200, ct);
-        }
-
-        throw new Xunit.Sdk.XunitException($"the screenshot never reached the expected state (face changed {share:P0}, {outside} pixels away from it)");
-    }
-
-    private static double FaceChanged(Mat a, Mat b, out int outside)
-    {
-        Aisp.Core.Detection.BoxF face = TestAssets.AstronautFace;
-        int inside = 0, total = 0;
-        outside = 0;
-        for (int y = 0; y < a.Rows; y++)
-        {
-            for (int x = 0; x < a.Cols; x++)
-            {
-                Vec3b p = a.At<Vec3b>(y, x), q = b.At<Vec3b>(y, x);
-                bool differs = Math.Abs(p.Item0 - q.Item0) + Math.Abs(p.Item1 - q.Item1) + Math.Abs(p.Item2 - q.Item2) > 12;
-                if (x >= face.Left && x < face.Right && y >= face.Top && y < face.Bottom)
-                {
-                    total++;
-                    inside += differs ? 1 : 0;
-                }
-                else if (x < face.Left - 60 || x > face.Right + 60 || y < face.Top - 60 || y > face.Bottom + 60)
-                {
-                    outside += differs ? 1 : 0;
-                }
-            }
-        }
-
-        return (double)inside / total;
-    }
 }
 
 [CollectionDefinition(nameof(RemoteControlTests), DisableParallelization = true)]

@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Aisp.Server;
 using Microsoft.AspNetCore.Builder;
@@ -197,31 +195,11 @@ public sealed class ServerTests : IAsyncLifetime
 
     private static JsonObject Credentials(string user, string password) => new() { ["username"] = user, ["password"] = password };
 
-    private async Task<JsonNode> Login(string user, string password) =>
-        await Json(await Send("POST", "/api/v1/auth/login", Credentials(user, password), null), 200);
+    private Task<JsonNode> Login(string user, string password) => new ServerApi(_http).Login(user, password);
 
-    private async Task<HttpResponseMessage> Send(string method, string path, JsonObject? body, string? token)
-    {
-        using var request = new HttpRequestMessage(new HttpMethod(method), path);
-        if (body is not null)
-        {
-            request.Content = JsonContent.Create(body);
-        }
+    private Task<HttpResponseMessage> Send(string method, string path, JsonObject? body, string? token) => new ServerApi(_http).Send(method, path, body, token);
 
-        if (token is not null)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        }
-
-        return await _http.SendAsync(request);
-    }
-
-    private static async Task<JsonNode> Json(HttpResponseMessage r, int status)
-    {
-        string text = await r.Content.ReadAsStringAsync();
-        Assert.True((int)r.StatusCode == status, $"{(int)r.StatusCode}: {text}");
-        return JsonNode.Parse(text)!;
-    }
+    private static Task<JsonNode> Json(HttpResponseMessage r, int status) => ServerApi.Json(r, status);
 
     /// <summary>Checks the seed's error format (and the request id header); returns the "error" object.</summary>
     private static async Task<JsonNode> AssertError(HttpResponseMessage r, int status = 0)

@@ -71,6 +71,16 @@ public sealed class RealObs : IDisposable
 
     public int Port { get; }
 
+    public Uri Url => new($"ws://127.0.0.1:{Port}");
+
+    /// <summary>A client identified with the right password.</summary>
+    public async Task<Aisp.Server.Obs.ObsWebSocketClient> ConnectAsync(CancellationToken ct)
+    {
+        var client = await Aisp.Server.Obs.ObsWebSocketClient.ConnectAsync(Url, Password, ct);
+        Assert.NotNull(await client.IdentifiedAsync(ct));
+        return client;
+    }
+
     public double StartupSeconds { get; }
 
     private readonly List<string> _log = [];

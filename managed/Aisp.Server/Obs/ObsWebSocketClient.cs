@@ -4,12 +4,13 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace Aisp.Tests.Remote;
+namespace Aisp.Server.Obs;
 
 /// <summary>
 /// A minimal obs-websocket 5 client (the protocol every OBS remote speaks): Hello, Identify with
 /// the protocol's challenge-response authentication, requests, and the vendor requests of the
-/// plugin through CallVendorRequest. Events received while waiting for a response are kept.
+/// plugin through CallVendorRequest. Events received while waiting for a response are kept (the
+/// newest <see cref="MaxEvents"/>). One request at a time: callers serialise (<see cref="ObsBridge"/>).
 /// </summary>
 public sealed class ObsWebSocketClient : IDisposable
 {
@@ -17,14 +18,16 @@ public sealed class ObsWebSocketClient : IDisposable
     private readonly byte[] _buffer = new byte[1 << 22];
     private int _nextId;
 
+    public const int MaxEvents = 1000;
+
     public List<JsonNode> Events { get; } = [];
 
     /// <summary>Connects and identifies; throws <see cref="WebSocketException"/> or returns the close status when OBS refuses.</summary>
-    public static async Task<ObsWebSocketClient> ConnectAsync(int port, string password, CancellationToken ct)
+    public static async Task<ObsWebSocketClient> ConnectAsync(Uri url, string password, CancellationToken ct)
     {
         var client = new ObsWebSocketClient();
         client._socket.Options.AddSubProtocol("obswebsocket.json");
-        await client._socket.ConnectAsync(new Uri($"ws://127.0.0.1:{port}"), ct);
+        await client._socket.ConnectAsync(url, ct);
         JsonNode hello = await client.ReceiveAsync(ct) ?? throw new InvalidOperationException("OBS closed the connection before Hello");
         var identify = new JsonObject { ["rpcVersion"] = 1, ["eventSubscriptions"] = 1 << 9 }; // Vendor events
         if (hello["d"]?["authentication"] is JsonNode auth)
@@ -59,6 +62,8 @@ public sealed class ObsWebSocketClient : IDisposable
 
     public int? CloseStatus => (int?)_socket.CloseStatus;
 
+    public bool IsOpen => _socket.State == WebSocketState.Open;
+
     /// <summary>Sends a request (op 6) and returns its response's "d" (requestStatus and responseData).</summary>
     public async Task<JsonNode> RequestAsync(string type, JsonObject? data, CancellationToken ct)
     {
@@ -81,9 +86,19 @@ public sealed class ObsWebSocketClient : IDisposable
 
             if (op == 5)
             {
-                Events.Add(message["d"]!);
+                Keep(message["d"]!);
             }
         }
+    }
+
+    private void Keep(JsonNode ev)
+    {
+        if (Events.Count == MaxEvents)
+        {
+            Events.RemoveAt(0);
+        }
+
+        Events.Add(ev);
     }
 
     /// <summary>A request of the plugin's vendor ("aisp"): the vendor's own response data.</summary>
@@ -142,7 +157,7 @@ public sealed class ObsWebSocketClient : IDisposable
 
             if ((int)message["op"]! == 5)
             {
-                Events.Add(message["d"]!);
+                Keep(message["d"]!);
             }
         }
     }

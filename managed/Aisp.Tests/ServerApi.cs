@@ -1,0 +1,36 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+
+namespace Aisp.Tests;
+
+/// <summary>The server tests' client: requests with an optional bearer token, JSON answers of an expected status, logins.</summary>
+internal sealed class ServerApi(HttpClient http)
+{
+    public async Task<HttpResponseMessage> Send(string method, string path, JsonObject? body, string? token)
+    {
+        using var request = new HttpRequestMessage(new HttpMethod(method), path);
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body);
+        }
+
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return await http.SendAsync(request);
+    }
+
+    public static async Task<JsonNode> Json(HttpResponseMessage r, int status)
+    {
+        string text = await r.Content.ReadAsStringAsync();
+        Assert.True((int)r.StatusCode == status, $"{(int)r.StatusCode}, expected {status}: {text}");
+        return JsonNode.Parse(text)!;
+    }
+
+    /// <summary>Logs in; returns the whole answer (access and refresh tokens, role, permissions).</summary>
+    public async Task<JsonNode> Login(string user, string password) =>
+        await Json(await Send("POST", "/api/v1/auth/login", new JsonObject { ["username"] = user, ["password"] = password }, null), 200);
+}

@@ -1,0 +1,107 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Aisp.Server;
+using Aisp.Server.Obs;
+using Aisp.Tests.Remote;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using OpenCvSharp;
+
+namespace Aisp.Tests;
+
+/// <summary>
+/// The AISP server drives a real OBS (Debian's obs-studio under xvfb) through obs-websocket and the
+/// plugin's vendor only: an operator's engine switch through the REST API shows in OBS's own
+/// screenshot; a viewer may look but not switch; OBS's errors and its absence keep the error format.
+/// </summary>
+[Collection(nameof(RemoteControlTests))] // alone, like the other real-OBS tests
+public sealed class ServerObsTests(RealObs obs) : IClassFixture<RealObs>, IAsyncLifetime
+{
+    private const string Password = "correct horse battery";
+    private readonly string _dir = Directory.CreateTempSubdirectory("aisp-server-obs-").FullName;
+    private WebApplication _app = null!;
+    private HttpClient _http = null!;
+
+    public async Task InitializeAsync()
+    {
+        _app = ServerApp.Build(new ServerOptions { DataDir = _dir, PasswordIterations = 1000, ObsUrl = obs.Url, ObsPassword = RealObs.Password },
+            b => b.WebHost.UseTestServer());
+        await _app.StartAsync();
+        _http = _app.GetTestClient();
+        var users = _app.Services.GetRequiredService<UserStore>();
+        users.Add(Roles.Viewer, Password, Roles.Viewer);
+        users.Add(Roles.Operator, Password, Roles.Operator);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    [Fact]
+    public async Task An_operator_switches_a_filter_through_the_api_and_obs_shows_it()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        CancellationToken ct = cts.Token;
+        using ObsWebSocketClient client = await obs.ConnectAsync(ct);
+        await ObsScene.AddPhotoAsync(client, "Cam", ct);
+        await ObsScene.AddFilterAsync(client, obs, "Cam", "Face filter", new JsonObject { ["engine"] = "none", ["compositor"] = "cpu" }, ct);
+        await Task.Delay(1000, ct);
+        using Mat plain = await ObsScene.ScreenshotAsync(client, "Cam", ct);
+
+        string viewer = await Login(Roles.Viewer), op = await Login(Roles.Operator);
+        JsonNode listed = await Json(await Send(HttpMethod.Get, "/api/v1/filters", null, viewer), 200);
+        Assert.Contains(listed["filters"]!.AsArray(), f => (string?)f!["source"] == "Cam" && (string?)f["filter"] == "Face filter" && (string?)f["engine"] == "none");
+        const string path = "/api/v1/filters/Cam/Face%20filter";
+
+        var privacy = new JsonObject { ["engine"] = "privacy" };
+        Assert.Equal("FORBIDDEN", (string?)(await Json(await Send(HttpMethod.Patch, path + "/settings", privacy, viewer), 403))["error"]!["code"]);
+        await Json(await Send(HttpMethod.Patch, path + "/settings", privacy, op), 200);
+        double changed = await ObsScene.WaitForFaceAsync(client, "Cam", plain, d => d > 0.5, ct);
+        Assert.True(changed > 0.5);
+        JsonNode status = await Json(await Send(HttpMethod.Get, path + "/status", null, viewer), 200);
+        Assert.Equal("privacy", (string?)status["status"]!["engine"]);
+
+        JsonNode bad = (await Json(await Send(HttpMethod.Patch, path + "/settings", new JsonObject { ["engine"] = "sparkle" }, op), 400))["error"]!;
+        Assert.Equal("INVALID_SETTINGS", (string?)bad["code"]);
+        Assert.Contains("'engine'", (string?)bad["message"], StringComparison.Ordinal);
+        Assert.Equal("FILTER_NOT_FOUND", (string?)(await Json(await Send(HttpMethod.Get, "/api/v1/filters/Cam/nope/status", null, viewer), 404))["error"]!["code"]);
+        Assert.Equal("FORBIDDEN", (string?)(await Json(await Send(HttpMethod.Post, path + "/pause", null, viewer), 403))["error"]!["code"]);
+        await Json(await Send(HttpMethod.Post, path + "/pause", null, op), 200);
+        await ObsScene.WaitForFaceAsync(client, "Cam", plain, d => d == 0, ct);
+        await Json(await Send(HttpMethod.Post, path + "/resume", null, op), 200);
+        JsonNode system = await Json(await Send(HttpMethod.Get, "/api/v1/system", null, viewer), 200);
+        Assert.Equal("connected", (string?)system["obs"]!["state"]);
+    }
+
+    [Fact]
+    public async Task Without_obs_the_api_says_so_after_the_seeds_three_retries()
+    {
+        await using WebApplication lonely = ServerApp.Build(
+            new ServerOptions { DataDir = Path.Combine(_dir, "lonely"), PasswordIterations = 1000, ObsUrl = new Uri("ws://127.0.0.1:9"), ObsRetryBase = TimeSpan.FromMilliseconds(50) },
+            b => b.WebHost.UseTestServer());
+        await lonely.StartAsync();
+        lonely.Services.GetRequiredService<UserStore>().Add(Roles.Viewer, Password, Roles.Viewer);
+        HttpClient http = lonely.GetTestClient();
+        JsonNode login = JsonNode.Parse(await (await http.PostAsJsonAsync("/api/v1/auth/login", new { username = Roles.Viewer, password = Password })).Content.ReadAsStringAsync())!;
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/filters");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", (string)login["access_token"]!);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        using HttpResponseMessage r = await http.SendAsync(request);
+        JsonNode error = JsonNode.Parse(await r.Content.ReadAsStringAsync())!["error"]!;
+        Assert.Equal((503, "OBS_UNAVAILABLE"), ((int)r.StatusCode, (string?)error["code"]));
+        Assert.Contains("after 3 retries", (string?)error["message"], StringComparison.Ordinal);
+        Assert.True(watch.Elapsed >= TimeSpan.FromMilliseconds(350), $"gave up after {watch.ElapsedMilliseconds} ms: the backoff (50, 100, 200 ms) was not waited");
+        Assert.Equal(r.Headers.GetValues(ApiErrors.RequestIdHeader).Single(), (string?)error["request_id"]);
+    }
+
+    private async Task<string> Login(string user) => (string)(await new ServerApi(_http).Login(user, Password))["access_token"]!;
+
+    private Task<HttpResponseMessage> Send(HttpMethod method, string path, JsonObject? body, string? token) => new ServerApi(_http).Send(method.Method, path, body, token);
+
+    private static Task<JsonNode> Json(HttpResponseMessage r, int status) => ServerApi.Json(r, status);
+}
