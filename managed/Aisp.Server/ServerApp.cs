@@ -27,10 +27,13 @@ public static class ServerApp
 
         var users = new UserStore(options);
         users.EnsureCreated();
+        var history = new Events.EventHistory(options);
+        history.EnsureCreated();
         var key = new SymmetricSecurityKey(SigningKey.LoadOrCreate(options.SigningKeyPath));
         var tokens = new TokenService(options, users, key);
         builder.Services.AddSingleton(options).AddSingleton(users).AddSingleton(tokens).AddSingleton(TimeProvider.System).AddSingleton<LoginThrottle>()
-            .AddSingleton<Obs.ObsBridge>();
+            .AddSingleton<Obs.ObsBridge>().AddSingleton(history).AddSingleton<Events.EventHub>()
+            .AddHostedService<Events.ObsEventListener>();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
             .AddJwtBearer(o =>
@@ -74,6 +77,7 @@ public static class ServerApp
         UserEndpoints.Map(api);
         SystemEndpoints.Map(api);
         FilterEndpoints.Map(api);
+        EventEndpoints.Map(api);
         if (!users.AnyAdmin())
         {
             app.Logger.LogWarning("No admin yet: create one with `aisp serve --create-admin NAME` (the password is read from standard input)");

@@ -27,9 +27,15 @@ public sealed class FailClosedTests
 
         pipeline.Process(buffers.AsFrame(0));
         StatsCounters first = pipeline.Stats.Read([]);
-        Assert.Equal(FacePipeline.CoverStarting, first.Notice);
         Assert.True(ChangedShare(pristine, buffers.Snapshot(), face: true) > 0.5, "the face of the first frame was shown");
-        Assert.True(ChangedShare(pristine, buffers.Snapshot(), face: false) > 0.5, "the first frame was not covered whole");
+        if (first.Notice.Length > 0 || first.FramesAnalysed == 0)
+        {
+            Assert.Equal(FacePipeline.CoverStarting, first.Notice);
+            Assert.True(ChangedShare(pristine, buffers.Snapshot(), face: false) > 0.5, "the first frame was not covered whole");
+        }
+
+        // (On a loaded machine the worker may analyse frame 0 before the frame thread takes a result:
+        // then that result serves the first frame, and only the face is covered.)
 
         // Once analysis has a result, only the face is covered.
         bool settled = false;

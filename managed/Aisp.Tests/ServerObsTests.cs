@@ -79,6 +79,61 @@ public sealed class ServerObsTests(RealObs obs) : IClassFixture<RealObs>, IAsync
     }
 
     [Fact]
+    public async Task Obs_events_reach_the_stream_and_the_history()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        CancellationToken ct = cts.Token;
+        using ObsWebSocketClient client = await obs.ConnectAsync(ct);
+        string viewer = await Login(Roles.Viewer), op = await Login(Roles.Operator);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/events/stream");
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", viewer);
+        using HttpResponseMessage stream = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+        Assert.Equal("text/event-stream", stream.Content.Headers.ContentType?.MediaType);
+        using var reader = new StreamReader(await stream.Content.ReadAsStreamAsync(ct));
+        Assert.Equal("READY", (await NextEvent(reader, _ => true, ct)).Type);
+
+        await ObsScene.AddPhotoAsync(client, "Stage", ct);
+        await ObsScene.AddFilterAsync(client, obs, "Stage", "AISP", new JsonObject { ["engine"] = "privacy", ["compositor"] = "cpu" }, ct);
+        (string _, JsonNode started) = await NextEvent(reader, e => (string?)e["source"] == "Stage" && (string?)e["type"] == "ENGINE_STARTED", ct);
+        Assert.Equal("privacy", (string?)started["payload"]!["engine"]);
+        await Json(await Send(HttpMethod.Post, "/api/v1/filters/Stage/AISP/pause", null, op), 200);
+        (string type, JsonNode paused) = await NextEvent(reader, e => (string?)e["source"] == "Stage" && (string?)e["payload"]!["to"] == "PAUSED", ct);
+        Assert.Equal("STATE_CHANGED", type);
+
+        JsonNode history = await Json(await Send(HttpMethod.Get, $"/api/v1/events?after={(long)started["id"]! - 1}", null, viewer), 200);
+        Assert.Contains(history.AsArray(), e => (long)e!["id"]! == (long)paused["id"]! && (string?)e["payload"]!["to"] == "PAUSED");
+    }
+
+    /// <summary>Reads Server-Sent Events until one whose JSON data <paramref name="match"/> accepts; returns its event type and data.</summary>
+    private static async Task<(string Type, JsonNode Data)> NextEvent(StreamReader reader, Func<JsonNode, bool> match, CancellationToken ct)
+    {
+        string type = "", data = "";
+        while (await reader.ReadLineAsync(ct) is string line)
+        {
+            if (line.StartsWith("event: ", StringComparison.Ordinal))
+            {
+                type = line[7..];
+            }
+            else if (line.StartsWith("data: ", StringComparison.Ordinal))
+            {
+                data = line[6..];
+            }
+            else if (line.Length == 0 && data.Length > 0)
+            {
+                JsonNode parsed = JsonNode.Parse(data)!;
+                if (match(parsed))
+                {
+                    return (type, parsed);
+                }
+
+                (type, data) = ("", "");
+            }
+        }
+
+        throw new Xunit.Sdk.XunitException("the event stream ended");
+    }
+
+    [Fact]
     public async Task Without_obs_the_api_says_so_after_the_seeds_three_retries()
     {
         await using WebApplication lonely = ServerApp.Build(

@@ -14,8 +14,6 @@ public sealed class ObsUnavailableException(string message) : Exception(message)
 /// </summary>
 public sealed class ObsBridge(ServerOptions options, ILogger<ObsBridge> log) : IDisposable
 {
-    public const int Retries = 3;
-
     private readonly SemaphoreSlim _one = new(1, 1);
     private ObsWebSocketClient? _client;
 
@@ -48,39 +46,17 @@ public sealed class ObsBridge(ServerOptions options, ILogger<ObsBridge> log) : I
 
     private async Task<ObsWebSocketClient> ConnectAsync(CancellationToken ct)
     {
-        string why = "";
-        for (int attempt = 0; attempt <= Retries; attempt++)
+        try
         {
-            if (attempt > 0)
-            {
-                await Task.Delay(options.ObsRetryBase * (1 << (attempt - 1)), ct);
-            }
-
-            ObsWebSocketClient? client = null;
-            try
-            {
-                client = await ObsWebSocketClient.ConnectAsync(options.ObsUrl, options.ObsPassword, ct);
-                if (await client.IdentifiedAsync(ct) is not null)
-                {
-                    _client = client;
-                    State = "connected";
-                    log.LogInformation("Connected to OBS at {Url}", options.ObsUrl);
-                    return client;
-                }
-
-                why = client.CloseStatus == 4009 ? "OBS refused the password (set AISP_OBS_PASSWORD)" : $"OBS closed the connection ({client.CloseStatus})";
-            }
-            catch (WebSocketException e)
-            {
-                why = e.Message;
-            }
-
-            client?.Dispose();
-            log.LogWarning("OBS at {Url}: attempt {Attempt} of {Count} failed: {Why}", options.ObsUrl, attempt + 1, Retries + 1, why);
+            _client = await ObsConnector.ConnectAsync(options, log, ct);
+            State = "connected";
+            return _client;
         }
-
-        State = $"unavailable: {why}";
-        throw new ObsUnavailableException($"OBS at {options.ObsUrl} cannot be reached after {Retries} retries: {why}");
+        catch (ObsUnavailableException e)
+        {
+            State = $"unavailable: {e.Message}";
+            throw;
+        }
     }
 
     private void Drop(string why)

@@ -162,6 +162,19 @@ public sealed class ObsWebSocketClient : IDisposable
         }
     }
 
+    /// <summary>The next event OBS sends (an op 5 message's "d"), or null when the connection closed.</summary>
+    public async Task<JsonNode?> NextEventAsync(CancellationToken ct)
+    {
+        while (true)
+        {
+            JsonNode? message = await ReceiveAsync(ct);
+            if (message is null || (int)message["op"]! == 5)
+            {
+                return message?["d"];
+            }
+        }
+    }
+
     private async Task SendAsync(JsonObject message, CancellationToken ct) =>
         await _socket.SendAsync(Encoding.UTF8.GetBytes(message.ToJsonString()), WebSocketMessageType.Text, true, ct);
 
