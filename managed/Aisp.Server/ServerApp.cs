@@ -33,7 +33,8 @@ public static class ServerApp
         var tokens = new TokenService(options, users, key);
         builder.Services.AddSingleton(options).AddSingleton(users).AddSingleton(tokens).AddSingleton(TimeProvider.System).AddSingleton<LoginThrottle>()
             .AddSingleton<Obs.ObsBridge>().AddSingleton(history).AddSingleton<Events.EventHub>()
-            .AddHostedService<Events.ObsEventListener>();
+            .AddHostedService<Events.ObsEventListener>()
+            .AddSingleton(new Aisp.Core.Control.SystemLoad()).AddSingleton<Metrics.PrometheusMetrics>();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
             .AddJwtBearer(o =>
@@ -78,6 +79,7 @@ public static class ServerApp
         SystemEndpoints.Map(api);
         FilterEndpoints.Map(api);
         EventEndpoints.Map(api);
+        MetricsEndpoints.Map(api, app.Services.GetRequiredService<Metrics.PrometheusMetrics>());
         if (!users.AnyAdmin())
         {
             app.Logger.LogWarning("No admin yet: create one with `aisp serve --create-admin NAME` (the password is read from standard input)");

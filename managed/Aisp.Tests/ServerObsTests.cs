@@ -76,6 +76,17 @@ public sealed class ServerObsTests(RealObs obs) : IClassFixture<RealObs>, IAsync
         await Json(await Send(HttpMethod.Post, path + "/resume", null, op), 200);
         JsonNode system = await Json(await Send(HttpMethod.Get, "/api/v1/system", null, viewer), 200);
         Assert.Equal("connected", (string?)system["obs"]!["state"]);
+
+        // Metrics: JSON and Prometheus, read permission, with this filter's live numbers.
+        JsonNode metrics = await Json(await Send(HttpMethod.Get, "/api/v1/metrics", null, viewer), 200);
+        JsonNode mine = metrics["filters"]!.AsArray().Single(f => (string?)f!["source"] == "Cam")!;
+        Assert.True((double)mine["fps"]! > 5, mine.ToJsonString());
+        Assert.InRange((double)metrics["system"]!["memory_percent"]!, 0.1, 100);
+        await Json(await Send(HttpMethod.Get, "/api/v1/metrics/prometheus", null, null), 401);
+        using HttpResponseMessage scrape = await Send(HttpMethod.Get, "/api/v1/metrics/prometheus", null, viewer);
+        string text = await scrape.Content.ReadAsStringAsync(ct);
+        Assert.Contains("aisp_obs_connected 1", text, StringComparison.Ordinal);
+        Assert.Matches("aisp_filter_fps\\{source=\"Cam\",filter=\"Face filter\"\\} [1-9]", text);
     }
 
     [Fact]
@@ -152,6 +163,12 @@ public sealed class ServerObsTests(RealObs obs) : IClassFixture<RealObs>, IAsync
         Assert.Contains("after 3 retries", (string?)error["message"], StringComparison.Ordinal);
         Assert.True(watch.Elapsed >= TimeSpan.FromMilliseconds(350), $"gave up after {watch.ElapsedMilliseconds} ms: the backoff (50, 100, 200 ms) was not waited");
         Assert.Equal(r.Headers.GetValues(ApiErrors.RequestIdHeader).Single(), (string?)error["request_id"]);
+
+        using var metricsRequest = new HttpRequestMessage(HttpMethod.Get, "/api/v1/metrics");
+        metricsRequest.Headers.Authorization = request.Headers.Authorization;
+        JsonNode metrics = JsonNode.Parse(await (await http.SendAsync(metricsRequest)).Content.ReadAsStringAsync())!;
+        Assert.StartsWith("unavailable", (string?)metrics["obs"], StringComparison.Ordinal); // the machine's numbers still come
+        Assert.Empty(metrics["filters"]!.AsArray());
     }
 
     private async Task<string> Login(string user) => (string)(await new ServerApi(_http).Login(user, Password))["access_token"]!;

@@ -1,0 +1,73 @@
+using System.Text.Json.Nodes;
+using Aisp.Core.Control;
+using Aisp.Server.Obs;
+
+namespace Aisp.Server.Metrics;
+
+/// <summary>One filter's numbers, as its status reports them.</summary>
+public sealed record FilterMetrics(string Source, string Filter, string State, double Fps, double LatencyP95Ms, int Faces, double ErrorRatePercent, IReadOnlyList<string> Alerts);
+
+/// <summary>What the metrics endpoints show: the machine's load, OBS's connection, and every AISP filter.</summary>
+public sealed record MetricsSnapshot(double CpuPercent, double MemoryPercent, string Obs, IReadOnlyList<FilterMetrics> Filters)
+{
+    /// <summary>Reads the machine (/proc) and, through the bridge, each filter's status; without OBS the filter list is empty and <see cref="Obs"/> says why.</summary>
+    public static async Task<MetricsSnapshot> TakeAsync(ObsBridge obs, SystemLoad load, CancellationToken ct)
+    {
+        double cpu;
+        lock (load) // its CPU reading is the change since the previous one
+        {
+            cpu = load.CpuPercent();
+        }
+
+        double memory = SystemLoad.MemoryPercent();
+        var filters = new List<FilterMetrics>();
+        try
+        {
+            JsonNode listed = await obs.VendorAsync("ListFilters", [], ct);
+            foreach (JsonNode? f in listed["filters"]?.AsArray() ?? [])
+            {
+                string source = (string?)f?["source"] ?? "", filter = (string?)f?["filter"] ?? "";
+                JsonNode? s = (await obs.VendorAsync("GetStatus", new JsonObject { ["source"] = source, ["filter"] = filter }, ct))["status"];
+                if (s is null)
+                {
+                    continue; // removed meanwhile
+                }
+
+                double processed = (double?)s["frames_processed"] ?? 0, failed = (double?)s["frames_failed"] ?? 0;
+                string alerts = (string?)s["alerts"] ?? "";
+                filters.Add(new FilterMetrics(source, filter, (string?)s["state"] ?? "", (double?)s["fps"] ?? 0,
+                    (double?)s["stages"]?["total"]?["p95_ms"] ?? 0, (int?)s["faces"] ?? 0,
+                    processed + failed == 0 ? 0 : 100 * failed / (processed + failed),
+                    alerts.Split(", ", StringSplitOptions.RemoveEmptyEntries)));
+            }
+        }
+        catch (ObsUnavailableException)
+        {
+            // Shown as the OBS state; the machine's numbers still count.
+        }
+
+        return new MetricsSnapshot(cpu, memory, obs.State, filters);
+    }
+
+    public JsonObject ToJson() => new()
+    {
+        ["system"] = new JsonObject
+        {
+            ["cpu_percent"] = double.IsNaN(CpuPercent) ? null : Math.Round(CpuPercent, 1),
+            ["memory_percent"] = double.IsNaN(MemoryPercent) ? null : Math.Round(MemoryPercent, 1),
+            ["gpu_percent"] = null, // no GPU load counter is visible to this build
+        },
+        ["obs"] = Obs,
+        ["filters"] = new JsonArray(Filters.Select(f => (JsonNode)new JsonObject
+        {
+            ["source"] = f.Source,
+            ["filter"] = f.Filter,
+            ["state"] = f.State,
+            ["fps"] = Math.Round(f.Fps, 2),
+            ["latency_p95_ms"] = Math.Round(f.LatencyP95Ms, 2),
+            ["faces"] = f.Faces,
+            ["error_rate_percent"] = Math.Round(f.ErrorRatePercent, 2),
+            ["alerts"] = new JsonArray(f.Alerts.Select(a => (JsonNode)a).ToArray()),
+        }).ToArray()),
+    };
+}
