@@ -33,7 +33,7 @@ public static class ServerApp
         var tokens = new TokenService(options, users, key);
         builder.Services.AddSingleton(options).AddSingleton(users).AddSingleton(tokens).AddSingleton(TimeProvider.System).AddSingleton<LoginThrottle>()
             .AddSingleton<Obs.ObsBridge>().AddSingleton(history).AddSingleton<Events.EventHub>()
-            .AddHostedService<Events.ObsEventListener>()
+            .AddSingleton<Events.ObsEventListener>().AddHostedService(sp => sp.GetRequiredService<Events.ObsEventListener>())
             .AddSingleton(new Aisp.Core.Control.SystemLoad()).AddSingleton<Metrics.PrometheusMetrics>();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)

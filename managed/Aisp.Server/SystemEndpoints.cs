@@ -9,11 +9,11 @@ public static class SystemEndpoints
 
     public static void Map(IEndpointRouteBuilder api)
     {
-        api.MapGet("/system", (Obs.ObsBridge obs, ServerOptions o) => Results.Json(new
+        api.MapGet("/system", (Obs.ObsBridge obs, Events.ObsEventListener events, ServerOptions o) => Results.Json(new
         {
             version = typeof(SystemEndpoints).Assembly.GetName().Version?.ToString(),
             uptime_s = Math.Round(Stopwatch.GetElapsedTime(Started).TotalSeconds, 1),
-            obs = new { url = o.ObsUrl.ToString(), state = obs.State },
+            obs = new { url = o.ObsUrl.ToString(), state = obs.State, events = events.Connected ? "connected" : "disconnected" },
         })).RequireAuthorization(Roles.Read);
         api.MapGet("/system/config", (ServerOptions o) => Results.Json(new
         {

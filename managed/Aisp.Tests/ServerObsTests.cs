@@ -102,6 +102,10 @@ public sealed class ServerObsTests(RealObs obs) : IClassFixture<RealObs>, IAsync
         Assert.Equal("text/event-stream", stream.Content.Headers.ContentType?.MediaType);
         using var reader = new StreamReader(await stream.Content.ReadAsStreamAsync(ct));
         Assert.Equal("READY", (await NextEvent(reader, _ => true, ct)).Type);
+        for (int i = 0; i < 100 && (string?)(await Json(await Send(HttpMethod.Get, "/api/v1/system", null, viewer), 200))["obs"]!["events"] != "connected"; i++)
+        {
+            await Task.Delay(100, ct); // the server's event connection is up: nothing published from here on is missed
+        }
 
         await ObsScene.AddPhotoAsync(client, "Stage", ct);
         await ObsScene.AddFilterAsync(client, obs, "Stage", "AISP", new JsonObject { ["engine"] = "privacy", ["compositor"] = "cpu" }, ct);
@@ -119,7 +123,7 @@ public sealed class ServerObsTests(RealObs obs) : IClassFixture<RealObs>, IAsync
     private static async Task<(string Type, JsonNode Data)> NextEvent(StreamReader reader, Func<JsonNode, bool> match, CancellationToken ct)
     {
         string type = "", data = "";
-        while (await reader.ReadLineAsync(ct) is string line)
+        while (await reader.ReadLineAsync(ct).AsTask().WaitAsync(ct) is string line) // WaitAsync: a test server's body may not observe the token
         {
             if (line.StartsWith("event: ", StringComparison.Ordinal))
             {

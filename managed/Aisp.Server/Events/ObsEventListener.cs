@@ -10,6 +10,9 @@ namespace Aisp.Server.Events;
 /// </summary>
 public sealed class ObsEventListener(ServerOptions options, EventHub hub, ILogger<ObsEventListener> log) : BackgroundService
 {
+    /// <summary>Whether the event connection to OBS is up now (events published meanwhile would be missed).</summary>
+    public bool Connected { get; private set; }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         TimeSpan pause = options.ObsRetryBase;
@@ -19,15 +22,18 @@ public sealed class ObsEventListener(ServerOptions options, EventHub hub, ILogge
             {
                 using ObsWebSocketClient client = await ObsConnector.ConnectAsync(options, log, stoppingToken);
                 pause = options.ObsRetryBase;
+                Connected = true;
                 while (await client.NextEventAsync(stoppingToken) is JsonNode ev)
                 {
                     Forward(ev);
                 }
 
+                Connected = false;
                 log.LogWarning("OBS closed the event connection; reconnecting");
             }
             catch (ObsUnavailableException e)
             {
+                Connected = false;
                 log.LogWarning("Events: {Message}", e.Message);
                 await Task.Delay(pause, stoppingToken);
                 pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, TimeSpan.FromMinutes(1).Ticks));
