@@ -280,12 +280,7 @@ public sealed class GroupPhotoTests(ITestOutputHelper output) : IDisposable
         return faces;
     }
 
-    private static IReadOnlyList<EmbeddedFace> Embed(FaceEmbedder embedder, Mat bgr)
-    {
-        using var buffers = new FrameBuffers(PixelFormat.Bgra);
-        buffers.Load(bgr);
-        return embedder.Find(buffers.AsFrame());
-    }
+    private static IReadOnlyList<EmbeddedFace> Embed(FaceEmbedder embedder, Mat bgr) => IdentityTests.Embed(embedder, bgr);
 
     private static EmbeddedFace Rightmost(IReadOnlyList<EmbeddedFace> faces) => faces.MaxBy(f => f.Box.Left)!;
 

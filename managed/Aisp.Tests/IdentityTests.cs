@@ -331,7 +331,8 @@ public sealed class IdentityTests(ITestOutputHelper output) : IDisposable
         return (double)changed / total;
     }
 
-    private static IReadOnlyList<EmbeddedFace> Embed(FaceEmbedder embedder, Mat bgr)
+    /// <summary>Every face of a decoded picture with its embedding (the group photo tests use it too).</summary>
+    internal static IReadOnlyList<EmbeddedFace> Embed(FaceEmbedder embedder, Mat bgr)
     {
         using var buffers = new FrameBuffers(PixelFormat.Bgra);
         buffers.Load(bgr);
