@@ -10,6 +10,7 @@ packages=(
   python3 python3-pil                        # model fetch step, raw test frames
   python3-skimage facedetect                 # real test photos: astronaut.png, grace_hopper, a face-free photo
   obs-studio obs-plugins                     # the real OBS with obs-websocket, for the remote-control tests
+  chromium                                   # the dashboard tests drive a real browser (Playwright, no download)
 )
 
 missing=()

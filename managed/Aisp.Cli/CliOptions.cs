@@ -4,7 +4,7 @@ using Aisp.Core.Frames;
 namespace Aisp.Cli;
 
 /// <summary>Command line of "aisp process": what to read, what to write, which settings.</summary>
-public sealed record CliOptions(string Input, string Output, string? SettingsJson, PixelFormat Format, string? StatsPath, int MaxFrames, string? SourceImage, string? ComparePath)
+public sealed record CliOptions(string Input, string Output, string? SettingsJson, PixelFormat Format, string? StatsPath, int MaxFrames, string? SourceImage, string? ComparePath, bool Progress = false)
 {
     public const string Usage = """
         usage: aisp process --input FILE --output FILE [options]
@@ -16,6 +16,8 @@ public sealed record CliOptions(string Input, string Output, string? SettingsJso
           --max-frames N      stop a video after N frames
           --source FILE       source face picture for the swap engines (same as the source_image setting)
           --compare FILE      also write before|after side by side (the first frame of a video)
+          --progress          print "aisp: progress DONE/TOTAL" lines on stderr (models loaded, then
+                              every 200 ms and at the end; TOTAL is 0 when a video does not say)
         Settings keys: engine (privacy|morph|inswapper|landmarks|none),
           detector (ultraface|blazeface-back|blazeface-front), confidence (0.05-0.99),
           privacy_mode (pixelate|blur), privacy_strength (1-100), privacy_padding (0-1),
@@ -37,8 +39,15 @@ public sealed record CliOptions(string Input, string Output, string? SettingsJso
         string? input = null, output = null, settings = null, stats = null, source = null, compare = null;
         PixelFormat format = PixelFormat.Bgra;
         int maxFrames = int.MaxValue;
+        bool progress = false;
         for (int i = 1; i < args.Length; i++)
         {
+            if (args[i] == "--progress")
+            {
+                progress = true;
+                continue;
+            }
+
             string value = i + 1 < args.Length ? args[i + 1] : throw new AispException(ErrorKind.InvalidArgument, $"{args[i]} needs a value");
             switch (args[i])
             {
@@ -61,7 +70,7 @@ public sealed record CliOptions(string Input, string Output, string? SettingsJso
         return new CliOptions(
             input ?? throw new AispException(ErrorKind.InvalidArgument, "--input is required"),
             output ?? throw new AispException(ErrorKind.InvalidArgument, "--output is required"),
-            settings, format, stats, maxFrames, source, compare);
+            settings, format, stats, maxFrames, source, compare, progress);
     }
 
     private static string ReadSettingsFile(string path)

@@ -90,10 +90,21 @@ public sealed class FileRunner : IDisposable
     {
         using CvMat bgr = ImageFiles.Read(_options.Input);
         using CvMat before = bgr.Clone();
+        ReportProgress(0, 1);
         ProcessOne(bgr, 0);
         WriteCompare(before, bgr);
         ImageFiles.Write(_outputs, _options.Output, bgr);
+        ReportProgress(1, 1);
         return 1;
+    }
+
+    /// <summary>The machine-readable progress line of --progress (the server's file jobs read it).</summary>
+    private void ReportProgress(int done, int total)
+    {
+        if (_options.Progress)
+        {
+            Console.Error.WriteLine($"aisp: progress {done}/{total}");
+        }
     }
 
     private int RunVideo()
@@ -104,7 +115,7 @@ public sealed class FileRunner : IDisposable
             throw new AispException(ErrorKind.InvalidArgument, $"{ExitCodes.InputPrefix} {_options.Input}: not a readable image or video");
         }
 
-        int total = capture.FrameCount;
+        int total = capture.FrameCount > 0 ? Math.Min(capture.FrameCount, _options.MaxFrames) : 0;
         string temp = _outputs.Temp(_options.Output);
         int frames = 0;
         CvMat? firstBefore = null, firstAfter = null;
@@ -114,6 +125,7 @@ public sealed class FileRunner : IDisposable
             using (var stages = new VideoStages(capture, _options.Input, temp, _options.Output, _options.MaxFrames))
             {
                 var progress = Stopwatch.StartNew();
+                ReportProgress(0, total);
                 for (CvMat? bgr = stages.Next(); bgr is not null; bgr = stages.Next())
                 {
                     using CvMat? before = compared ? null : bgr.Clone();
@@ -135,11 +147,17 @@ public sealed class FileRunner : IDisposable
 
                     stages.Emit(bgr);
                     frames++;
-                    if (progress.ElapsedMilliseconds >= 1000)
+                    if (progress.ElapsedMilliseconds >= (_options.Progress ? 200 : 1000))
                     {
                         progress.Restart();
-                        string of = total > 0 ? $"/{Math.Min(total, _options.MaxFrames)}" : "";
-                        Console.Error.WriteLine($"aisp: frame {frames}{of}");
+                        if (_options.Progress)
+                        {
+                            ReportProgress(frames, total);
+                        }
+                        else
+                        {
+                            Console.Error.WriteLine($"aisp: frame {frames}{(total > 0 ? $"/{total}" : "")}");
+                        }
                     }
                 }
 
@@ -157,6 +175,7 @@ public sealed class FileRunner : IDisposable
             }
 
             CheckVideoWritten(temp, frames);
+            ReportProgress(frames, frames);
             return frames;
         }
         finally

@@ -11,6 +11,7 @@ public static class ServeCommand
 {
     public const string Usage = """
         usage: aisp serve [--data DIR] [--urls URL] [--cert FILE.pfx] [--obs-url ws://HOST:PORT]
+                          [--jobs-read DIR]... [--max-jobs N]
                aisp serve --create-admin NAME [--data DIR]      (password: first line of standard input)
 
         The REST API under /api/v1 (OpenAPI at /api/v1/openapi.json), loopback only by default
@@ -18,11 +19,16 @@ public static class ServeCommand
         --data holds server.db (users, refresh tokens) and signing.key, both private to the user
         (default ~/.local/share/aisp/server). OBS is reached through its obs-websocket server
         (default ws://127.0.0.1:4455; its password from the AISP_OBS_PASSWORD environment variable).
+        File jobs run at most --max-jobs at once (default 4), each in its own "aisp process" worker;
+        their files live under DIR/jobs. A job may name a file by path only inside a --jobs-read
+        folder (none by default: uploads only). The dashboard is at the server's address (/).
         """;
 
     public static int Run(string[] args)
     {
         string? data = null, urls = null, cert = null, admin = null, obs = null;
+        int? maxJobs = null;
+        var roots = new List<string>();
         for (int i = 1; i < args.Length; i++)
         {
             string value = i + 1 < args.Length ? args[i + 1] : throw Usage_($"{args[i]} needs a value");
@@ -33,6 +39,8 @@ public static class ServeCommand
                 case "--cert": cert = value; break;
                 case "--create-admin": admin = value; break;
                 case "--obs-url": obs = value; break;
+                case "--jobs-read": roots.Add(Directory.Exists(value) ? Path.GetFullPath(value) : throw Usage_($"--jobs-read {value} is not a folder")); break;
+                case "--max-jobs": maxJobs = int.TryParse(value, out int n) && n is > 0 and <= 64 ? n : throw Usage_("--max-jobs needs a number from 1 to 64"); break;
                 default: throw Usage_($"unknown option {args[i]}");
             }
 
@@ -45,6 +53,8 @@ public static class ServeCommand
             DataDir = data ?? options.DataDir,
             Urls = urls ?? options.Urls,
             CertificatePath = cert,
+            JobInputRoots = roots,
+            MaxConcurrentJobs = maxJobs ?? options.MaxConcurrentJobs,
             ObsUrl = obs is null ? options.ObsUrl : Uri.TryCreate(obs, UriKind.Absolute, out Uri? u) && u.Scheme is "ws" or "wss" ? u : throw Usage_($"--obs-url {obs} is not a ws:// or wss:// address"),
         };
         if (admin is not null)

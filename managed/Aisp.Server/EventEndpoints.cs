@@ -11,8 +11,10 @@ public static class EventEndpoints
 
     public static void Map(IEndpointRouteBuilder api)
     {
-        api.MapGet("/events", (EventHistory history, long? after, int? limit) =>
-            Results.Json(history.After(after ?? 0, Math.Clamp(limit ?? 100, 1, MaxPage)).Select(e => e.ToJson()))).RequireAuthorization(Roles.Read);
+        // ?after=ID pages forward from an event; ?newest=N gives the latest N (the dashboard's first look). Oldest first either way.
+        api.MapGet("/events", (EventHistory history, long? after, int? limit, int? newest) =>
+            Results.Json((newest is int n ? history.Newest(Math.Clamp(n, 1, MaxPage)) : history.After(after ?? 0, Math.Clamp(limit ?? 100, 1, MaxPage))).Select(e => e.ToJson())))
+            .RequireAuthorization(Roles.Read);
         api.MapGet("/events/stream", (EventHub hub, CancellationToken ct) => TypedResults.ServerSentEvents(Stream(hub, ct))).RequireAuthorization(Roles.Read);
     }
 

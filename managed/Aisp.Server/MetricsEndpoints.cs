@@ -1,4 +1,3 @@
-using Aisp.Core.Control;
 using Aisp.Server.Metrics;
 using Aisp.Server.Obs;
 using Prometheus;
@@ -10,8 +9,8 @@ public static class MetricsEndpoints
 {
     public static void Map(IEndpointRouteBuilder api, PrometheusMetrics prometheus)
     {
-        api.MapGet("/metrics", async (ObsBridge obs, SystemLoad load, CancellationToken ct) =>
-            Results.Json((await MetricsSnapshot.TakeAsync(obs, load, ct)).ToJson())).RequireAuthorization(Roles.Read);
+        api.MapGet("/metrics", async (ObsBridge obs, ServerAlerts alerts, Jobs.JobScheduler scheduler, CancellationToken ct) =>
+            Results.Json((await MetricsSnapshot.TakeAsync(obs, alerts, scheduler, ct)).ToJson())).RequireAuthorization(Roles.Read);
         api.MapMetrics("/metrics/prometheus", prometheus.Registry).RequireAuthorization(Roles.Read);
     }
 }

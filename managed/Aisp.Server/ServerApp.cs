@@ -29,12 +29,16 @@ public static class ServerApp
         users.EnsureCreated();
         var history = new Events.EventHistory(options);
         history.EnsureCreated();
+        var jobs = new Jobs.JobStore(options);
+        jobs.EnsureCreated();
         var key = new SymmetricSecurityKey(SigningKey.LoadOrCreate(options.SigningKeyPath));
         var tokens = new TokenService(options, users, key);
         builder.Services.AddSingleton(options).AddSingleton(users).AddSingleton(tokens).AddSingleton(TimeProvider.System).AddSingleton<LoginThrottle>()
             .AddSingleton<Obs.ObsBridge>().AddSingleton(history).AddSingleton<Events.EventHub>()
             .AddSingleton<Events.ObsEventListener>().AddHostedService(sp => sp.GetRequiredService<Events.ObsEventListener>())
-            .AddSingleton(new Aisp.Core.Control.SystemLoad()).AddSingleton<Metrics.PrometheusMetrics>();
+            .AddSingleton(jobs).AddSingleton<Jobs.JobScheduler>().AddHostedService(sp => sp.GetRequiredService<Jobs.JobScheduler>())
+            .AddSingleton(new Aisp.Core.Control.SystemLoad()).AddSingleton<Metrics.ServerAlerts>().AddHostedService(sp => sp.GetRequiredService<Metrics.ServerAlerts>())
+            .AddSingleton<Metrics.PrometheusMetrics>();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
             .AddJwtBearer(o =>
@@ -73,12 +77,14 @@ public static class ServerApp
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapOpenApi("/api/{documentName}/openapi.json");
+        DashboardEndpoints.Map(app);
         RouteGroupBuilder api = app.MapGroup("/api/v1");
         AuthEndpoints.Map(api);
         UserEndpoints.Map(api);
         SystemEndpoints.Map(api);
         FilterEndpoints.Map(api);
         EventEndpoints.Map(api);
+        JobEndpoints.Map(api);
         MetricsEndpoints.Map(api, app.Services.GetRequiredService<Metrics.PrometheusMetrics>());
         if (!users.AnyAdmin())
         {

@@ -33,9 +33,33 @@ public sealed record ServerOptions
 
     public TimeSpan Lockout { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>File jobs running at once (the seed's 4); the rest wait in order.</summary>
+    public int MaxConcurrentJobs { get; init; } = 4;
+
+    /// <summary>A job interrupted this many times (the server stopped or crashed while it ran) is marked failed instead of started again.</summary>
+    public int MaxJobAttempts { get; init; } = 3;
+
+    /// <summary>Folders whose files a job may name by path (--jobs-read); none by default, so only uploads work until the user says.</summary>
+    public IReadOnlyList<string> JobInputRoots { get; init; } = [];
+
+    public long MaxUploadBytes { get; init; } = 2L << 30;
+
+    /// <summary>How a job's worker is started: this program ("aisp"), which then runs "process" on the file, so a crash in one job never takes the server or the queue with it.</summary>
+    public IReadOnlyList<string> JobCommand { get; init; } = DefaultJobCommand();
+
     public string DatabasePath => Path.Combine(DataDir, "server.db");
 
+    public string JobsDir => Path.Combine(DataDir, "jobs");
+
     public string SigningKeyPath => Path.Combine(DataDir, "signing.key");
+
+    private static string[] DefaultJobCommand()
+    {
+        string self = Environment.ProcessPath ?? "aisp";
+        return Path.GetFileNameWithoutExtension(self) == "dotnet" && System.Reflection.Assembly.GetEntryAssembly()?.Location is { Length: > 0 } dll
+            ? [self, dll] // run as "dotnet aisp.dll"
+            : [self];
+    }
 
     private static string DefaultDataDir()
     {

@@ -66,6 +66,16 @@ public sealed class ServerTests : IAsyncLifetime
             ("POST", "/api/v1/users", new JsonObject { ["username"] = "guest", ["password"] = "a long enough secret", ["role"] = "viewer" }, [401, 403, 403, 201]),
             ("DELETE", "/api/v1/users/nobody", null, [401, 403, 403, 404]),
             ("POST", "/api/v1/auth/logout", new JsonObject { ["refresh_token"] = "not a token" }, [401, 400, 400, 400]),
+            ("GET", "/api/v1/jobs", null, [401, 200, 200, 200]),
+            ("POST", "/api/v1/jobs", new JsonObject { ["path"] = "relative.png" }, [401, 403, 400, 400]),
+            ("POST", "/api/v1/jobs", new JsonObject { ["path"] = TestAssets.Astronaut }, [401, 403, 403, 403]), // no --jobs-read folder
+            ("POST", "/api/v1/jobs/upload", null, [401, 403, 400, 400]),
+            ("GET", "/api/v1/jobs/999", null, [401, 404, 404, 404]),
+            ("POST", "/api/v1/jobs/999/cancel", null, [401, 403, 404, 404]),
+            ("GET", "/api/v1/jobs/999/result", null, [401, 404, 404, 404]),
+            ("DELETE", "/api/v1/jobs/999", null, [401, 403, 404, 404]),
+            ("GET", "/api/v1/events?newest=5", null, [401, 200, 200, 200]),
+            ("GET", "/api/v1/metrics", null, [401, 200, 200, 200]),
         ];
         foreach ((string method, string path, JsonObject? body, int[] expected) in matrix)
         {
@@ -80,6 +90,17 @@ public sealed class ServerTests : IAsyncLifetime
                 }
             }
         }
+
+        // The dashboard's page needs no token (it logs in itself), under a strict content security policy.
+        using (HttpResponseMessage page = await Send("GET", "/", null, null))
+        {
+            Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+            Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+            Assert.Contains("script-src 'self'", page.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+            Assert.Contains("/dashboard/app.js", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        await AssertError(await Send("GET", "/dashboard/other.js", null, null), 404);
 
         JsonNode me = JsonNode.Parse(await (await Send("GET", "/api/v1/auth/me", null, tokens[Roles.Operator])).Content.ReadAsStringAsync())!;
         Assert.Equal(["read", "write", "execute"], me["permissions"]!.AsArray().Select(p => (string)p!));

@@ -34,10 +34,17 @@ public sealed class EventHistory(ServerOptions options)
     }
 
     /// <summary>Events after number <paramref name="after"/>, oldest first, at most <paramref name="limit"/>.</summary>
-    public IReadOnlyList<ServerEvent> After(long after, int limit)
+    public IReadOnlyList<ServerEvent> After(long after, int limit) =>
+        Query("SELECT id, type, time, source, filter, payload FROM events WHERE id > $a ORDER BY id LIMIT $l", after, limit);
+
+    /// <summary>The latest <paramref name="count"/> events, oldest first.</summary>
+    public IReadOnlyList<ServerEvent> Newest(int count) =>
+        Query("SELECT * FROM (SELECT id, type, time, source, filter, payload FROM events WHERE id > $a ORDER BY id DESC LIMIT $l) ORDER BY id", 0, count);
+
+    private List<ServerEvent> Query(string sql, long after, int limit)
     {
         using SqliteConnection db = Open();
-        using var cmd = new SqliteCommand("SELECT id, type, time, source, filter, payload FROM events WHERE id > $a ORDER BY id LIMIT $l", db);
+        using var cmd = new SqliteCommand(sql, db);
         cmd.Parameters.AddWithValue("$a", after);
         cmd.Parameters.AddWithValue("$l", limit);
         using SqliteDataReader r = cmd.ExecuteReader();

@@ -7,19 +7,17 @@ namespace Aisp.Server.Metrics;
 /// <summary>One filter's numbers, as its status reports them.</summary>
 public sealed record FilterMetrics(string Source, string Filter, string State, double Fps, double LatencyP95Ms, int Faces, double ErrorRatePercent, IReadOnlyList<string> Alerts);
 
-/// <summary>What the metrics endpoints show: the machine's load, OBS's connection, and every AISP filter.</summary>
-public sealed record MetricsSnapshot(double CpuPercent, double MemoryPercent, string Obs, IReadOnlyList<FilterMetrics> Filters)
-{
-    /// <summary>Reads the machine (/proc) and, through the bridge, each filter's status; without OBS the filter list is empty and <see cref="Obs"/> says why.</summary>
-    public static async Task<MetricsSnapshot> TakeAsync(ObsBridge obs, SystemLoad load, CancellationToken ct)
-    {
-        double cpu;
-        lock (load) // its CPU reading is the change since the previous one
-        {
-            cpu = load.CpuPercent();
-        }
+/// <summary>The server's own numbers: its file jobs and its alerts.</summary>
+public sealed record ServerMetrics(int JobsWaiting, int JobsRunning, double JobErrorRatePercent, IReadOnlyList<string> Alerts);
 
-        double memory = SystemLoad.MemoryPercent();
+/// <summary>What the metrics endpoints show: the machine's load, OBS's connection, the server's queue, and every AISP filter.</summary>
+public sealed record MetricsSnapshot(double CpuPercent, double MemoryPercent, string Obs, ServerMetrics Server, IReadOnlyList<FilterMetrics> Filters)
+{
+    /// <summary>The machine's load as the alerts last sampled it, the job queue, and through the bridge each filter's status; without OBS the filter list is empty and <see cref="Obs"/> says why.</summary>
+    public static async Task<MetricsSnapshot> TakeAsync(ObsBridge obs, ServerAlerts alerts, Jobs.JobScheduler scheduler, CancellationToken ct)
+    {
+        LoadSample machine = alerts.Last;
+        var server = new ServerMetrics((int)machine.Queue, scheduler.Running, machine.ErrorRate, alerts.Raised);
         var filters = new List<FilterMetrics>();
         try
         {
@@ -34,11 +32,11 @@ public sealed record MetricsSnapshot(double CpuPercent, double MemoryPercent, st
                 }
 
                 double processed = (double?)s["frames_processed"] ?? 0, failed = (double?)s["frames_failed"] ?? 0;
-                string alerts = (string?)s["alerts"] ?? "";
+                string raised = (string?)s["alerts"] ?? "";
                 filters.Add(new FilterMetrics(source, filter, (string?)s["state"] ?? "", (double?)s["fps"] ?? 0,
                     (double?)s["stages"]?["total"]?["p95_ms"] ?? 0, (int?)s["faces"] ?? 0,
                     processed + failed == 0 ? 0 : 100 * failed / (processed + failed),
-                    alerts.Split(", ", StringSplitOptions.RemoveEmptyEntries)));
+                    raised.Split(", ", StringSplitOptions.RemoveEmptyEntries)));
             }
         }
         catch (ObsUnavailableException)
@@ -46,7 +44,7 @@ public sealed record MetricsSnapshot(double CpuPercent, double MemoryPercent, st
             // Shown as the OBS state; the machine's numbers still count.
         }
 
-        return new MetricsSnapshot(cpu, memory, obs.State, filters);
+        return new MetricsSnapshot(machine.Cpu, machine.Memory, obs.State, server, filters);
     }
 
     public JsonObject ToJson() => new()
@@ -58,6 +56,13 @@ public sealed record MetricsSnapshot(double CpuPercent, double MemoryPercent, st
             ["gpu_percent"] = null, // no GPU load counter is visible to this build
         },
         ["obs"] = Obs,
+        ["server"] = new JsonObject
+        {
+            ["jobs_waiting"] = Server.JobsWaiting,
+            ["jobs_running"] = Server.JobsRunning,
+            ["job_error_rate_percent"] = double.IsNaN(Server.JobErrorRatePercent) ? null : Math.Round(Server.JobErrorRatePercent, 1),
+            ["alerts"] = new JsonArray(Server.Alerts.Select(a => (JsonNode)a).ToArray()),
+        },
         ["filters"] = new JsonArray(Filters.Select(f => (JsonNode)new JsonObject
         {
             ["source"] = f.Source,

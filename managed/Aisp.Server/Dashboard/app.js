@@ -1,0 +1,402 @@
+// The AISP dashboard: plain JavaScript against the server's own API (no build step, no framework).
+// Text from the server only ever goes into textContent, never into HTML.
+"use strict";
+
+const ENGINES = ["privacy", "morph", "inswapper", "landmarks", "none"];
+const HISTORY = 60;          // latency samples kept per filter for its chart
+const MAX_EVENTS = 200;      // rows kept in the event log
+const $ = (id) => document.getElementById(id);
+
+const session = {
+  get access() { return sessionStorage.getItem("aisp.access"); },
+  get refresh() { return sessionStorage.getItem("aisp.refresh"); },
+  get permissions() { return JSON.parse(sessionStorage.getItem("aisp.permissions") || "[]"); },
+  save(answer, user) {
+    sessionStorage.setItem("aisp.access", answer.access_token);
+    sessionStorage.setItem("aisp.refresh", answer.refresh_token);
+    sessionStorage.setItem("aisp.permissions", JSON.stringify(answer.permissions));
+    sessionStorage.setItem("aisp.role", answer.role);
+    if (user) sessionStorage.setItem("aisp.user", user);
+  },
+  clear() { sessionStorage.clear(); },
+};
+
+let refreshing = null;
+let timers = [];
+let streamAbort = null;
+const latency = new Map();   // "source/filter" -> recent p95 values
+
+// Calls the API with the access token; on 401 it refreshes once (rotating the refresh token) and retries.
+async function api(method, path, body, isForm) {
+  const send = () => fetch(path, {
+    method,
+    headers: Object.assign({ Authorization: "Bearer " + session.access }, body && !isForm ? { "Content-Type": "application/json" } : {}),
+    body: body ? (isForm ? body : JSON.stringify(body)) : undefined,
+  });
+  let r = await send();
+  if (r.status === 401 && session.refresh) {
+    refreshing = refreshing || refreshTokens().finally(() => { refreshing = null; });
+    if (await refreshing) r = await send();
+  }
+  if (r.status === 401) { showLogin("Your session ended; log in again."); throw new Error("unauthorised"); }
+  return r;
+}
+
+async function refreshTokens() {
+  const r = await fetch("/api/v1/auth/refresh", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ refresh_token: session.refresh }) });
+  if (!r.ok) return false;
+  session.save(await r.json());
+  return true;
+}
+
+async function json(r) {
+  const text = await r.text();
+  const data = text ? JSON.parse(text) : null;
+  if (!r.ok) throw new Error(data && data.error ? `${data.error.message} (${data.error.code})` : `HTTP ${r.status}`);
+  return data;
+}
+
+function el(tag, text, cls) {
+  const e = document.createElement(tag);
+  if (text !== undefined && text !== null) e.textContent = String(text);
+  if (cls) e.className = cls;
+  return e;
+}
+
+function showError(message) { $("app-error").textContent = message || ""; }
+
+// ---------- login ----------
+
+function showLogin(message) {
+  stop();
+  session.clear();
+  $("app-view").hidden = true;
+  $("login-view").hidden = false;
+  $("logout").hidden = true;
+  $("who").textContent = "";
+  $("login-error").textContent = message || "";
+}
+
+$("login-form").addEventListener("submit", async (e) => {
+  e.preventDefault();
+  const user = $("login-user").value;
+  const r = await fetch("/api/v1/auth/login", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ username: user, password: $("login-password").value }) });
+  const data = await r.json().catch(() => null);
+  if (!r.ok) { $("login-error").textContent = data && data.error ? data.error.message : `HTTP ${r.status}`; return; }
+  $("login-password").value = "";
+  session.save(data, user);
+  start();
+});
+
+$("logout").addEventListener("click", async () => {
+  try { await api("POST", "/api/v1/auth/logout", { refresh_token: session.refresh }); } catch { /* leaving anyway */ }
+  showLogin("Logged out.");
+});
+
+// ---------- the live view ----------
+
+function start() {
+  const perms = session.permissions;
+  document.body.classList.toggle("can-operate", perms.includes("write") && perms.includes("execute"));
+  document.body.classList.toggle("can-admin", perms.includes("manage_users"));
+  $("login-view").hidden = true;
+  $("app-view").hidden = false;
+  $("logout").hidden = false;
+  $("who").textContent = `${sessionStorage.getItem("aisp.user") || ""} (${sessionStorage.getItem("aisp.role")})`;
+  refreshFilters(); refreshMetrics(); refreshJobs(); loadEvents();
+  if (perms.includes("manage_users")) refreshUsers();
+  timers.push(setInterval(refreshMetrics, 1000), setInterval(refreshFilters, 3000), setInterval(refreshJobs, 5000));
+}
+
+function stop() {
+  timers.forEach(clearInterval);
+  timers = [];
+  if (streamAbort) streamAbort.abort();
+  streamAbort = null;
+}
+
+const filterRows = new Map(); // "source/filter" -> row elements
+
+async function refreshFilters() {
+  try {
+    const data = await json(await api("GET", "/api/v1/filters/"));
+    for (const f of data.filters || []) {
+      const row = filterRow(f.source, f.filter);
+      row.engine.textContent = f.engine;
+      if (row.select && document.activeElement !== row.select) row.select.value = f.engine;
+      setState(row, f.state);
+    }
+  } catch (e) { if (e.message !== "unauthorised") $("filters-empty").hidden = filterRows.size > 0; }
+}
+
+async function refreshMetrics() {
+  let m;
+  try { m = await json(await api("GET", "/api/v1/metrics")); } catch (e) { if (e.message !== "unauthorised") showError(e.message); return; }
+  showError("");
+  $("obs-state").textContent = "OBS: " + m.obs;
+  const s = m.system;
+  $("machine").textContent = `CPU ${s.cpu_percent ?? "?"} %  memory ${s.memory_percent ?? "?"} %  jobs waiting ${m.server.jobs_waiting}, running ${m.server.jobs_running}`
+    + (m.server.alerts.length ? `  alerts: ${m.server.alerts.join(", ")}` : "");
+  const seen = new Set();
+  for (const f of m.filters) {
+    const key = f.source + "/" + f.filter;
+    seen.add(key);
+    const row = filterRow(f.source, f.filter);
+    setState(row, f.state);
+    row.fps.textContent = f.fps.toFixed(1);
+    row.latencyText.textContent = f.latency_p95_ms.toFixed(1) + " ms";
+    row.faces.textContent = f.faces;
+    row.errors.textContent = f.error_rate_percent.toFixed(1) + " %";
+    row.alerts.textContent = f.alerts.join(", ");
+    row.alerts.className = "alert" + (f.alerts.some((a) => a.includes("critical")) ? " critical" : "");
+    const series = latency.get(key) || [];
+    series.push(f.latency_p95_ms);
+    if (series.length > HISTORY) series.shift();
+    latency.set(key, series);
+    drawSpark(row.chart, series);
+  }
+  for (const [key, row] of filterRows) if (!seen.has(key) && m.obs !== "connected") row.tr.classList.add("muted");
+  $("filters-empty").hidden = filterRows.size > 0;
+}
+
+function filterRow(source, filter) {
+  const key = source + "/" + filter;
+  if (filterRows.has(key)) return filterRows.get(key);
+  const tr = el("tr");
+  tr.dataset.key = key;
+  const row = { tr, name: el("td", `${source} / ${filter}`), state: el("td"), engine: el("span"), fps: el("td", "-"), latency: el("td"),
+    latencyText: el("span", "-"), chart: el("canvas", null, "spark"), faces: el("td", "-"), errors: el("td", "-"), alerts: el("td"), control: el("td", null, "operator-only") };
+  row.state.dataset.role = "state";
+  row.fps.dataset.role = "fps";
+  row.chart.width = 120; row.chart.height = 28;
+  row.latency.append(row.latencyText, " ", row.chart);
+  const engineCell = el("td");
+  engineCell.append(row.engine);
+  if (session.permissions.includes("write")) {
+    row.select = el("select");
+    row.select.setAttribute("aria-label", `engine of ${key}`);
+    for (const name of ENGINES) row.select.append(el("option", name));
+    row.select.addEventListener("change", () => patchSettings(source, filter, { engine: row.select.value }));
+    const pause = el("button", "Pause"), resume = el("button", "Resume"), settings = el("button", "Settings");
+    pause.addEventListener("click", () => control(source, filter, "pause"));
+    resume.addEventListener("click", () => control(source, filter, "resume"));
+    settings.addEventListener("click", () => openSettings(source, filter));
+    row.control.append(row.select, " ", pause, " ", resume, " ", settings);
+  }
+  tr.append(row.name, row.state, engineCell, row.fps, row.latency, row.faces, row.errors, row.alerts, row.control);
+  $("filters").tBodies[0].append(tr);
+  filterRows.set(key, row);
+  return row;
+}
+
+function setState(row, state) {
+  row.state.textContent = state;
+  row.state.className = "state-" + state;
+}
+
+function drawSpark(canvas, values) {
+  const g = canvas.getContext("2d");
+  g.clearRect(0, 0, canvas.width, canvas.height);
+  const top = Math.max(1, ...values);
+  g.strokeStyle = "#4aa3ff";
+  g.beginPath();
+  values.forEach((v, i) => {
+    const x = (i / (HISTORY - 1)) * canvas.width, y = canvas.height - 2 - (v / top) * (canvas.height - 4);
+    if (i === 0) g.moveTo(x, y); else g.lineTo(x, y);
+  });
+  g.stroke();
+}
+
+const path = (source, filter) => `/api/v1/filters/${encodeURIComponent(source)}/${encodeURIComponent(filter)}`;
+
+async function patchSettings(source, filter, settings) {
+  try {
+    await json(await api("PATCH", path(source, filter) + "/settings", settings));
+    showError("");
+    refreshFilters();
+    return true;
+  } catch (e) { showError(`${source} / ${filter}: ${e.message}`); return false; }
+}
+
+async function control(source, filter, what) {
+  try { await json(await api("POST", `${path(source, filter)}/${what}`)); refreshFilters(); } catch (e) { showError(e.message); }
+}
+
+let editing = null;
+async function openSettings(source, filter) {
+  try {
+    const data = await json(await api("GET", path(source, filter) + "/settings"));
+    editing = { source, filter };
+    $("settings-target").textContent = `${source} / ${filter}`;
+    $("settings-text").value = JSON.stringify(data.settings || data, null, 2);
+    $("settings-result").textContent = "";
+    $("settings-editor").hidden = false;
+  } catch (e) { showError(e.message); }
+}
+
+$("settings-save").addEventListener("click", async () => {
+  let settings;
+  try { settings = JSON.parse($("settings-text").value); } catch (e) { $("settings-result").textContent = "not JSON: " + e.message; return; }
+  $("settings-result").textContent = (await patchSettings(editing.source, editing.filter, settings)) ? "applied" : "refused (see above)";
+});
+$("settings-close").addEventListener("click", () => { $("settings-editor").hidden = true; });
+
+// ---------- events: the history, then the live stream (fetch, because EventSource cannot send a token) ----------
+
+async function loadEvents() {
+  try {
+    const events = await json(await api("GET", `/api/v1/events?newest=${MAX_EVENTS}`));
+    for (const ev of events) addEvent(ev);
+  } catch { /* the stream still starts */ }
+  stream();
+}
+
+async function stream() {
+  streamAbort = new AbortController();
+  const signal = streamAbort.signal;
+  while (!signal.aborted) {
+    try {
+      const r = await fetch("/api/v1/events/stream", { headers: { Authorization: "Bearer " + session.access }, signal });
+      if (r.status === 401) { if (!(await refreshTokens())) { showLogin("Your session ended; log in again."); return; } continue; }
+      $("stream-state").textContent = "stream: live";
+      const reader = r.body.pipeThrough(new TextDecoderStream()).getReader();
+      let buffer = "";
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buffer += value;
+        let end;
+        while ((end = buffer.indexOf("\n\n")) >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const data = block.split("\n").filter((l) => l.startsWith("data:")).map((l) => l.slice(5).trimStart()).join("\n");
+          const type = (block.split("\n").find((l) => l.startsWith("event:")) || "").slice(6).trim();
+          if (data && type !== "READY") onEvent(JSON.parse(data));
+        }
+      }
+    } catch { if (signal.aborted) return; }
+    $("stream-state").textContent = "stream: reconnecting";
+    await new Promise((ok) => setTimeout(ok, 2000));
+  }
+}
+
+const eventIds = new Set();
+function onEvent(ev) {
+  addEvent(ev);
+  if (ev.type === "STATE_CHANGED" && ev.filter) setState(filterRow(ev.source, ev.filter), ev.payload.to);
+  if (ev.type.startsWith("TASK_")) jobRow(ev.payload);
+}
+
+function addEvent(ev) {
+  if (eventIds.has(ev.id)) return;
+  eventIds.add(ev.id);
+  const tr = el("tr");
+  tr.dataset.type = ev.type;
+  const where = ev.filter ? `${ev.source} / ${ev.filter}` : ev.source || (ev.type.startsWith("TASK_") ? `job ${ev.payload.id}` : "");
+  tr.append(el("td", ev.id), el("td", ev.time.slice(11, 19)), el("td", ev.type), el("td", where), el("td", summary(ev)));
+  const body = $("events").tBodies[0];
+  body.prepend(tr);
+  while (body.rows.length > MAX_EVENTS) body.deleteRow(body.rows.length - 1);
+}
+
+function summary(ev) {
+  const p = ev.payload;
+  if (ev.type === "STATE_CHANGED") return `${p.from} -> ${p.to}${p.reason ? ": " + p.reason : ""}`;
+  if (ev.type.startsWith("TASK_")) return `${p.state}${p.progress !== undefined ? " " + Math.round(p.progress * 100) + " %" : ""}${p.error ? ": " + p.error : ""}`;
+  return JSON.stringify(p);
+}
+
+// ---------- jobs ----------
+
+const jobRows = new Map();
+async function refreshJobs() {
+  try {
+    const data = await json(await api("GET", "/api/v1/jobs/?limit=50"));
+    for (const job of data.jobs.slice().reverse()) jobRow(job);
+  } catch { /* shown by the metrics poll */ }
+}
+
+function jobRow(job) {
+  let row = jobRows.get(job.id);
+  if (!row) {
+    const tr = el("tr");
+    tr.dataset.job = job.id;
+    row = { tr, state: el("td"), bar: el("progress"), owner: el("td"), actions: el("td") };
+    row.bar.max = 1;
+    const progress = el("td");
+    progress.append(row.bar);
+    tr.append(el("td", job.id), el("td", job.input), row.state, progress, row.owner, row.actions);
+    $("jobs").tBodies[0].prepend(tr);
+    jobRows.set(job.id, row);
+  }
+  row.state.textContent = job.result ? `${job.state} (${job.result})` : job.state;
+  row.state.className = "state-" + job.state;
+  row.state.title = job.error || "";
+  row.bar.value = job.progress;
+  row.owner.textContent = job.owner;
+  row.actions.replaceChildren();
+  if (job.result_url) {
+    const get = el("button", "Download");
+    get.addEventListener("click", () => download(job));
+    row.actions.append(get);
+  }
+  if (!job.result && session.permissions.includes("execute")) {
+    const cancel = el("button", "Cancel");
+    cancel.addEventListener("click", async () => { try { jobRow(await json(await api("POST", `/api/v1/jobs/${job.id}/cancel`))); } catch (e) { showError(e.message); } });
+    row.actions.append(cancel);
+  }
+}
+
+async function download(job) {
+  try {
+    const r = await api("GET", job.result_url);
+    if (!r.ok) { await json(r); return; }
+    const url = URL.createObjectURL(await r.blob());
+    const a = el("a");
+    a.href = url;
+    a.download = (job.input.replace(/\.[^.]*$/, "") || "result") + ".aisp." + job.output_format;
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(url), 10000);
+  } catch (e) { showError(e.message); }
+}
+
+$("job-form").addEventListener("submit", async (e) => {
+  e.preventDefault();
+  const form = new FormData();
+  if ($("job-settings").value.trim()) form.append("settings", $("job-settings").value.trim());
+  form.append("file", $("job-file").files[0]);
+  try {
+    const job = await json(await api("POST", "/api/v1/jobs/upload", form, true));
+    jobRow(job);
+    $("job-result").textContent = `job ${job.id} queued`;
+  } catch (err) { $("job-result").textContent = err.message; }
+});
+
+// ---------- users (admins) ----------
+
+async function refreshUsers() {
+  try {
+    const users = await json(await api("GET", "/api/v1/users/"));
+    const body = $("users").tBodies[0];
+    body.replaceChildren();
+    for (const u of users) {
+      const tr = el("tr"), remove = el("button", "Remove"), actions = el("td");
+      remove.addEventListener("click", async () => { try { await json(await api("DELETE", `/api/v1/users/${encodeURIComponent(u.username)}`)); refreshUsers(); } catch (err) { $("user-result").textContent = err.message; } });
+      actions.append(remove);
+      tr.append(el("td", u.username), el("td", u.role), el("td", String(u.created).slice(0, 19)), actions);
+      body.append(tr);
+    }
+  } catch (e) { $("user-result").textContent = e.message; }
+}
+
+$("user-form").addEventListener("submit", async (e) => {
+  e.preventDefault();
+  try {
+    await json(await api("POST", "/api/v1/users/", { username: $("user-name").value, password: $("user-password").value, role: $("user-role").value }));
+    $("user-result").textContent = `added ${$("user-name").value}`;
+    $("user-password").value = "";
+    refreshUsers();
+  } catch (err) { $("user-result").textContent = err.message; }
+});
+
+if (session.access) start(); else showLogin();

@@ -1,0 +1,71 @@
+using Aisp.Core.Control;
+using Aisp.Server.Events;
+using Aisp.Server.Jobs;
+
+namespace Aisp.Server.Metrics;
+
+/// <summary>
+/// The seed's alerts for the server's own machine and queue, judged as the plugin judges them
+/// (<see cref="AlertMonitor"/>: the same thresholds, window and hysteresis), once a second: CPU,
+/// memory, the file jobs waiting (queue) and the share of jobs that failed in the last ten minutes
+/// (error rate). Raised and cleared alerts are PERFORMANCE_ALERT events from source "server".
+/// </summary>
+public sealed class ServerAlerts(SystemLoad load, JobStore jobs, EventHub events) : BackgroundService
+{
+    public const string Source = "server";
+
+    private static readonly TimeSpan ErrorWindow = TimeSpan.FromMinutes(10);
+    private static readonly AlertRule[] Rules = [.. AlertRule.Seed.Select(r => r.Name == "queue" ? r with { Unit = "jobs waiting" } : r)];
+    private readonly Lock _gate = new();
+    private AlertMonitor? _monitor;
+    private LoadSample _last = new(double.NaN, SystemLoad.MemoryPercent(), double.NaN, 0, double.NaN, double.NaN);
+
+    /// <summary>The newest sample (CPU is measured here once a second, not per request, so it covers a whole second).</summary>
+    public LoadSample Last
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _last;
+            }
+        }
+    }
+
+    /// <summary>The alerts raised now, as "name level" words.</summary>
+    public IReadOnlyList<string> Raised
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _monitor is null ? [] : [.. _monitor.Summary().Split(", ", StringSplitOptions.RemoveEmptyEntries)];
+            }
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        _monitor = new AlertMonitor(e => events.Publish(e.Type, e.Time, Source, "", e.Payload), rules: Rules);
+        using var tick = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        double seconds = 0;
+        do
+        {
+            double cpu;
+            lock (load) // its CPU reading is the change since the previous one
+            {
+                cpu = load.CpuPercent();
+            }
+
+            (int finished, int failed) = jobs.FinishedSince(DateTimeOffset.UtcNow - ErrorWindow);
+            var sample = new LoadSample(cpu, SystemLoad.MemoryPercent(), double.NaN, jobs.Count(FilterState.Waiting), double.NaN,
+                finished == 0 ? double.NaN : 100.0 * failed / finished);
+            lock (_gate)
+            {
+                _last = sample;
+                _monitor.Add(seconds++, sample);
+            }
+        }
+        while (await tick.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+    }
+}

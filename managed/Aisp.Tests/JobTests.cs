@@ -1,0 +1,319 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Text.Json.Nodes;
+using Aisp.Server;
+using Aisp.Server.Events;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using OpenCvSharp;
+
+namespace Aisp.Tests;
+
+/// <summary>
+/// The server's file jobs on real photos and videos made of them: each runs through the CLI's worker
+/// (the same core), walks the seed's states with TASK_* events, respects the queue limit, cancels,
+/// survives a server restart, and one failing or crashing job never stops the others.
+/// </summary>
+[Collection("ServerJobs")]
+public sealed class JobTests : IAsyncLifetime
+{
+    private const string Password = "correct horse battery";
+    private readonly string _dir = Directory.CreateTempSubdirectory("aisp-jobs-").FullName;
+    private readonly string _inputs;
+    private WebApplication _app = null!;
+    private ServerApi _api = null!;
+    private string _operator = null!;
+
+    public JobTests()
+    {
+        _inputs = Directory.CreateDirectory(Path.Combine(_dir, "inputs")).FullName;
+        Environment.SetEnvironmentVariable("AISP_MODELS_DIR", TestAssets.ModelsDir); // the workers inherit it
+    }
+
+    public async Task InitializeAsync() => await Start(maxJobs: 2);
+
+    private async Task Start(int maxJobs, int maxAttempts = 3)
+    {
+        var options = new ServerOptions
+        {
+            DataDir = Path.Combine(_dir, "server"),
+            PasswordIterations = 1000,
+            MaxConcurrentJobs = maxJobs,
+            MaxJobAttempts = maxAttempts,
+            JobInputRoots = [_inputs],
+            JobCommand = ["dotnet", Path.Combine(AppContext.BaseDirectory, "aisp.dll")],
+            ObsUrl = new Uri("ws://127.0.0.1:9"), // no OBS: jobs need none
+        };
+        _app = ServerApp.Build(options, b => b.WebHost.UseTestServer());
+        await _app.StartAsync();
+        _api = new ServerApi(_app.GetTestClient());
+        var users = _app.Services.GetRequiredService<UserStore>();
+        users.Add("op", Password, Roles.Operator); // false after a restart: the user is kept
+        users.Add("viewer", Password, Roles.Viewer);
+        _operator = (string)(await _api.Login("op", Password))["access_token"]!;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    [Fact]
+    public async Task A_picture_job_gives_the_clis_result_and_walks_the_seeds_states_with_task_events()
+    {
+        string input = Copy(TestAssets.Astronaut, "astronaut.png");
+        JsonNode job = await Submit(input, new JsonObject { ["privacy_mode"] = "blur" });
+        Assert.Equal("WAITING", (string?)job["state"]);
+        long id = (long)job["id"]!;
+        JsonNode done = await WaitFor(id, j => (string?)j["state"] is "COMPLETED" or "ERROR");
+        Assert.True((string?)done["result"] == "succeeded", done.ToJsonString());
+        Assert.Equal(1.0, (double)done["progress"]!);
+
+        // The download is what the CLI writes for the same file and settings, byte for byte in pixels.
+        using HttpResponseMessage r = await _api.Send("GET", $"/api/v1/jobs/{id}/result", null, _operator);
+        Assert.Equal("image/png", r.Content.Headers.ContentType?.MediaType);
+        using Mat served = Cv2.ImDecode(await r.Content.ReadAsByteArrayAsync(), ImreadModes.Color);
+        string cli = Path.Combine(_dir, "cli.png");
+        (int code, _, string stderr) = CliTests.Run("--input", input, "--output", cli, "--settings", "{\"privacy_mode\":\"blur\"}");
+        Assert.True(code == 0, stderr);
+        using Mat expected = Cv2.ImRead(cli);
+        using Mat original = Cv2.ImRead(input), diff = new();
+        Cv2.Absdiff(served, expected, diff);
+        Assert.Equal(0, Cv2.CountNonZero(diff.CvtColor(ColorConversionCodes.BGR2GRAY)));
+        Cv2.Absdiff(served, original, diff);
+        Assert.True(Cv2.Mean(diff[new Rect(180, 80, 80, 90)]).Val0 > 5, "the face was not blurred");
+
+        // The seed's states in order, each step a TASK_* event for this job.
+        string[] steps = [.. Events(id).Select(e => $"{e.Type}:{e.Payload["state"]}").Distinct()];
+        Assert.Equal(["TASK_CREATED:WAITING", "TASK_STARTED:STARTING", "TASK_PROGRESS:PROCESSING", "TASK_COMPLETED:COMPLETED"], steps);
+    }
+
+    [Fact]
+    public async Task An_uploaded_video_is_processed_with_progress_and_bad_submissions_are_refused_in_the_error_format()
+    {
+        string video = MakeVideo("clip.avi", 40);
+        JsonNode job = await Upload(video, "{\"engine\":\"privacy\",\"privacy_mode\":\"pixelate\"}", "avi");
+        long id = (long)job["id"]!;
+        JsonNode done = await WaitFor(id, j => (string?)j["state"] is "COMPLETED" or "ERROR");
+        Assert.True((string?)done["result"] == "succeeded", done.ToJsonString());
+        Assert.Equal(40, (int)done["frames"]!);
+        Assert.Equal(40, (int)done["total_frames"]!);
+        using HttpResponseMessage r = await _api.Send("GET", $"/api/v1/jobs/{id}/result", null, _operator);
+        string result = Path.Combine(_dir, "result.avi");
+        await File.WriteAllBytesAsync(result, await r.Content.ReadAsByteArrayAsync());
+        using (var capture = new VideoCapture(result))
+        {
+            Assert.Equal(40, capture.FrameCount);
+        }
+
+        Assert.Contains(Events(id), e => e.Type == "TASK_PROGRESS" && (int)e.Payload["frames"]! == 40);
+
+        // Refusals say what to change: settings the core rejects, unknown keys, a picture as a video,
+        // a path outside the folders the server reads (also through a link), the viewer.
+        JsonNode bad = await ServerApi.Json(await _api.Send("POST", "/api/v1/jobs", new JsonObject { ["path"] = video, ["settings"] = new JsonObject { ["privacy_strength"] = 500 } }, _operator), 400);
+        Assert.Contains("privacy_strength", (string)bad["error"]!["message"]!, StringComparison.Ordinal);
+        bad = await ServerApi.Json(await _api.Send("POST", "/api/v1/jobs", new JsonObject { ["path"] = video, ["settings"] = new JsonObject { ["engine_x"] = "none" } }, _operator), 400);
+        Assert.Contains("engine_x", (string)bad["error"]!["message"]!, StringComparison.Ordinal);
+        bad = await ServerApi.Json(await _api.Send("POST", "/api/v1/jobs", new JsonObject { ["path"] = video, ["output_format"] = "png" }, _operator), 400);
+        Assert.Equal("INVALID_JOB", (string?)bad["error"]!["code"]);
+        File.CreateSymbolicLink(Path.Combine(_inputs, "escape.png"), TestAssets.Astronaut);
+        bad = await ServerApi.Json(await _api.Send("POST", "/api/v1/jobs", new JsonObject { ["path"] = Path.Combine(_inputs, "escape.png") }, _operator), 403);
+        Assert.Equal("PATH_NOT_ALLOWED", (string?)bad["error"]!["code"]);
+        string viewer = (string)(await _api.Login("viewer", Password))["access_token"]!;
+        await ServerApi.Json(await _api.Send("POST", "/api/v1/jobs", new JsonObject { ["path"] = video }, viewer), 403);
+        bad = await ServerApi.Json(await _api.Send("GET", $"/api/v1/jobs/{id + 100}/result", null, viewer), 404);
+        Assert.Equal("JOB_NOT_FOUND", (string?)bad["error"]!["code"]);
+    }
+
+    [Fact]
+    public async Task The_queue_runs_at_most_its_limit_and_failing_or_crashing_jobs_do_not_stop_it()
+    {
+        string video = MakeVideo("queue.avi", 30);
+        string corrupt = Path.Combine(_inputs, "corrupt.png");
+        await File.WriteAllBytesAsync(corrupt, (await File.ReadAllBytesAsync(TestAssets.Astronaut))[..5000]);
+        var ids = new List<long>();
+        for (int i = 0; i < 5; i++)
+        {
+            ids.Add((long)(await Submit(i == 1 ? corrupt : video, new JsonObject()))["id"]!);
+        }
+
+        long crash = (long)(await Submit(MakeVideo("long.avi", 400), new JsonObject()))["id"]!;
+        ids.Add((long)(await Submit(video, new JsonObject()))["id"]!);
+
+        // Kill the long job's worker as a crash would: only that job fails.
+        JsonNode running = await WaitFor(crash, j => (string?)j["state"] == "PROCESSING");
+        int pid = WorkerPid(crash);
+        Process.GetProcessById(pid).Kill();
+        JsonNode crashed = await WaitFor(crash, j => (string?)j["state"] is "COMPLETED" or "ERROR");
+        Assert.Equal("failed", (string?)crashed["result"]);
+        Assert.Contains("signal 9", (string)crashed["error"]!, StringComparison.Ordinal);
+
+        foreach (long id in ids)
+        {
+            JsonNode end = await WaitFor(id, j => (string?)j["state"] is "COMPLETED" or "ERROR");
+            Assert.Equal(id == ids[1] ? "failed" : "succeeded", (string?)end["result"]);
+        }
+
+        JsonNode failed = (await ServerApi.Json(await _api.Send("GET", $"/api/v1/jobs/{ids[1]}", null, _operator), 200));
+        Assert.Contains("unreadable input", (string)failed["error"]!, StringComparison.Ordinal);
+
+        // Never more than two at once, and two did run together.
+        int now = 0, most = 0;
+        foreach (ServerEvent e in History().Where(e => e.Type.StartsWith("TASK_", StringComparison.Ordinal)))
+        {
+            now += e.Type == "TASK_STARTED" ? 1 : e.Type is "TASK_COMPLETED" or "TASK_FAILED" or "TASK_CANCELLED" ? -1 : 0;
+            most = Math.Max(most, now);
+        }
+
+        Assert.Equal(2, most);
+        Assert.Equal(0, now);
+        _ = running;
+    }
+
+    [Fact]
+    public async Task Cancel_stops_a_running_worker_and_a_waiting_job()
+    {
+        string video = MakeVideo("long.avi", 400);
+        long first = (long)(await Submit(video, new JsonObject()))["id"]!;
+        long second = (long)(await Submit(video, new JsonObject()))["id"]!;
+        long third = (long)(await Submit(video, new JsonObject()))["id"]!;
+        await WaitFor(first, j => (string?)j["state"] == "PROCESSING");
+        int pid = WorkerPid(first);
+        JsonNode waiting = await ServerApi.Json(await _api.Send("POST", $"/api/v1/jobs/{third}/cancel", null, _operator), 200);
+        Assert.Equal("COMPLETED", (string?)waiting["state"]);
+        Assert.Equal("cancelled", (string?)waiting["result"]);
+        await ServerApi.Json(await _api.Send("POST", $"/api/v1/jobs/{first}/cancel", null, _operator), 200);
+        JsonNode cancelled = await WaitFor(first, j => (string?)j["state"] == "COMPLETED");
+        Assert.Equal("cancelled", (string?)cancelled["result"]);
+        Assert.True(WaitGone(pid), "the worker still runs");
+        await ServerApi.Json(await _api.Send("POST", $"/api/v1/jobs/{second}/cancel", null, _operator), 200);
+        await WaitFor(second, j => (string?)j["state"] == "COMPLETED");
+
+        JsonNode again = await ServerApi.Json(await _api.Send("POST", $"/api/v1/jobs/{first}/cancel", null, _operator), 409);
+        Assert.Equal("JOB_FINISHED", (string?)again["error"]!["code"]);
+        Assert.Equal("JOB_NOT_DONE", (string?)(await ServerApi.Json(await _api.Send("GET", $"/api/v1/jobs/{first}/result", null, _operator), 409))["error"]!["code"]);
+        Assert.Contains(Events(first), e => e.Type == "TASK_CANCELLED");
+        Assert.Contains(Events(third), e => e.Type == "TASK_CANCELLED");
+        Assert.DoesNotContain(Events(third), e => e.Type == "TASK_STARTED");
+        using (HttpResponseMessage deleted = await _api.Send("DELETE", $"/api/v1/jobs/{first}", null, _operator))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.NoContent, deleted.StatusCode);
+        }
+
+        await ServerApi.Json(await _api.Send("GET", $"/api/v1/jobs/{first}", null, _operator), 404);
+    }
+
+    [Fact]
+    public async Task A_job_interrupted_by_a_restart_starts_again_and_one_interrupted_too_often_fails_with_the_reason()
+    {
+        await _app.DisposeAsync();
+        await Start(maxJobs: 1);
+        string video = MakeVideo("long.avi", 300);
+        long id = (long)(await Submit(video, new JsonObject()))["id"]!;
+        await WaitFor(id, j => (string?)j["state"] == "PROCESSING" && (int)j["frames"]! > 0);
+        int pid = WorkerPid(id);
+        await _app.DisposeAsync(); // the server stops mid-job
+        Assert.True(WaitGone(pid), "the worker outlived its server");
+
+        await Start(maxJobs: 1);
+        JsonNode done = await WaitFor(id, j => (string?)j["state"] is "COMPLETED" or "ERROR");
+        Assert.Equal("succeeded", (string?)done["result"]);
+        Assert.Equal(2, (int)done["attempts"]!);
+        Assert.Equal(300, (int)done["frames"]!);
+        Assert.Contains(Events(id), e => e.Type == "TASK_STARTED" && (bool)e.Payload["resumed"]!);
+
+        long next = (long)(await Submit(video, new JsonObject()))["id"]!;
+        await WaitFor(next, j => (string?)j["state"] == "PROCESSING");
+        await _app.DisposeAsync();
+        await Start(maxJobs: 1, maxAttempts: 1);
+        JsonNode failed = await WaitFor(next, j => (string?)j["state"] is "COMPLETED" or "ERROR");
+        Assert.Equal("ERROR", (string?)failed["state"]);
+        Assert.Contains("interrupted 1 times", (string)failed["error"]!, StringComparison.Ordinal);
+    }
+
+    private string Copy(string photo, string name)
+    {
+        string path = Path.Combine(_inputs, name);
+        File.Copy(photo, path, overwrite: true);
+        return path;
+    }
+
+    /// <summary>The astronaut photo moving across a grey frame, as MJPEG: a real face in every frame.</summary>
+    private string MakeVideo(string name, int frames)
+    {
+        string path = Path.Combine(_inputs, name);
+        if (File.Exists(path))
+        {
+            return path;
+        }
+
+        using var writer = new VideoWriter(path, FourCC.MJPG, 30, new Size(320, 240));
+        for (int i = 0; i < frames; i++)
+        {
+            using Mat scene = TestAssets.AstronautScene(320, i % 40, 0);
+            using Mat frame = scene[new Rect(0, 40, 320, 240)];
+            writer.Write(frame);
+        }
+
+        return path;
+    }
+
+    private async Task<JsonNode> Submit(string path, JsonObject settings) =>
+        await ServerApi.Json(await _api.Send("POST", "/api/v1/jobs", new JsonObject { ["path"] = path, ["settings"] = settings }, _operator), 201);
+
+    private async Task<JsonNode> Upload(string path, string settings, string format)
+    {
+        using var form = new MultipartFormDataContent
+        {
+            { new StringContent(settings), "settings" },
+            { new StringContent(format), "output_format" },
+        };
+        var file = new ByteArrayContent(await File.ReadAllBytesAsync(path));
+        file.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        form.Add(file, "file", Path.GetFileName(path));
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/jobs/upload") { Content = form };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _operator);
+        return await ServerApi.Json(await _app.GetTestClient().SendAsync(request), 201);
+    }
+
+    private async Task<JsonNode> WaitFor(long id, Func<JsonNode, bool> done)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            JsonNode job = await ServerApi.Json(await _api.Send("GET", $"/api/v1/jobs/{id}", null, _operator), 200);
+            if (done(job))
+            {
+                return job;
+            }
+
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(120), $"job {id} stuck: {job.ToJsonString()}");
+            Assert.False((string?)job["result"] is not null && (string?)job["state"] is "COMPLETED" or "ERROR", $"job {id} ended before it got there: {job.ToJsonString()}");
+            await Task.Delay(50);
+        }
+    }
+
+    private int WorkerPid(long id) => _app.Services.GetRequiredService<Aisp.Server.Jobs.JobStore>().Get(id)!.Pid!.Value;
+
+    private static bool WaitGone(int pid)
+    {
+        for (int i = 0; i < 100; i++)
+        {
+            if (!Directory.Exists($"/proc/{pid}"))
+            {
+                return true;
+            }
+
+            Thread.Sleep(50);
+        }
+
+        return false;
+    }
+
+    private List<ServerEvent> History() => [.. _app.Services.GetRequiredService<EventHistory>().After(0, 10_000)];
+
+    private List<ServerEvent> Events(long id) => [.. History().Where(e => e.Type.StartsWith("TASK_", StringComparison.Ordinal) && (long?)e.Payload["id"] == id)];
+}
