@@ -50,6 +50,10 @@ step install cmake --install build --prefix "$art/install"
 xvfb-run -a build/tests/bench/obs_bench "$art/install" build/test-frames 600 >"$art/obs.md" 2>"$art/obs.log" \
   || { echo "bench: obs_bench failed:" >&2; tail -40 "$art/obs.log" >&2; exit 1; }
 
+# The AISP server under a dashboard crowd: real OBS + "aisp serve" + the load generator.
+scripts/server-load.sh >"$art/server.md" 2>"$art/server.log" \
+  || { echo "bench: server-load failed:" >&2; tail -40 "$art/server.log" >&2; exit 1; }
+
 # Detector recall on group shots with known boxes (the RecallTests mosaics), and the recognition
 # threshold against real photos (IdentityTests' calibration: same-person variants against others).
 step recall dotnet test managed/Aisp.Tests -c Release --nologo --filter RecallTests --logger "console;verbosity=detailed"
@@ -67,6 +71,9 @@ for i in "${!cli_settings[@]}"; do
 done
 obs_table=$(cat "$art/obs.md")
 need obs_bench "$(grep '^| 1280x720' "$art/obs.md" || true)"
+server_table=$(cat "$art/server.md")
+server_row=$(grep '^| [0-9]' "$art/server.md" || true)
+need server-load "$server_row"
 recall=$(sed -n 's/^ *RECALL \([0-9x]*\) face=\([^ ]* ([0-9]*px)\) faces=\([0-9]*\) \([a-z-]*\): recall \([0-9]* %\), false positives \([0-9]*\)$/| \1 | \2 | \3 | \4 | \5 | \6 |/p' "$art/recall.log" | sort)
 need RecallTests "$recall"
 
@@ -92,6 +99,7 @@ summary=$(cat <<SUMMARY
 - Time the filter adds to OBS's graphics thread at 1280x720, p50 / p99 ms: privacy with the automatic compositor $(col "$privacy_auto" 6), CPU compositor $(col "$privacy_cpu" 6), GPU compositor on llvmpipe $(col "$privacy_gpu" 6); mesh swap on the CPU $(col "$morph_cpu" 6).
 - Analysis per frame on one core (detect + landmarks + tracking, AnalysisBenchmarks): ${analysis%, }.
 - Recognition: one embedding $(grep -h "EmbedOneFace" "$art"/results/*Embedding*-report-github.md | awk -F'|' '{gsub(/[* ]/, "", $3); print $3}'); threshold $(awk -F'|' '{gsub(/ /, "", $2); print $2}' <<<"$calibration") with $(awk -F'|' '{gsub(/ /, "", $5); gsub(/ /, "", $6); print $5 " false rejects and " $6 " false accepts"}' <<<"$calibration") on the calibration photos.
+- AISP server with $(col "$server_row" 2) dashboard clients on the event stream and $(col "$server_row" 4) status requests a second through OBS for a minute: $(col "$server_row" 5) errors, p99 $(col "$server_row" 8) ms.
 - CLI on a 1280x720 Motion-JPEG clip: mesh swap $(cli_fps "${cli_settings[0]}") fps at "quality", $(cli_fps "${cli_settings[1]}") fps at "performance"; privacy $(cli_fps "${cli_settings[2]}") fps.
 SUMMARY
 )
@@ -130,6 +138,17 @@ out=docs/BENCHMARKS.md
   echo "includes its trial frames."
   echo
   echo "$obs_table"
+  echo
+  echo "## AISP server under load (scripts/server-load.sh)"
+  echo
+  echo "Debian's OBS with the plugin under xvfb, \\`aisp serve\\` as its own process connected to it through"
+  echo "obs-websocket, and Aisp.Benchmarks --server-load on the same machine: 50 clients on"
+  echo "/api/v1/events/stream plus GET /api/v1/filters/{source}/{filter}/status at 200 a second for 60 s (each"
+  echo "status is a round trip server -> obs-websocket -> the plugin's vendor request), with an engine switch"
+  echo "every 5 s so that the streams carry events; every stream must receive every event published."
+  echo "Latency is the status request's, measured by the client."
+  echo
+  echo "$server_table"
   echo
   echo "## CLI throughput on a 1280x720 clip (300 frames, MJPG in and out, sync analysis)"
   echo

@@ -4,7 +4,15 @@ using BenchmarkDotNet.Running;
 if (args.Length == 2 && args[0] == "--make-clip")
 {
     BenchClip.Write(args[1]);
-    return;
+    return 0;
+}
+
+if (args.Length == 3 && args[0] == "--server-load")
+{
+    // The server's own user and password come from the environment, like OBS's.
+    return await ServerLoad.RunAsync(new Uri(args[1]), new Uri(args[2]), Environment.GetEnvironmentVariable("AISP_BENCH_USER") ?? "bench",
+        Environment.GetEnvironmentVariable("AISP_BENCH_PASSWORD") ?? "");
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(BenchFrames).Assembly).Run(args);
+return 0;
