@@ -11,7 +11,7 @@ public static class ServeCommand
 {
     public const string Usage = """
         usage: aisp serve [--data DIR] [--urls URL] [--cert FILE.pfx] [--obs-url ws://HOST:PORT]
-                          [--jobs-read DIR]... [--max-jobs N]
+                          [--jobs-read DIR]... [--max-jobs N] [--face-library FILE]
                aisp serve --create-admin NAME [--data DIR]      (password: first line of standard input)
 
         The REST API under /api/v1 (OpenAPI at /api/v1/openapi.json), loopback only by default
@@ -21,12 +21,13 @@ public static class ServeCommand
         (default ws://127.0.0.1:4455; its password from the AISP_OBS_PASSWORD environment variable).
         File jobs run at most --max-jobs at once (default 4), each in its own "aisp process" worker;
         their files live under DIR/jobs. A job may name a file by path only inside a --jobs-read
-        folder (none by default: uploads only). The dashboard is at the server's address (/).
+        folder (none by default: uploads only). --face-library is the library the dashboard and
+        /api/v1/faces manage (default: aisp faces' own). The dashboard is at the server's address (/).
         """;
 
     public static int Run(string[] args)
     {
-        string? data = null, urls = null, cert = null, admin = null, obs = null;
+        string? data = null, urls = null, cert = null, admin = null, obs = null, library = null;
         int? maxJobs = null;
         var roots = new List<string>();
         for (int i = 1; i < args.Length; i++)
@@ -40,6 +41,7 @@ public static class ServeCommand
                 case "--create-admin": admin = value; break;
                 case "--obs-url": obs = value; break;
                 case "--jobs-read": roots.Add(Directory.Exists(value) ? Path.GetFullPath(value) : throw Usage_($"--jobs-read {value} is not a folder")); break;
+                case "--face-library": library = Path.GetFullPath(value); break;
                 case "--max-jobs": maxJobs = int.TryParse(value, out int n) && n is > 0 and <= 64 ? n : throw Usage_("--max-jobs needs a number from 1 to 64"); break;
                 default: throw Usage_($"unknown option {args[i]}");
             }
@@ -55,6 +57,7 @@ public static class ServeCommand
             CertificatePath = cert,
             JobInputRoots = roots,
             MaxConcurrentJobs = maxJobs ?? options.MaxConcurrentJobs,
+            FaceLibraryPath = library ?? options.FaceLibraryPath,
             ObsUrl = obs is null ? options.ObsUrl : Uri.TryCreate(obs, UriKind.Absolute, out Uri? u) && u.Scheme is "ws" or "wss" ? u : throw Usage_($"--obs-url {obs} is not a ws:// or wss:// address"),
         };
         if (admin is not null)

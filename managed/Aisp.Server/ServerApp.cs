@@ -38,7 +38,7 @@ public static class ServerApp
             .AddSingleton<Events.ObsEventListener>().AddHostedService(sp => sp.GetRequiredService<Events.ObsEventListener>())
             .AddSingleton(jobs).AddSingleton<Jobs.JobScheduler>().AddHostedService(sp => sp.GetRequiredService<Jobs.JobScheduler>())
             .AddSingleton(new Aisp.Core.Control.SystemLoad()).AddSingleton<Metrics.ServerAlerts>().AddHostedService(sp => sp.GetRequiredService<Metrics.ServerAlerts>())
-            .AddSingleton<Metrics.PrometheusMetrics>();
+            .AddSingleton<Metrics.PrometheusMetrics>().AddSingleton<Faces.FaceEnroller>();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
             .AddJwtBearer(o =>
@@ -85,6 +85,7 @@ public static class ServerApp
         FilterEndpoints.Map(api);
         EventEndpoints.Map(api);
         JobEndpoints.Map(api);
+        FaceEndpoints.Map(api);
         MetricsEndpoints.Map(api, app.Services.GetRequiredService<Metrics.PrometheusMetrics>());
         if (!users.AnyAdmin())
         {

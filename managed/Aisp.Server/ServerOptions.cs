@@ -47,6 +47,12 @@ public sealed record ServerOptions
     /// <summary>How a job's worker is started: this program ("aisp"), which then runs "process" on the file, so a crash in one job never takes the server or the queue with it.</summary>
     public IReadOnlyList<string> JobCommand { get; init; } = DefaultJobCommand();
 
+    /// <summary>The face library the dashboard and /api/v1/faces manage: the one the filters' "face_library" setting names (default: the CLI's).</summary>
+    public string FaceLibraryPath { get; init; } = Aisp.Core.Identities.FaceLibrary.DefaultPath();
+
+    /// <summary>An enrolment photo is a picture, not a video: 20 MiB is plenty.</summary>
+    public long MaxFacePhotoBytes { get; init; } = 20L << 20;
+
     public string DatabasePath => Path.Combine(DataDir, "server.db");
 
     public string JobsDir => Path.Combine(DataDir, "jobs");

@@ -318,7 +318,7 @@ public sealed class CliTests : IDisposable
     internal static (int Code, string Stdout, string Stderr) Run(params string[] args) => Run(args, fileSizeLimitKb: 0);
 
     /// <summary>The CLI with any command ("faces ..."); Run prefixes "process".</summary>
-    private static (int Code, string Stdout, string Stderr) RunCli(string[] args) => Run(args, fileSizeLimitKb: 0, command: null);
+    internal static (int Code, string Stdout, string Stderr) RunCli(string[] args) => Run(args, fileSizeLimitKb: 0, command: null);
 
     private static (int Code, string Stdout, string Stderr) Run(string[] args, int fileSizeLimitKb, string? home = null, string? command = "process")
     {

@@ -15,7 +15,7 @@ namespace Aisp.Tests;
 /// The dashboard in a real browser (Debian's chromium driven by Playwright) against the real server
 /// on loopback and a real OBS: each role logs in and sees what its permissions allow; the live
 /// numbers move; an operator's engine switch shows in OBS's screenshot; a file job runs from the
-/// page to its download; an admin adds a user.
+/// page to its download; a face is enrolled and removed; an admin adds a user.
 /// </summary>
 [Collection(nameof(RemoteControlTests))] // alone, like the other real-OBS tests
 public sealed class DashboardTests(RealObs obs) : IClassFixture<RealObs>, IAsyncLifetime
@@ -34,6 +34,7 @@ public sealed class DashboardTests(RealObs obs) : IClassFixture<RealObs>, IAsync
         _app = ServerApp.Build(new ServerOptions
         {
             DataDir = _dir,
+            FaceLibraryPath = Path.Combine(_dir, "faces.db"),
             Urls = "http://127.0.0.1:0",
             PasswordIterations = 1000,
             ObsUrl = obs.Url,
@@ -128,6 +129,30 @@ public sealed class DashboardTests(RealObs obs) : IClassFixture<RealObs>, IAsync
         // The viewer sees the job too, without a cancel button.
         await Assertions.Expect(viewer.Locator("#jobs tr[data-job]").First).ToContainTextAsync("COMPLETED");
         Assert.Equal(0, await viewer.Locator("#jobs button", new() { HasText = "Cancel" }).CountAsync());
+
+        // The face library: the operator enrols a face from the page, its thumbnail shows, the
+        // viewer sees the person but no form; removal empties the library the filters read.
+        Assert.False(await viewer.Locator("#face-form").IsVisibleAsync());
+        await op.Locator("#face-name").FillAsync("Grace Hopper");
+        await op.Locator("#face-photo").SetInputFilesAsync(TestAssets.GraceHopper);
+        await op.Locator("#face-form button").ClickAsync();
+        ILocator grace = op.Locator("#faces tr[data-face='Grace Hopper']");
+        await Assertions.Expect(grace).ToContainTextAsync("Grace Hopper", new() { Timeout = 60_000 });
+        await op.WaitForFunctionAsync("() => { const i = document.querySelector(\"#faces tr[data-face='Grace Hopper'] img\"); return i && i.complete && i.naturalWidth === 96; }");
+        await viewer.ReloadAsync();
+        await Assertions.Expect(viewer.Locator("#faces tr[data-face='Grace Hopper']")).ToBeVisibleAsync();
+        Assert.Equal(0, await viewer.Locator("#faces button:visible").CountAsync());
+        using (var library = Aisp.Core.Identities.FaceLibrary.Open(Path.Combine(_dir, "faces.db"), create: false, readOnly: true))
+        {
+            Assert.Equal(["Grace Hopper"], library.List().Select(r => r.Name));
+        }
+
+        await grace.Locator("button", new() { HasText = "Remove" }).ClickAsync();
+        await Assertions.Expect(op.Locator("#faces-empty")).ToBeVisibleAsync();
+        using (var library = Aisp.Core.Identities.FaceLibrary.Open(Path.Combine(_dir, "faces.db"), create: false, readOnly: true))
+        {
+            Assert.Empty(library.List());
+        }
 
         // Admin: the users, and a new one added from the page.
         IPage admin = await NewPage();

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using Aisp.Server;
 using Aisp.Server.Events;
@@ -264,20 +263,8 @@ public sealed class JobTests : IAsyncLifetime
     private async Task<JsonNode> Submit(string path, JsonObject settings) =>
         await ServerApi.Json(await _api.Send("POST", "/api/v1/jobs", new JsonObject { ["path"] = path, ["settings"] = settings }, _operator), 201);
 
-    private async Task<JsonNode> Upload(string path, string settings, string format)
-    {
-        using var form = new MultipartFormDataContent
-        {
-            { new StringContent(settings), "settings" },
-            { new StringContent(format), "output_format" },
-        };
-        var file = new ByteArrayContent(await File.ReadAllBytesAsync(path));
-        file.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-        form.Add(file, "file", Path.GetFileName(path));
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/jobs/upload") { Content = form };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _operator);
-        return await ServerApi.Json(await _app.GetTestClient().SendAsync(request), 201);
-    }
+    private async Task<JsonNode> Upload(string path, string settings, string format) =>
+        await ServerApi.Json(await _api.SendForm("/api/v1/jobs/upload", [("settings", settings), ("output_format", format)], "file", path, _operator), 201);
 
     private async Task<JsonNode> WaitFor(long id, Func<JsonNode, bool> done)
     {

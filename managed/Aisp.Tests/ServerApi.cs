@@ -23,6 +23,27 @@ internal sealed class ServerApi(HttpClient http)
         return await http.SendAsync(request);
     }
 
+    /// <summary>A multipart form: the text fields in order, then the file as part <paramref name="fileField"/> under its own name.</summary>
+    public async Task<HttpResponseMessage> SendForm(string path, IEnumerable<(string Name, string Value)> fields, string fileField, string file, string? token)
+    {
+        using var form = new MultipartFormDataContent();
+        foreach ((string name, string value) in fields)
+        {
+            form.Add(new StringContent(value), name);
+        }
+
+        var content = new ByteArrayContent(await File.ReadAllBytesAsync(file));
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        form.Add(content, fileField, Path.GetFileName(file));
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = form };
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return await http.SendAsync(request);
+    }
+
     public static async Task<JsonNode> Json(HttpResponseMessage r, int status)
     {
         string text = await r.Content.ReadAsStringAsync();

@@ -26,7 +26,7 @@ public sealed class ServerTests : IAsyncLifetime
 
     private async Task Start(TimeSpan accessLifetime)
     {
-        Options = new ServerOptions { DataDir = _dir, PasswordIterations = 1000, AccessTokenLifetime = accessLifetime };
+        Options = new ServerOptions { DataDir = _dir, PasswordIterations = 1000, AccessTokenLifetime = accessLifetime, FaceLibraryPath = Path.Combine(_dir, "faces.db") };
         _app = ServerApp.Build(Options, b =>
         {
             b.WebHost.UseTestServer();
@@ -74,6 +74,10 @@ public sealed class ServerTests : IAsyncLifetime
             ("POST", "/api/v1/jobs/999/cancel", null, [401, 403, 404, 404]),
             ("GET", "/api/v1/jobs/999/result", null, [401, 404, 404, 404]),
             ("DELETE", "/api/v1/jobs/999", null, [401, 403, 404, 404]),
+            ("GET", "/api/v1/faces", null, [401, 200, 200, 200]),
+            ("GET", "/api/v1/faces/nobody/thumbnail", null, [401, 404, 404, 404]),
+            ("POST", "/api/v1/faces", new JsonObject { ["name"] = "not a form" }, [401, 403, 400, 400]),
+            ("DELETE", "/api/v1/faces/nobody", null, [401, 403, 404, 404]),
             ("GET", "/api/v1/events?newest=5", null, [401, 200, 200, 200]),
             ("GET", "/api/v1/metrics", null, [401, 200, 200, 200]),
         ];

@@ -103,9 +103,9 @@ function start() {
   $("app-view").hidden = false;
   $("logout").hidden = false;
   $("who").textContent = `${sessionStorage.getItem("aisp.user") || ""} (${sessionStorage.getItem("aisp.role")})`;
-  refreshFilters(); refreshMetrics(); refreshJobs(); loadEvents();
+  refreshFilters(); refreshMetrics(); refreshJobs(); refreshFaces(); loadEvents();
   if (perms.includes("manage_users")) refreshUsers();
-  timers.push(setInterval(refreshMetrics, 1000), setInterval(refreshFilters, 3000), setInterval(refreshJobs, 5000));
+  timers.push(setInterval(refreshMetrics, 1000), setInterval(refreshFilters, 3000), setInterval(refreshJobs, 5000), setInterval(refreshFaces, 10000));
 }
 
 function stop() {
@@ -370,6 +370,63 @@ $("job-form").addEventListener("submit", async (e) => {
     jobRow(job);
     $("job-result").textContent = `job ${job.id} queued`;
   } catch (err) { $("job-result").textContent = err.message; }
+});
+
+// ---------- the face library ----------
+
+const thumbnails = new Map(); // "name@updated" -> object URL of its thumbnail
+let shownFaces = "";           // what the table shows, so a poll that finds no change leaves it alone
+
+async function refreshFaces() {
+  try {
+    const data = await json(await api("GET", "/api/v1/faces/"));
+    $("faces-library").textContent = data.library;
+    $("faces-empty").hidden = data.faces.length > 0;
+    const shown = JSON.stringify(data.faces);
+    if (shown === shownFaces) return;
+    shownFaces = shown;
+    const body = $("faces").tBodies[0];
+    body.replaceChildren();
+    for (const f of data.faces) {
+      const tr = el("tr"), picture = el("td"), actions = el("td", null, "operator-only");
+      tr.dataset.face = f.name;
+      if (f.thumbnail) picture.append(await thumbnail(f));
+      const remove = el("button", "Remove");
+      remove.addEventListener("click", async () => {
+        try { await json(await api("DELETE", `/api/v1/faces/${encodeURIComponent(f.name)}`)); $("face-result").textContent = `removed ${f.name}`; refreshFaces(); } catch (err) { $("face-result").textContent = err.message; }
+      });
+      actions.append(remove);
+      tr.append(picture, el("td", f.name), el("td", f.embeddings), el("td", String(f.updated).slice(0, 19)), actions);
+      body.append(tr);
+    }
+  } catch (e) { $("face-result").textContent = e.message; }
+}
+
+// The thumbnail needs the bearer token, so it comes through fetch and shows as a blob URL.
+async function thumbnail(f) {
+  const key = `${f.name}@${f.updated}`;
+  if (!thumbnails.has(key)) {
+    const r = await api("GET", `/api/v1/faces/${encodeURIComponent(f.name)}/thumbnail`);
+    thumbnails.set(key, r.ok ? URL.createObjectURL(await r.blob()) : "");
+  }
+  const img = el("img", null, "thumb");
+  img.alt = f.name;
+  img.src = thumbnails.get(key);
+  return img;
+}
+
+$("face-form").addEventListener("submit", async (e) => {
+  e.preventDefault();
+  const form = new FormData();
+  form.append("name", $("face-name").value.trim());
+  if ($("face-pick").value) form.append("pick", $("face-pick").value);
+  form.append("photo", $("face-photo").files[0]);
+  $("face-result").textContent = "enrolling…";
+  try {
+    const added = await json(await api("POST", "/api/v1/faces/", form, true));
+    $("face-result").textContent = `enrolled ${added.name} (${added.embeddings} photos)`;
+    refreshFaces();
+  } catch (err) { $("face-result").textContent = err.message; }
 });
 
 // ---------- users (admins) ----------
