@@ -20,7 +20,15 @@ public sealed class TemporalTests(ITestOutputHelper output)
         Assert.True(on < off * 0.7, $"stabilised {on:P3} is not clearly below raw {off:P3}");
     }
 
-    private static double Jitter(bool stabilize)
+    [Fact]
+    public void More_smoothing_holds_a_still_face_steadier()
+    {
+        double light = Jitter(stabilize: true, smoothing: 0.1), strong = Jitter(stabilize: true, smoothing: 0.9);
+        output.WriteLine($"mean landmark jitter per frame: smoothing 0.1 {light:P3}, 0.9 {strong:P3} of the face width");
+        Assert.True(strong < light * 0.6, $"smoothing 0.9 ({strong:P3}) is not clearly steadier than 0.1 ({light:P3})");
+    }
+
+    private static double Jitter(bool stabilize, double smoothing = 0.5)
     {
         using Mat photo = TestAssets.Load(TestAssets.Astronaut);
         using var scene = new Mat(480, 640, MatType.CV_8UC3, new Scalar(50, 60, 70));
@@ -29,7 +37,7 @@ public sealed class TemporalTests(ITestOutputHelper output)
             small.CopyTo(scene[new Rect(120, 40, 400, 400)]);
         }
 
-        using var pipeline = FacePipeline.Create(TestAssets.Json(extra: $"\"engine\":\"landmarks\",\"stabilize\":{(stabilize ? "true" : "false")}"), NullLoggerFactory.Instance);
+        using var pipeline = FacePipeline.Create(TestAssets.Json(extra: $"\"engine\":\"landmarks\",\"stabilize\":{(stabilize ? "true" : "false")},\"smoothing\":{smoothing.ToString(System.Globalization.CultureInfo.InvariantCulture)}"), NullLoggerFactory.Instance);
         using var buffers = new FrameBuffers(PixelFormat.Bgra);
         using var noisy = new Mat();
         using var noise = new Mat(scene.Size(), MatType.CV_16SC3);

@@ -12,7 +12,6 @@ public sealed class FaceTracker
 {
     public const int MaxTracks = 16;
     private const float MatchIoU = 0.3f;
-    private const float MinCutoff = 1.0f; // Hz: how much a still face is smoothed
     private const float Beta = 2.0f;      // how fast the cutoff opens with speed (in face sizes per second)
 
     private readonly Track[] _tracks = new Track[MaxTracks];
@@ -21,8 +20,10 @@ public sealed class FaceTracker
     private int _nextId = 1;
     private long _lastTimestampNs = -1;
 
-    public void Update(Span<Face> faces, long timestampNs, bool stabilize)
+    /// <param name="smoothing">0..1; the One Euro filter's cutoff for a still face is 10^(1 - 2 smoothing) Hz: 10 Hz at 0 (barely smoothed), 1 Hz at 0.5, 0.1 Hz at 1.</param>
+    public void Update(Span<Face> faces, long timestampNs, bool stabilize, float smoothing = 0.5f)
     {
+        float minCutoff = MathF.Pow(10, 1 - (2 * Math.Clamp(smoothing, 0, 1)));
         float dt = _lastTimestampNs >= 0 && timestampNs > _lastTimestampNs ? (timestampNs - _lastTimestampNs) / 1e9f : 1f / 30f;
         _lastTimestampNs = timestampNs;
         Span<bool> used = stackalloc bool[MaxTracks];
@@ -66,7 +67,7 @@ public sealed class FaceTracker
             face.Velocity = track.Velocity;
             if (stabilize && face.HasLandmarks)
             {
-                Smooth(ref face, track.Filters!, track.Scale, dt);
+                Smooth(ref face, track.Filters!, track.Scale, dt, minCutoff);
             }
 
             _next[nextCount++] = track;
@@ -76,13 +77,13 @@ public sealed class FaceTracker
         _count = nextCount;
     }
 
-    private static void Smooth(ref Face face, OneEuroFilter[] filters, float size, float dt)
+    private static void Smooth(ref Face face, OneEuroFilter[] filters, float size, float dt, float minCutoff)
     {
         for (int i = 0; i < FaceLandmarks.Count; i++)
         {
             PointF p = face.Landmarks[i];
-            float x = filters[2 * i].Filter(p.X / size, dt, MinCutoff, Beta) * size;
-            float y = filters[(2 * i) + 1].Filter(p.Y / size, dt, MinCutoff, Beta) * size;
+            float x = filters[2 * i].Filter(p.X / size, dt, minCutoff, Beta) * size;
+            float y = filters[(2 * i) + 1].Filter(p.Y / size, dt, minCutoff, Beta) * size;
             face.Landmarks[i] = new PointF(x, y);
         }
     }

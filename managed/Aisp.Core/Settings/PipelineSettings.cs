@@ -20,6 +20,9 @@ public sealed record PipelineSettings
     /// <summary>Smooth landmarks over time (One Euro filter) so a still face does not jitter.</summary>
     public bool Stabilize { get; init; } = true;
 
+    /// <summary>0..1: how strongly stabilisation holds a still face (0.5: a 1 Hz One Euro cutoff; 0.9: 0.16 Hz, smoother and slower to settle).</summary>
+    public float Smoothing { get; init; } = 0.5f;
+
     /// <summary>Path of the source face picture, as the host named it. Hosts decode it and hand the pixels over.</summary>
     public string SourceImage { get; init; } = "";
 

@@ -9,5 +9,5 @@ internal sealed class TrackStage : IAnalysisStage
     private readonly FaceTracker _tracker = new();
 
     public void Run(AnalysisPass pass) =>
-        _tracker.Update(CollectionsMarshal.AsSpan(pass.Faces), pass.Frame.TimestampNs, pass.Settings.Stabilize);
+        _tracker.Update(CollectionsMarshal.AsSpan(pass.Faces), pass.Frame.TimestampNs, pass.Settings.Stabilize, pass.Settings.Smoothing);
 }
