@@ -21,11 +21,12 @@ public sealed record CliOptions(string Input, string Output, string? SettingsJso
         Settings keys: engine (privacy|morph|inswapper|landmarks|none),
           detector (ultraface|blazeface-back|blazeface-front), confidence (0.05-0.99),
           privacy_mode (pixelate|blur), privacy_strength (1-100), privacy_padding (0-1),
-          source_image, keep_expression, stabilize, swap_model, recognizer_model,
+          source_image, keep_expression, stabilize, smoothing (0-1), swap_model, recognizer_model,
           swap_preset (deep-live-cam|facefusion|roop), models_dir,
           execution_provider (auto|cpu|cuda|directml), threads, face_library, privacy_rule,
           privacy_identities, swap_identities ({"name":"picture"}), swap_unknown (default|leave).
-        Other commands: aisp faces ... (the face library), aisp serve ... (the AISP server).
+        Other commands: aisp faces ... (the face library), aisp serve ... (the AISP server),
+          aisp suggest "INSTRUCTION" ... (the assistant: plain language to settings).
         Exit codes: 0 ok, 2 bad usage or settings, 3 unreadable input, 4 model error, 5 unwritable output, 6 processing error, 7 face library.
         """;
 
@@ -33,7 +34,7 @@ public sealed record CliOptions(string Input, string Output, string? SettingsJso
     {
         if (args.Length == 0 || args[0] != "process")
         {
-            throw new AispException(ErrorKind.InvalidArgument, "the only command is 'process'");
+            throw new AispException(ErrorKind.InvalidArgument, "commands: process, faces, serve, suggest");
         }
 
         string? input = null, output = null, settings = null, stats = null, source = null, compare = null;

@@ -21,6 +21,12 @@ if (args[0] == "faces" && (args.Length == 1 || args[1] is "-h" or "--help"))
     return args.Length == 1 ? ExitCodes.Usage : ExitCodes.Ok;
 }
 
+if (args[0] == "suggest" && (args.Length == 1 || args[1] is "-h" or "--help"))
+{
+    Console.Error.WriteLine(SuggestCommand.Usage);
+    return args.Length == 1 ? ExitCodes.Usage : ExitCodes.Ok;
+}
+
 if (args[0] == "serve" && args.Length > 1 && args[1] is "-h" or "--help")
 {
     Console.Error.WriteLine(ServeCommand.Usage);
@@ -37,6 +43,11 @@ try
     if (args[0] == "serve")
     {
         return ServeCommand.Run(args);
+    }
+
+    if (args[0] == "suggest")
+    {
+        return await SuggestCommand.RunAsync(args, loggers);
     }
 
     CliOptions options = CliOptions.Parse(args);
@@ -61,7 +72,7 @@ try
 catch (AispException e)
 {
     Console.Error.WriteLine($"aisp: error: {e.Message}");
-    if (e.Kind == ErrorKind.InvalidArgument && args[0] is not "faces" and not "serve" && e.Message.Contains("option", StringComparison.Ordinal))
+    if (e.Kind == ErrorKind.InvalidArgument && args[0] is not "faces" and not "serve" and not "suggest" && e.Message.Contains("option", StringComparison.Ordinal))
     {
         Console.Error.WriteLine(CliOptions.Usage);
     }

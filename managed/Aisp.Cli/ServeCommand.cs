@@ -12,6 +12,7 @@ public static class ServeCommand
     public const string Usage = """
         usage: aisp serve [--data DIR] [--urls URL] [--cert FILE.pfx] [--obs-url ws://HOST:PORT]
                           [--jobs-read DIR]... [--max-jobs N] [--face-library FILE]
+                          [--assistant-model ollama=URL#MODEL|gguf=FILE] [--me NAME]
                aisp serve --create-admin NAME [--data DIR]      (password: first line of standard input)
 
         The REST API under /api/v1 (OpenAPI at /api/v1/openapi.json), loopback only by default
@@ -22,12 +23,14 @@ public static class ServeCommand
         File jobs run at most --max-jobs at once (default 4), each in its own "aisp process" worker;
         their files live under DIR/jobs. A job may name a file by path only inside a --jobs-read
         folder (none by default: uploads only). --face-library is the library the dashboard and
-        /api/v1/faces manage (default: aisp faces' own). The dashboard is at the server's address (/).
+        /api/v1/faces manage (default: aisp faces' own). The assistant (/api/v1/assistant) answers
+        with rules, or asks --assistant-model (an Ollama server you run, or a GGUF file); --me is your
+        name in the face library ("blur everyone except me"). The dashboard is at the server's address (/).
         """;
 
     public static int Run(string[] args)
     {
-        string? data = null, urls = null, cert = null, admin = null, obs = null, library = null;
+        string? data = null, urls = null, cert = null, admin = null, obs = null, library = null, model = null, me = null;
         int? maxJobs = null;
         var roots = new List<string>();
         for (int i = 1; i < args.Length; i++)
@@ -41,6 +44,8 @@ public static class ServeCommand
                 case "--create-admin": admin = value; break;
                 case "--obs-url": obs = value; break;
                 case "--jobs-read": roots.Add(Directory.Exists(value) ? Path.GetFullPath(value) : throw Usage_($"--jobs-read {value} is not a folder")); break;
+                case "--assistant-model": model = value; break;
+                case "--me": me = value; break;
                 case "--face-library": library = Path.GetFullPath(value); break;
                 case "--max-jobs": maxJobs = int.TryParse(value, out int n) && n is > 0 and <= 64 ? n : throw Usage_("--max-jobs needs a number from 1 to 64"); break;
                 default: throw Usage_($"unknown option {args[i]}");
@@ -58,6 +63,8 @@ public static class ServeCommand
             JobInputRoots = roots,
             MaxConcurrentJobs = maxJobs ?? options.MaxConcurrentJobs,
             FaceLibraryPath = library ?? options.FaceLibraryPath,
+            AssistantModel = model,
+            SelfName = me,
             ObsUrl = obs is null ? options.ObsUrl : Uri.TryCreate(obs, UriKind.Absolute, out Uri? u) && u.Scheme is "ws" or "wss" ? u : throw Usage_($"--obs-url {obs} is not a ws:// or wss:// address"),
         };
         if (admin is not null)

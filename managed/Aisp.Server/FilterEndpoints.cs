@@ -44,22 +44,14 @@ public static class FilterEndpoints
         {
             answer = await obs.VendorAsync(request, data, context.RequestAborted);
         }
-        catch (ObsUnavailableException e)
+        catch (Exception e) when (VendorErrors.FromException(context, e) is { } refused)
         {
-            return ApiErrors.Result(context, 503, "OBS_UNAVAILABLE", e.Message, "the server cannot reach OBS's obs-websocket server",
-                "start OBS with its WebSocket server enabled and check the server's --obs-url and AISP_OBS_PASSWORD");
-        }
-        catch (InvalidOperationException e)
-        {
-            return ApiErrors.Result(context, 502, "OBS_REQUEST_FAILED", e.Message, "OBS refused the request (is the AISP plugin installed?)",
-                "check that OBS loaded the AISP plugin: its log says 'obs-websocket vendor 'aisp' registered'");
+            return refused;
         }
 
         if (answer["error"] is JsonObject error)
         {
-            string code = (string?)error["code"] ?? "OBS_ERROR";
-            int status = code == "FILTER_NOT_FOUND" ? 404 : 400;
-            return ApiErrors.Result(context, status, code, (string?)error["message"] ?? code, (string?)error["details"]?["reason"] ?? "", (string?)error["details"]?["suggestion"] ?? "");
+            return VendorErrors.FromError(context, error);
         }
 
         return Results.Json(answer);

@@ -38,7 +38,8 @@ public static class ServerApp
             .AddSingleton<Events.ObsEventListener>().AddHostedService(sp => sp.GetRequiredService<Events.ObsEventListener>())
             .AddSingleton(jobs).AddSingleton<Jobs.JobScheduler>().AddHostedService(sp => sp.GetRequiredService<Jobs.JobScheduler>())
             .AddSingleton(new Aisp.Core.Control.SystemLoad()).AddSingleton<Metrics.ServerAlerts>().AddHostedService(sp => sp.GetRequiredService<Metrics.ServerAlerts>())
-            .AddSingleton<Metrics.PrometheusMetrics>().AddSingleton<Faces.FaceEnroller>();
+            .AddSingleton<Metrics.PrometheusMetrics>().AddSingleton<Faces.FaceEnroller>()
+            .AddSingleton<Assistant.AssistantService>();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
             .AddJwtBearer(o =>
@@ -86,6 +87,7 @@ public static class ServerApp
         EventEndpoints.Map(api);
         JobEndpoints.Map(api);
         FaceEndpoints.Map(api);
+        AssistantEndpoints.Map(api);
         MetricsEndpoints.Map(api, app.Services.GetRequiredService<Metrics.PrometheusMetrics>());
         if (!users.AnyAdmin())
         {

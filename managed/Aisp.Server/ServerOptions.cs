@@ -53,6 +53,23 @@ public sealed record ServerOptions
     /// <summary>An enrolment photo is a picture, not a video: 20 MiB is plenty.</summary>
     public long MaxFacePhotoBytes { get; init; } = 20L << 20;
 
+    /// <summary>
+    /// The assistant's language model, if any: "ollama=http://127.0.0.1:11434#MODEL" (an Ollama server
+    /// the user runs) or "gguf=/path/model.gguf" (loaded in this process). None: the rules alone.
+    /// </summary>
+    public string? AssistantModel { get; init; }
+
+    /// <summary>How long a model may think before the rules answer instead.</summary>
+    public TimeSpan AssistantDeadline { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How long after an applied strategy its latency, fps and errors are measured for the history (the "following minute").</summary>
+    public TimeSpan AssistantMeasureWindow { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Who "me" is in instructions: the user's name in the face library (--me).</summary>
+    public string? SelfName { get; init; }
+
+    public string AssistantHistoryPath => Path.Combine(DataDir, "assistant.db");
+
     public string DatabasePath => Path.Combine(DataDir, "server.db");
 
     public string JobsDir => Path.Combine(DataDir, "jobs");

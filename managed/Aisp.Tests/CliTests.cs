@@ -318,9 +318,11 @@ public sealed class CliTests : IDisposable
     internal static (int Code, string Stdout, string Stderr) Run(params string[] args) => Run(args, fileSizeLimitKb: 0);
 
     /// <summary>The CLI with any command ("faces ..."); Run prefixes "process".</summary>
-    internal static (int Code, string Stdout, string Stderr) RunCli(string[] args) => Run(args, fileSizeLimitKb: 0, command: null);
+    internal static (int Code, string Stdout, string Stderr) RunCli(string[] args, IReadOnlyDictionary<string, string>? env = null) =>
+        Run(args, fileSizeLimitKb: 0, command: null, env: env);
 
-    private static (int Code, string Stdout, string Stderr) Run(string[] args, int fileSizeLimitKb, string? home = null, string? command = "process")
+    private static (int Code, string Stdout, string Stderr) Run(string[] args, int fileSizeLimitKb, string? home = null, string? command = "process",
+        IReadOnlyDictionary<string, string>? env = null)
     {
         var info = new ProcessStartInfo(fileSizeLimitKb > 0 ? "bash" : "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         if (fileSizeLimitKb > 0)
@@ -345,6 +347,11 @@ public sealed class CliTests : IDisposable
         }
 
         info.Environment["AISP_MODELS_DIR"] = TestAssets.ModelsDir;
+        foreach ((string key, string value) in env ?? new Dictionary<string, string>())
+        {
+            info.Environment[key] = value;
+        }
+
         if (home is not null)
         {
             info.Environment["HOME"] = home;

@@ -78,6 +78,10 @@ public sealed class ServerTests : IAsyncLifetime
             ("GET", "/api/v1/faces/nobody/thumbnail", null, [401, 404, 404, 404]),
             ("POST", "/api/v1/faces", new JsonObject { ["name"] = "not a form" }, [401, 403, 400, 400]),
             ("DELETE", "/api/v1/faces/nobody", null, [401, 403, 404, 404]),
+            ("POST", "/api/v1/assistant/suggest", new JsonObject { ["instruction"] = "blur everyone" }, [401, 200, 200, 200]),
+            ("POST", "/api/v1/assistant/suggest", new JsonObject { ["instruction"] = "" }, [401, 400, 400, 400]),
+            ("POST", "/api/v1/assistant/apply", new JsonObject { ["instruction"] = "blur everyone" }, [401, 403, 400, 400]), // no filter named
+            ("GET", "/api/v1/assistant/history", null, [401, 200, 200, 200]),
             ("GET", "/api/v1/events?newest=5", null, [401, 200, 200, 200]),
             ("GET", "/api/v1/metrics", null, [401, 200, 200, 200]),
         ];

@@ -91,10 +91,10 @@ public static class StrategyPlanner
                 level = 2;
                 levelReasons.Add("asked to keep it light");
             }
-            else if (intent.BestQuality && level is null)
+            else if (intent.BestQuality)
             {
+                levelReasons.Add(level is > 0 ? $"asked for the best quality (the seed's rule would start {engine} at {Levels[level.Value]})" : "asked for the best quality");
                 level = 0;
-                levelReasons.Add("asked for the best quality");
             }
 
             level ??= Math.Max(0, Array.IndexOf(Levels, (string?)status.Current["quality"] ?? ""));

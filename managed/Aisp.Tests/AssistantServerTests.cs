@@ -1,0 +1,126 @@
+using System.Text.Json.Nodes;
+using Aisp.Server;
+using Aisp.Server.Obs;
+using Aisp.Tests.Remote;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using OpenCvSharp;
+
+namespace Aisp.Tests;
+
+/// <summary>
+/// The assistant's whole path with a real OBS: through the server's API (a viewer may ask but not
+/// apply; an operator's strategy reaches the filter and OBS's screenshot shows it; the minute after
+/// is measured into the history) and through "aisp suggest --server ... --apply" as a process.
+/// </summary>
+[Collection(nameof(RemoteControlTests))] // alone, like the other real-OBS tests
+public sealed class AssistantServerTests(RealObs obs) : IClassFixture<RealObs>, IAsyncLifetime
+{
+    private const string Password = "correct horse battery";
+    private readonly string _dir = Directory.CreateTempSubdirectory("aisp-assistant-").FullName;
+    private WebApplication _app = null!;
+    private ServerApi _api = null!;
+    private string _url = null!;
+
+    public async Task InitializeAsync()
+    {
+        _app = ServerApp.Build(new ServerOptions
+        {
+            DataDir = _dir,
+            Urls = "http://127.0.0.1:0",
+            PasswordIterations = 1000,
+            ObsUrl = obs.Url,
+            ObsPassword = RealObs.Password,
+            FaceLibraryPath = Path.Combine(_dir, "faces.db"),
+            AssistantMeasureWindow = TimeSpan.FromSeconds(3),
+        });
+        await _app.StartAsync();
+        _url = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        _api = new ServerApi(new HttpClient { BaseAddress = new Uri(_url) });
+        var users = _app.Services.GetRequiredService<UserStore>();
+        foreach (string role in Roles.All)
+        {
+            users.Add(role, Password, role);
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    [Fact]
+    public async Task An_operators_instruction_changes_the_filter_in_obs_is_measured_and_a_viewer_cannot_apply()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        CancellationToken ct = cts.Token;
+        using ObsWebSocketClient client = await obs.ConnectAsync(ct);
+        await ObsScene.AddPhotoAsync(client, "Host", ct);
+        await ObsScene.AddFilterAsync(client, obs, "Host", "AISP", new JsonObject { ["engine"] = "none", ["compositor"] = "cpu" }, ct);
+        await Task.Delay(1000, ct);
+        using Mat plain = await ObsScene.ScreenshotAsync(client, "Host", ct);
+        string viewer = (string)(await _api.Login(Roles.Viewer, Password))["access_token"]!;
+        string op = (string)(await _api.Login(Roles.Operator, Password))["access_token"]!;
+        var ask = new JsonObject { ["instruction"] = "blur everyone", ["source"] = "Host", ["filter"] = "AISP" };
+
+        // A viewer may ask (nothing changes) but not apply.
+        JsonNode suggested = await ServerApi.Json(await _api.Send("POST", "/api/v1/assistant/suggest", ask, viewer), 200);
+        Assert.Equal("privacy", (string?)suggested["settings"]!["engine"]);
+        Assert.True((double?)suggested["status"]!["fps"] > 0, suggested["status"]!.ToJsonString()); // the filter's own numbers, read through OBS
+        Assert.Equal("FORBIDDEN", (string?)(await ServerApi.Json(await _api.Send("POST", "/api/v1/assistant/apply", ask, viewer), 403))["error"]!["code"]);
+        Assert.Equal("none", (string?)(await Settings(client, ct))["engine"]);
+
+        // The operator applies it: the filter's settings change and OBS's own picture shows the face blurred.
+        JsonNode applied = await ServerApi.Json(await _api.Send("POST", "/api/v1/assistant/apply", ask, op), 200);
+        Assert.True((bool)applied["applied"]!);
+        JsonNode settings = await Settings(client, ct);
+        Assert.Equal(("privacy", "blur"), ((string?)settings["engine"], (string?)settings["privacy_mode"]));
+        Assert.True(await ObsScene.WaitForFaceAsync(client, "Host", plain, d => d > 0.5, ct) > 0.5);
+
+        // Unknown filter: the vendor's error, in the format.
+        var missing = new JsonObject { ["instruction"] = "blur everyone", ["source"] = "Nobody", ["filter"] = "AISP" };
+        Assert.Equal("FILTER_NOT_FOUND", (string?)(await ServerApi.Json(await _api.Send("POST", "/api/v1/assistant/apply", missing, op), 404))["error"]!["code"]);
+
+        // The following "minute" (3 s here) is measured into the history.
+        long id = (long)applied["history_id"]!;
+        JsonNode record = await WaitForMeasured(viewer, id, ct);
+        Assert.Equal("privacy", (string?)record["engine"]);
+        Assert.True((double)record["fps"]! > 1, record.ToJsonString());
+        Assert.True((double)record["latency_p95_ms"]! > 0, record.ToJsonString());
+        Assert.NotNull(record["met_budget"]);
+
+        // The CLI through the server: as a viewer it is refused (exit 8), as the operator it applies (Chinese: "keep it light").
+        string[] args = ["suggest", "我在用笔记本，流畅一点", "--server", _url, "--source", "Host", "--filter", "AISP", "--apply"];
+        (int refused, _, string refusedErr) = CliTests.RunCli(args, new Dictionary<string, string> { ["AISP_USER"] = Roles.Viewer, ["AISP_PASSWORD"] = Password });
+        Assert.Equal(8, refused);
+        Assert.Contains("FORBIDDEN", refusedErr, StringComparison.Ordinal);
+        (int code, string output, string stderr) = CliTests.RunCli(args, new Dictionary<string, string> { ["AISP_USER"] = Roles.Operator, ["AISP_PASSWORD"] = Password });
+        Assert.True(code == 0, stderr);
+        Assert.Equal("performance", (string?)JsonNode.Parse(output)!["settings"]!["quality"]);
+        Assert.Equal("performance", (string?)(await Settings(client, ct))["quality"]);
+    }
+
+    private static async Task<JsonNode> Settings(ObsWebSocketClient client, CancellationToken ct)
+    {
+        JsonNode answer = await client.VendorAsync("GetSettings", new JsonObject { ["source"] = "Host", ["filter"] = "AISP" }, ct);
+        return answer["settings"]!;
+    }
+
+    private async Task<JsonNode> WaitForMeasured(string token, long id, CancellationToken ct)
+    {
+        while (true)
+        {
+            JsonNode history = await ServerApi.Json(await _api.Send("GET", "/api/v1/assistant/history", null, token), 200);
+            JsonNode? record = history["history"]!.AsArray().FirstOrDefault(h => (long)h!["id"]! == id);
+            if (record?["fps"] is not null)
+            {
+                return record;
+            }
+
+            await Task.Delay(500, ct);
+        }
+    }
+}
