@@ -24,7 +24,7 @@
 extern "C" {
 #endif
 
-#define AISP_ABI_VERSION 6u
+#define AISP_ABI_VERSION 7u
 
 #define AISP_MAX_PLANES 4
 #define AISP_NAME_CAPACITY 32
@@ -231,6 +231,17 @@ uint32_t aisp_next_event(aisp_instance *instance, char *buffer, uint32_t capacit
 /* Tells the core the filter is disabled (paused != 0) or enabled again: the state becomes PAUSED,
  * or follows the frames again. (ABI 6) */
 aisp_status aisp_set_paused(aisp_instance *instance, int32_t paused);
+
+/* The assistant (rules only: no language model runs in the host): plans a strategy for a plain-
+ * language instruction (English or Chinese) from status_json, {"current": the filter's settings,
+ * "fps", "latency_p95_ms", "me": the user's name in the face library}, all optional; the core adds
+ * ONNX Runtime's providers, the machine's CPU load (sampled for 100 ms: never call it from the
+ * graphics thread), the face library's people and this machine's strategy history. Writes the
+ * strategy {"instruction","planner","settings","choices":[{"setting","value","reason",
+ * "candidates"}],"status"} as NUL-terminated JSON, cut to capacity, and returns its full length
+ * (call again with a larger buffer when it is not smaller than capacity); 0 on failure, with
+ * aisp_last_error. The settings are a change for aisp_validate_settings/aisp_update. (ABI 7) */
+uint32_t aisp_suggest(const char *instruction, const char *status_json, char *buffer, uint32_t capacity);
 
 /* Fills stats (stats->struct_size must be set). */
 aisp_status aisp_get_stats(aisp_instance *instance, aisp_stats *stats);

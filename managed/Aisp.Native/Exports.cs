@@ -281,6 +281,27 @@ public static unsafe class Exports
         }
     }
 
+    [UnmanagedCallersOnly(EntryPoint = "aisp_suggest")]
+    public static uint Suggest(byte* instruction, byte* statusJson, byte* buffer, uint capacity)
+    {
+        try
+        {
+            string json = Aisp.Core.Assistant.HostSuggestion.Plan(Utf8(instruction) ?? "", Utf8(statusJson));
+            if (buffer != null && capacity > 0)
+            {
+                Utf8Buffer.CopyTo(json, buffer, (int)capacity);
+            }
+
+            Ok();
+            return (uint)System.Text.Encoding.UTF8.GetByteCount(json);
+        }
+        catch (Exception e)
+        {
+            Fail(e);
+            return 0;
+        }
+    }
+
     [UnmanagedCallersOnly(EntryPoint = "aisp_set_paused")]
     public static int SetPaused(nint instance, int paused)
     {

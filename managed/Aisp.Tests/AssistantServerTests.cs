@@ -103,9 +103,45 @@ public sealed class AssistantServerTests(RealObs obs) : IClassFixture<RealObs>, 
         Assert.Equal("performance", (string?)(await Settings(client, ct))["quality"]);
     }
 
-    private static async Task<JsonNode> Settings(ObsWebSocketClient client, CancellationToken ct)
+    [Fact]
+    public async Task An_obs_remote_asks_the_plugin_itself_through_the_vendor_request()
     {
-        JsonNode answer = await client.VendorAsync("GetSettings", new JsonObject { ["source"] = "Host", ["filter"] = "AISP" }, ct);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        CancellationToken ct = cts.Token;
+        using ObsWebSocketClient client = await obs.ConnectAsync(ct);
+        await ObsScene.AddPhotoAsync(client, "Deck", ct);
+        await ObsScene.AddFilterAsync(client, obs, "Deck", "AISP", new JsonObject { ["engine"] = "none", ["compositor"] = "cpu" }, ct);
+
+        // Asked without "apply": a strategy with reasons, nothing changes.
+        JsonNode asked = await client.VendorAsync("Suggest", Target("make the swap smoother"), ct);
+        Assert.Null(asked["error"]);
+        Assert.False((bool)asked["applied"]!);
+        Assert.Equal(0.9, (double)asked["strategy"]!["settings"]!["smoothing"]!);
+        Assert.All(asked["strategy"]!["choices"]!.AsArray(), c => Assert.False(string.IsNullOrEmpty((string?)c!["reason"])));
+        Assert.Equal("none", (string?)(await Settings(client, ct, "Deck"))["engine"]);
+
+        // Applied, in Chinese ("pixelate everyone's face"): the filter changes.
+        JsonObject apply = Target("给所有人的脸打马赛克");
+        apply["apply"] = true;
+        apply["request_id"] = "deck-7";
+        JsonNode done = await client.VendorAsync("Suggest", apply, ct);
+        Assert.True((bool)done["applied"]!, done.ToJsonString());
+        Assert.Equal("deck-7", (string?)done["request_id"]);
+        JsonNode settings = await Settings(client, ct, "Deck");
+        Assert.Equal(("privacy", "pixelate"), ((string?)settings["engine"], (string?)settings["privacy_mode"]));
+
+        // Nothing understood: nothing applied; no instruction: the error format.
+        JsonObject nonsense = Target("what is the weather");
+        nonsense["apply"] = true;
+        Assert.False((bool)(await client.VendorAsync("Suggest", nonsense, ct))["applied"]!);
+        Assert.Equal("INVALID_REQUEST", (string?)(await client.VendorAsync("Suggest", Target(""), ct))["error"]!["code"]);
+    }
+
+    private static JsonObject Target(string instruction) => new() { ["source"] = "Deck", ["filter"] = "AISP", ["instruction"] = instruction };
+
+    private static async Task<JsonNode> Settings(ObsWebSocketClient client, CancellationToken ct, string source = "Host")
+    {
+        JsonNode answer = await client.VendorAsync("GetSettings", new JsonObject { ["source"] = source, ["filter"] = "AISP" }, ct);
         return answer["settings"]!;
     }
 

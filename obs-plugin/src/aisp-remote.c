@@ -316,6 +316,78 @@ static void set_settings(obs_data_t *request, obs_data_t *response, void *unused
 	obs_data_release(change);
 }
 
+/* The assistant, for remotes: {"instruction", "source", "filter", "apply"} -> {"strategy", "applied"}.
+ * The core plans with rules from the filter's settings and numbers (no language model runs in OBS;
+ * the AISP server can use one); with "apply" the strategy's settings go through SetSettings, so
+ * they are validated the same way and nothing changes when they are refused. Runs on
+ * obs-websocket's thread, never the graphics thread (the core samples CPU load for 100 ms). */
+static void suggest(obs_data_t *request, obs_data_t *response, void *unused)
+{
+	(void)unused;
+	const char *instruction = obs_data_get_string(request, "instruction");
+	if (!*instruction) {
+		fail(request, response, "INVALID_REQUEST", "'instruction' is required", "the request says nothing to do",
+		     "send {\"instruction\":\"blur everyone except me\"} with the filter's source and name");
+		return;
+	}
+	obs_source_t *filter = find_filter(request, response);
+	if (!filter)
+		return;
+	const struct aisp_core_api *core = aisp_core();
+	obs_data_t *settings = obs_source_get_settings(filter);
+	char *current = aisp_settings_to_json(settings, NULL);
+	obs_data_t *status = obs_data_create(), *effective = obs_data_create_from_json(current);
+	obs_data_erase(effective, "analysis");
+	obs_data_set_obj(status, "current", effective);
+	aisp_stats s;
+	if (filter_stats(filter, &s)) {
+		obs_data_set_double(status, "fps", s.fps);
+		obs_data_set_double(status, "latency_p95_ms", s.stages[AISP_STAGE_TOTAL].p95_ms);
+	}
+	uint32_t capacity = 16384, length = 0;
+	char *json = bmalloc(capacity);
+	if (core && (length = core->suggest(instruction, obs_data_get_json(status), json, capacity)) >= capacity) {
+		capacity = length + 1;
+		json = brealloc(json, capacity);
+		length = core->suggest(instruction, obs_data_get_json(status), json, capacity);
+	}
+	if (!core || length == 0 || length >= capacity) {
+		char message[768];
+		if (core)
+			aisp_core_last_error(message, sizeof(message));
+		else
+			snprintf(message, sizeof(message), "%s", aisp_core_error());
+		fail(request, response, "ASSISTANT_ERROR", message, "the assistant could not make a strategy", "check the instruction; the OBS log has details");
+	} else {
+		obs_data_t *strategy = obs_data_create_from_json(json);
+		obs_data_set_obj(response, "strategy", strategy);
+		bool applied = false;
+		obs_data_t *planned = obs_data_get_obj(strategy, "settings");
+		obs_data_item_t *first = planned ? obs_data_first(planned) : NULL;
+		bool changes = first != NULL; /* an instruction nobody understood changes nothing */
+		obs_data_item_release(&first);
+		obs_data_release(planned);
+		if (changes && obs_data_get_bool(request, "apply")) {
+			obs_data_t *change = obs_data_get_obj(strategy, "settings"), *set = obs_data_create();
+			obs_data_apply(set, request);
+			obs_data_set_obj(set, "settings", change);
+			set_settings(set, response, NULL); /* answers the error itself when the change is refused */
+			applied = !obs_data_has_user_value(response, "error");
+			obs_data_release(set);
+			obs_data_release(change);
+		}
+		obs_data_set_bool(response, "applied", applied);
+		obs_data_release(strategy);
+		answer_id(request, response);
+	}
+	bfree(json);
+	obs_data_release(effective);
+	obs_data_release(status);
+	bfree(current);
+	obs_data_release(settings);
+	obs_source_release(filter);
+}
+
 static void set_source_face(obs_data_t *request, obs_data_t *response, void *unused)
 {
 	(void)unused;
@@ -495,7 +567,7 @@ void aisp_remote_register(void)
 	bool ok = register_request("ListFilters", list_filters) && register_request("GetStatus", get_status) &&
 		  register_request("GetSettings", get_settings) && register_request("SetSettings", set_settings) &&
 		  register_request("SetSourceFace", set_source_face) && register_request("Pause", pause_filter) &&
-		  register_request("Resume", resume_filter);
+		  register_request("Resume", resume_filter) && register_request("Suggest", suggest);
 	blog(ok ? LOG_INFO : LOG_WARNING, "[aisp] obs-websocket vendor '%s' %s", VENDOR_NAME,
 	     ok ? "registered: remote control is on" : "registered with missing requests");
 }

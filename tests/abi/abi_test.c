@@ -29,6 +29,7 @@ static struct {
 	aisp_status (*validate_settings)(const char *);
 	uint32_t (*next_event)(aisp_instance *, char *, uint32_t);
 	aisp_status (*set_paused)(aisp_instance *, int32_t);
+	uint32_t (*suggest)(const char *, const char *, char *, uint32_t);
 	void (*destroy)(aisp_instance *);
 } core;
 
@@ -396,8 +397,20 @@ int main(int argc, char **argv)
 	LOAD(validate_settings, "aisp_validate_settings");
 	LOAD(next_event, "aisp_next_event");
 	LOAD(set_paused, "aisp_set_paused");
+	LOAD(suggest, "aisp_suggest");
 	if (failures)
 		return 1;
+
+	/* The assistant through the ABI: a strategy as JSON, its full length returned, cut to a small buffer, bad input refused. */
+	char strategy[8192], cut[16];
+	uint32_t length = core.suggest("blur everyone", "{\"current\":{\"engine\":\"none\"}}", strategy, sizeof(strategy));
+	CHECK(length > 0 && length < sizeof(strategy), "suggest: %u bytes, %s", length, error_text());
+	CHECK(strstr(strategy, "\"engine\":\"privacy\"") && strstr(strategy, "\"privacy_mode\":\"blur\"") && strstr(strategy, "\"reason\""),
+	      "suggest gave '%s'", strategy);
+	CHECK(core.suggest("blur everyone", NULL, cut, sizeof(cut)) > sizeof(cut) && strlen(cut) == sizeof(cut) - 1,
+	      "suggest into a small buffer: '%s'", cut);
+	CHECK(core.suggest("", NULL, strategy, sizeof(strategy)) == 0 && strstr(error_text(), "instruction"), "empty instruction: '%s'", error_text());
+	CHECK(core.suggest("blur everyone", "{not json", strategy, sizeof(strategy)) == 0 && strstr(error_text(), "JSON"), "bad status: '%s'", error_text());
 
 	CHECK(core.abi_version() == AISP_ABI_VERSION, "ABI %u, header %u", core.abi_version(), AISP_ABI_VERSION);
 	CHECK(core.set_log_callback(on_log, &log_lines, 42) == AISP_ERR_INVALID_ARGUMENT, "bad log level accepted");

@@ -49,8 +49,8 @@ public sealed record SystemStatus
         ["swap_weights"] = SwapWeightsConfigured,
     };
 
-    /// <summary>This machine now: ORT's providers, nvidia-smi's memory where it exists, CPU load over <paramref name="sample"/>.</summary>
-    public static SystemStatus Probe(TimeSpan sample)
+    /// <summary>This machine now: ORT's providers, nvidia-smi's memory where it exists (unless <paramref name="probeGpu"/> is false: no child process inside OBS), CPU load over <paramref name="sample"/>.</summary>
+    public static SystemStatus Probe(TimeSpan sample, bool probeGpu = true)
     {
         var load = new Control.SystemLoad();
         load.CpuPercent();
@@ -65,7 +65,7 @@ public sealed record SystemStatus
             providers = [];
         }
 
-        return new SystemStatus { Providers = providers, GpuMemoryMb = NvidiaMemoryMb(), CpuPercent = load.CpuPercent() };
+        return new SystemStatus { Providers = providers, GpuMemoryMb = probeGpu ? NvidiaMemoryMb() : null, CpuPercent = load.CpuPercent() };
     }
 
     /// <summary>The first GPU's total memory from nvidia-smi (no NVML binding here); null without it or when it says nothing in two seconds.</summary>
