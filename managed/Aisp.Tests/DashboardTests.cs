@@ -15,7 +15,7 @@ namespace Aisp.Tests;
 /// The dashboard in a real browser (Debian's chromium driven by Playwright) against the real server
 /// on loopback and a real OBS: each role logs in and sees what its permissions allow; the live
 /// numbers move; an operator's engine switch shows in OBS's screenshot; a file job runs from the
-/// page to its download; a face is enrolled and removed; an admin adds a user.
+/// page to its download; a face is enrolled and removed; the assistant suggests and applies; an admin adds a user.
 /// </summary>
 [Collection(nameof(RemoteControlTests))] // alone, like the other real-OBS tests
 public sealed class DashboardTests(RealObs obs) : IClassFixture<RealObs>, IAsyncLifetime
@@ -153,6 +153,18 @@ public sealed class DashboardTests(RealObs obs) : IClassFixture<RealObs>, IAsync
         {
             Assert.Empty(library.List());
         }
+
+        // The assistant: a viewer asks (Chinese: "I'm on a laptop, keep it smooth") and reads the reasons, with
+        // no Apply button; the operator applies "blur everyone" to the filter and OBS has it.
+        Assert.False(await viewer.Locator("#assistant-apply").IsVisibleAsync());
+        await viewer.Locator("#assistant-text").FillAsync("我在用笔记本，流畅一点");
+        await viewer.Locator("#assistant-suggest").ClickAsync();
+        await Assertions.Expect(viewer.Locator("#assistant-choices tr[data-setting=quality]")).ToContainTextAsync("performance");
+        await op.Locator("#assistant-text").FillAsync("blur everyone");
+        await op.Locator("#assistant-filter").SelectOptionAsync(new SelectOptionValue { Label = "Desk / AISP" });
+        await op.Locator("#assistant-apply").ClickAsync();
+        await Assertions.Expect(op.Locator("#assistant-result")).ToContainTextAsync("applied.");
+        Assert.Equal("blur", (string?)(await client.VendorAsync("GetSettings", new JsonObject { ["source"] = "Desk", ["filter"] = "AISP" }, ct))["settings"]!["privacy_mode"]);
 
         // Admin: the users, and a new one added from the page.
         IPage admin = await NewPage();

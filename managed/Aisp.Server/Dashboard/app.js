@@ -185,6 +185,9 @@ function filterRow(source, filter) {
   }
   tr.append(row.name, row.state, engineCell, row.fps, row.latency, row.faces, row.errors, row.alerts, row.control);
   $("filters").tBodies[0].append(tr);
+  const option = el("option", `${source} / ${filter}`);
+  option.value = JSON.stringify([source, filter]);
+  $("assistant-filter").append(option);
   filterRows.set(key, row);
   return row;
 }
@@ -371,6 +374,32 @@ $("job-form").addEventListener("submit", async (e) => {
     $("job-result").textContent = `job ${job.id} queued`;
   } catch (err) { $("job-result").textContent = err.message; }
 });
+
+// ---------- the assistant ----------
+
+async function ask(apply) {
+  const target = $("assistant-filter").value ? JSON.parse($("assistant-filter").value) : null;
+  if (apply && !target) { $("assistant-result").textContent = "choose the filter to apply it to"; return; }
+  const body = { instruction: $("assistant-text").value.trim() };
+  if (target) { body.source = target[0]; body.filter = target[1]; }
+  $("assistant-result").textContent = "thinking…";
+  try {
+    const s = await json(await api("POST", apply ? "/api/v1/assistant/apply" : "/api/v1/assistant/suggest", body));
+    const what = s.choices.length ? `${s.planner}: ${JSON.stringify(s.settings)}` : "nothing to change: the instruction asked for nothing AISP knows";
+    $("assistant-result").textContent = (apply && s.applied ? "applied. " : "") + what + (s.fallback ? ` (the rules answered: ${s.fallback})` : "");
+    const rows = $("assistant-choices").tBodies[0];
+    rows.replaceChildren();
+    for (const c of s.choices) {
+      const tr = el("tr");
+      tr.dataset.setting = c.setting;
+      tr.append(el("td", c.setting), el("td", JSON.stringify(c.value)), el("td", c.reason), el("td", c.candidates.join("; ")));
+      rows.append(tr);
+    }
+  } catch (err) { $("assistant-result").textContent = err.message; }
+}
+
+$("assistant-form").addEventListener("submit", (e) => { e.preventDefault(); ask(false); });
+$("assistant-apply").addEventListener("click", () => ask(true));
 
 // ---------- the face library ----------
 
