@@ -3,6 +3,8 @@
 
 Every package tarball is checked against the registry's sha1 and every extracted file against
 the manifest's sha256; any mismatch stops the build with a message naming the file.
+A model with "convert": "tflite2onnx" is a TFLite file (its own sha256 pinned as "source_sha256")
+turned into ONNX by models/tflite2onnx.py; "sha256" then pins the converted file.
 Usage: fetch.py --dest DIR [--cache DIR] [--manifest FILE]
 The default manifest is models/manifest.json (its "models"); another one, such as the test photos'
 tests/data/photos.json, lists its files under "files" and is not copied into DIR.
@@ -57,6 +59,20 @@ def npm_tarball(pkg, cache):
     return data
 
 
+def tflite_to_onnx(name, data):
+    """Runs the converter with Debian's Python, which has python3-onnx and python3-flatbuffers (the
+    interpreter running this script may be another one)."""
+    python = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
+    with tempfile.TemporaryDirectory() as tmp:
+        src, out = os.path.join(tmp, "in.tflite"), os.path.join(tmp, "out.onnx")
+        with open(src, "wb") as f:
+            f.write(data)
+        r = subprocess.run([python, os.path.join(HERE, "tflite2onnx.py"), src, out], capture_output=True, text=True)
+        if r.returncode != 0:
+            fail(f"{name}: converting to ONNX failed (install python3-onnx python3-flatbuffers): {r.stderr.strip()[-500:]}")
+        return open(out, "rb").read()
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--dest", required=True)
@@ -84,6 +100,13 @@ def main():
         if "range" in m:
             start, end = m["range"]
             data = data[start:end]
+        if m.get("convert") == "tflite2onnx":
+            got = digest("sha256", data)
+            if got != m["source_sha256"]:
+                fail(f"{m['name']}: the TFLite source's sha256 {got} does not match the manifest's {m['source_sha256']}")
+            data = tflite_to_onnx(m["name"], data)
+        elif "convert" in m:
+            fail(f"{m['name']}: unknown conversion {m['convert']}")
         got = digest("sha256", data)
         if got != m["sha256"]:
             fail(f"{m['name']}: sha256 {got} does not match the manifest's {m['sha256']}")

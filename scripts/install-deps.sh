@@ -8,6 +8,7 @@ packages=(
   libobs-dev libobs0 xvfb xauth              # real libobs, headless under xvfb-run
   libgtk-3-0                                 # OpenCvSharp's native library links it
   python3 python3-pil                        # model fetch step, raw test frames
+  python3-onnx python3-flatbuffers           # models/tflite2onnx.py: MediaPipe's TFLite models to ONNX at fetch time
   python3-skimage facedetect                 # real test photos: astronaut.png, grace_hopper, a face-free photo
   obs-studio obs-plugins                     # the real OBS with obs-websocket, for the remote-control tests
   chromium                                   # the dashboard tests drive a real browser (Playwright, no download)

@@ -9,8 +9,10 @@ namespace Aisp.Core.Swap;
 /// </summary>
 public static class AlignedCrop
 {
-    public static void FromFrame(in Frame frame, Affine2D frameToCrop, int size, float mean, float std, Span<float> tensor)
+    /// <param name="layout">NCHW (planes, as the swap models take) or NHWC (interleaved, as MediaPipe's converted models take).</param>
+    public static void FromFrame(in Frame frame, Affine2D frameToCrop, int size, float mean, float std, Span<float> tensor, TensorLayout layout = TensorLayout.Nchw)
     {
+        bool interleaved = layout == TensorLayout.Nhwc;
         Affine2D cropToFrame = frameToCrop.Inverse();
         var sampler = new RgbSampler(frame);
         int plane = size * size;
@@ -22,9 +24,10 @@ public static class AlignedCrop
                 (float fx, float fy) = cropToFrame.Apply(x + 0.5f, y + 0.5f);
                 CropSampler.Bilinear(sampler, frame.Width, frame.Height, fx - 0.5f, fy - 0.5f, out float r, out float g, out float b);
                 int i = (y * size) + x;
-                tensor[i] = (r - mean) * inv;
-                tensor[plane + i] = (g - mean) * inv;
-                tensor[(2 * plane) + i] = (b - mean) * inv;
+                (int ri, int gi, int bi) = interleaved ? (3 * i, (3 * i) + 1, (3 * i) + 2) : (i, plane + i, (2 * plane) + i);
+                tensor[ri] = (r - mean) * inv;
+                tensor[gi] = (g - mean) * inv;
+                tensor[bi] = (b - mean) * inv;
             }
         }
     }
