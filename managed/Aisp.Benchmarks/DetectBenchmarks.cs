@@ -14,7 +14,7 @@ public class DetectBenchmarks
     private FrameBuffers _frame = null!;
     private readonly List<Face> _faces = new(16);
 
-    [Params(DetectorNames.UltraFace, DetectorNames.BlazeFaceBack, DetectorNames.BlazeFaceFront)]
+    [Params(DetectorNames.UltraFace, DetectorNames.BlazeFaceBack)]
     public string Detector { get; set; } = DetectorNames.Default;
 
     [Params("640x360", "1280x720")]

@@ -19,7 +19,7 @@ public sealed record CliOptions(string Input, string Output, string? SettingsJso
           --progress          print "aisp: progress DONE/TOTAL" lines on stderr (models loaded, then
                               every 200 ms and at the end; TOTAL is 0 when a video does not say)
         Settings keys: engine (privacy|morph|inswapper|landmarks|none),
-          detector (ultraface|blazeface-back|blazeface-front), confidence (0.05-0.99),
+          detector (ultraface|blazeface-back), confidence (0.05-0.99),
           privacy_mode (pixelate|blur), privacy_strength (1-100), privacy_padding (0-1),
           source_image, keep_expression, stabilize, smoothing (0-1), swap_model, recognizer_model,
           swap_preset (deep-live-cam|facefusion|roop), models_dir,

@@ -46,7 +46,6 @@ public sealed class DetectionTests(ITestOutputHelper output)
     [Theory]
     [InlineData(DetectorNames.UltraFace)]
     [InlineData(DetectorNames.BlazeFaceBack)]
-    [InlineData(DetectorNames.BlazeFaceFront)]
     public void Finds_no_face_in_a_photo_without_one(string detector) =>
         Assert.Empty(Detect(detector, TestAssets.IceBlock, PixelFormat.Bgra));
 

@@ -47,4 +47,31 @@ public sealed class RecallTests(ITestOutputHelper output)
             Assert.Equal(1.0, recalls[DetectorNames.Default]);
         }
     }
+
+    /// <summary>Real pictures without people (skimage's data folder and facedetect's example): animals, textures, text, microscopy, space, objects.</summary>
+    public static readonly string[] NoPeople = [.. new[]
+    {
+        "block.png", "brick.png", "bw_text.png", "cell.png", "checker_bilevel.png", "chelsea.png", "chessboard_RGB.png", "clock_motion.png",
+        "coffee.png", "coins.png", "color.png", "grass.png", "gravel.png", "horse.png", "hubble_deep_field.jpg", "ihc.png", "logo.png",
+        "microaneurysms.png", "moon.png", "motorcycle_left.png", "page.png", "phantom.png", "retina.jpg", "rocket.jpg", "text.png",
+    }.Select(n => Path.Combine(Path.GetDirectoryName(TestAssets.Astronaut)!, n)), TestAssets.IceBlock];
+
+    [Fact]
+    public void No_detector_finds_a_face_in_pictures_without_people_at_the_default_confidence()
+    {
+        Assert.True(NoPeople.Length >= 20);
+        foreach (string detector in DetectorNames.All)
+        {
+            var hits = new List<string>();
+            foreach (string picture in NoPeople)
+            {
+                using OpenCvSharp.Mat bgr = OpenCvSharp.Cv2.ImRead(picture, OpenCvSharp.ImreadModes.Color);
+                Assert.False(bgr.Empty(), picture);
+                hits.AddRange(DetectionTests.Detect(detector, bgr, PixelFormat.Bgra).Select(f => $"{Path.GetFileName(picture)} ({f.Score:F2})"));
+            }
+
+            output.WriteLine($"NO-PEOPLE {detector}: pictures={NoPeople.Length} false-positives={hits.Count} {string.Join(", ", hits)}".TrimEnd());
+            Assert.Empty(hits);
+        }
+    }
 }

@@ -27,6 +27,14 @@ public sealed class SettingsTests
     }
 
     [Fact]
+    public void Blazeface_front_is_no_longer_offered_and_old_settings_get_blazeface_back()
+    {
+        Assert.DoesNotContain(Aisp.Core.Settings.DetectorNames.BlazeFaceFront, Aisp.Core.Settings.DetectorNames.All);
+        Assert.Equal("blazeface-back", Aisp.Core.Settings.SettingsParser.Parse("{\"detector\":\"blazeface-front\"}", new Aisp.Core.Settings.PipelineSettings()).Detector);
+        Assert.Throws<Aisp.Core.AispException>(() => Aisp.Core.Settings.SettingsParser.Parse("{\"detector\":\"blazeface-side\"}", new Aisp.Core.Settings.PipelineSettings()));
+    }
+
+    [Fact]
     public void Partial_updates_keep_the_other_values_and_unknown_keys_are_reported()
     {
         var basis = new PipelineSettings { PrivacyStrength = 77 };

@@ -116,7 +116,6 @@ obs_properties_t *aisp_settings_properties(const char *status, obs_property_clic
 							   OBS_COMBO_TYPE_LIST, OBS_COMBO_FORMAT_STRING);
 	add_list_item(detector, "Detector.UltraFace", "ultraface");
 	add_list_item(detector, "Detector.BlazeFaceBack", "blazeface-back");
-	add_list_item(detector, "Detector.BlazeFaceFront", "blazeface-front");
 
 	obs_properties_add_float_slider(props, "confidence", obs_module_text("Confidence"), 0.05, 0.99, 0.01);
 

@@ -9,10 +9,13 @@ public static class DetectorFactory
 {
     public static IFaceDetector Create(PipelineSettings settings, ILogger logger)
     {
-        ModelEntry entry = ModelCatalog.Load(settings.ModelsDir).Get(settings.Detector);
+        ModelCatalog catalog = ModelCatalog.Load(settings.ModelsDir);
+        ModelEntry entry = catalog.Get(settings.Detector);
         return entry.Family switch
         {
-            "blazeface" => new BlazeFaceDetector(entry, settings.ExecutionProvider, settings.Threads, logger),
+            // BlazeFace alone finds faces on cats and textures at the default confidence: the mesh checks each find.
+            "blazeface" => new MeshVerifiedDetector(new BlazeFaceDetector(entry, settings.ExecutionProvider, settings.Threads, logger),
+                new Landmarks.FaceMesh(catalog.Get("face-mesh-468"), settings.ExecutionProvider, settings.Threads, logger)),
             "ultraface" => new UltraFaceDetector(entry, settings.ExecutionProvider, settings.Threads, logger),
             _ => throw new AispException(ErrorKind.Model, $"model '{entry.Name}' has family '{entry.Family}', which no detector implements"),
         };

@@ -106,6 +106,11 @@ public static class EngineNames
 
 public static class DetectorNames
 {
+    /// <summary>
+    /// No longer a choice: MediaPipe's short-range model finds only faces near the camera (0 % recall
+    /// at 1/12 of the frame width; boxes 1.3-1.4x too wide and keypoints off on group photos). Settings
+    /// that still name it get blazeface-back, which the parser substitutes.
+    /// </summary>
     public const string BlazeFaceFront = "blazeface-front";
     public const string BlazeFaceBack = "blazeface-back";
     public const string UltraFace = "ultraface";
@@ -113,7 +118,7 @@ public static class DetectorNames
     /// <summary>The default finds every clearly visible face down to 1/12 of the frame width (see docs/BENCHMARKS.md, recall table).</summary>
     public const string Default = UltraFace;
 
-    public static readonly string[] All = [UltraFace, BlazeFaceBack, BlazeFaceFront];
+    public static readonly string[] All = [UltraFace, BlazeFaceBack];
 }
 
 /// <summary>Post-processing of the inswapper engine named after the tools whose look it reproduces.</summary>

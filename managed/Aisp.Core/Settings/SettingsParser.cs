@@ -61,7 +61,7 @@ public static class SettingsParser
             s = p.Name switch
             {
                 "engine" => s with { Engine = OneOf(p.Name, v, EngineNames.All) },
-                "detector" => s with { Detector = OneOf(p.Name, v, DetectorNames.All) },
+                "detector" => s with { Detector = v.ValueKind == JsonValueKind.String && v.GetString() == DetectorNames.BlazeFaceFront ? DetectorNames.BlazeFaceBack : OneOf(p.Name, v, DetectorNames.All) },
                 "confidence" => s with { Confidence = (float)Number(p.Name, v, 0.05, 0.99) },
                 "privacy_mode" => s with { PrivacyMode = OneOf(p.Name, v, ["pixelate", "blur"]) == "blur" ? PrivacyMode.Blur : PrivacyMode.Pixelate },
                 "privacy_strength" => s with { PrivacyStrength = (int)Number(p.Name, v, 1, 100, integer: true) },
