@@ -21,7 +21,7 @@ public sealed record CliOptions(string Input, string Output, string? SettingsJso
         Settings keys: engine (privacy|morph|inswapper|landmarks|none),
           detector (ultraface|blazeface-back), confidence (0.05-0.99),
           privacy_mode (pixelate|blur), privacy_strength (1-100), privacy_padding (0-1),
-          source_image, keep_expression, stabilize, smoothing (0-1), swap_model, recognizer_model,
+          source_image, keep_expression, landmarks (mesh|68), stabilize, smoothing (0-1), swap_model, recognizer_model,
           swap_preset (deep-live-cam|facefusion|roop), models_dir,
           execution_provider (auto|cpu|cuda|directml), threads, face_library, privacy_rule,
           privacy_identities, swap_identities ({"name":"picture"}), swap_unknown (default|leave).

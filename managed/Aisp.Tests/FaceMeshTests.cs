@@ -116,6 +116,128 @@ public sealed class FaceMeshTests(ITestOutputHelper output)
         Assert.True(worst < 0.05, $"worst mean landmark error {worst:P1} of the eye distance");
     }
 
+    /// <summary>
+    /// The 68 points read off the mesh against the 68-point model's on real photos, per part, as a share
+    /// of the eye distance. The mesh's jaw is the face's silhouette, the model's sits inside it (up to a
+    /// third of the eye distance), and the small 64x64 model is itself a few percent off on eyes and
+    /// mouth: the limits catch a wrong vertex table (a point on the wrong part is a whole eye distance
+    /// off), not those known differences.
+    /// </summary>
+    [Fact]
+    public void The_68_points_read_off_the_mesh_land_where_the_68_point_model_puts_them()
+    {
+        using var mesh = new FaceMesh(ModelCatalog.Load(TestAssets.ModelsDir).Get("face-mesh-468"), "cpu", 1, NullLogger.Instance);
+        using var model = new FaceLandmarker(ModelCatalog.Load(TestAssets.ModelsDir).Get("landmarks-68"), "cpu", 1, NullLogger.Instance);
+        (string Name, int From, int To, double Limit)[] groups = [("jaw", 0, 17, 0.50), ("brows", 17, 27, 0.16), ("nose", 27, 36, 0.20), ("eyes", 36, 48, 0.12), ("mouth", 48, 68, 0.20)];
+        foreach (string photo in (string[])[TestAssets.Astronaut, TestAssets.GraceHopper, TestAssets.GroupPhoto("sample1"), TestAssets.GroupPhoto("sample4")])
+        {
+            using Mat bgr = TestAssets.Load(photo);
+            using var buffers = new FrameBuffers(PixelFormat.Bgra);
+            buffers.Load(bgr);
+            foreach (Face detected in DetectionTests.Detect(DetectorNames.Default, bgr, PixelFormat.Bgra))
+            {
+                Face face = detected;
+                model.Locate(buffers.AsFrame(), ref face);
+                var points = new Point3[FaceMesh.Count];
+                mesh.Locate(buffers.AsFrame(), face.Box, null, points);
+                var fromMesh = new FaceLandmarks();
+                MeshTo68.Fill(points, ref fromMesh);
+                double iod = FaceMesh.InterOcular(points);
+                foreach ((string name, int from, int to, double limit) in groups)
+                {
+                    double error = Enumerable.Range(from, to - from).Average(i => Math.Sqrt(Math.Pow(fromMesh[i].X - face.Landmarks[i].X, 2) + Math.Pow(fromMesh[i].Y - face.Landmarks[i].Y, 2))) / iod;
+                    output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"MESH68 {Path.GetFileNameWithoutExtension(photo)} face at {face.Box.Left:F0},{face.Box.Top:F0} {name}: {error:P1} of the eye distance"));
+                    Assert.True(error < limit, $"{name} of the face at {face.Box} is {error:P1} off the 68-point model");
+
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The pipeline's own 68 landmarks (what the engines paint with) on the photos turned through 360
+    /// degrees: with the default mesh landmarks within 5 % of the eye distance of the upright result at
+    /// every angle; the 68-point model is reported beside it (it only holds near upright).
+    /// </summary>
+    [Fact]
+    public void The_pipelines_landmarks_hold_at_every_roll_with_the_mesh()
+    {
+        double worst = 0;
+        int misses = 0;
+        foreach (string model in (string[])[LandmarkModels.Mesh, LandmarkModels.SixtyEight])
+        {
+            foreach (string photo in (string[])[TestAssets.Astronaut, TestAssets.GraceHopper])
+            {
+                using Mat upright = TestAssets.Load(photo);
+                FaceLandmarks reference = PipelineLandmarks(upright, model, out BoxF box, out _) ?? throw new InvalidOperationException("no face upright");
+                double iod = Distance(Mean(reference, 36, 42), Mean(reference, 42, 48));
+                for (int angle = 0; angle < 360; angle += 15)
+                {
+                    var centre = new Point2f((box.Left + box.Right) / 2, (box.Top + box.Bottom) / 2);
+                    using Mat turn = Cv2.GetRotationMatrix2D(centre, -angle, 1.0);
+                    using var turned = new Mat();
+                    Cv2.WarpAffine(upright, turned, turn, upright.Size(), InterpolationFlags.Linear, BorderTypes.Constant, new Scalar(40, 40, 40));
+                    turn.GetArray(out double[] m);
+                    double[] inv = Invert(m);
+                    FaceLandmarks? maybe = PipelineLandmarks(turned, model, out BoxF foundBox, out float roll, near: new PointF(centre.X, centre.Y));
+                    if (maybe is not { } found)
+                    {
+                        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"PIPELINE-ROLL landmarks={model} photo={Path.GetFileNameWithoutExtension(photo)} angle={angle} error=no-face"));
+                        misses++;
+                        continue;
+                    }
+
+                    double error = Enumerable.Range(0, FaceLandmarks.Count).Average(i =>
+                        Distance(new PointF((float)((inv[0] * found[i].X) + (inv[1] * found[i].Y) + inv[2]), (float)((inv[3] * found[i].X) + (inv[4] * found[i].Y) + inv[5])), reference[i])) / iod;
+                    output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"PIPELINE-ROLL landmarks={model} photo={Path.GetFileNameWithoutExtension(photo)} angle={angle} error={error * 100:F1}% roll={roll * 180 / MathF.PI:F0} box={foundBox.Width:F0}x{foundBox.Height:F0}"));
+                    if (model == LandmarkModels.Mesh)
+                    {
+                        worst = Math.Max(worst, error);
+                    }
+                }
+            }
+        }
+
+        output.WriteLine($"PIPELINE-ROLL misses={misses}");
+        // The mesh alone holds 5 % (the test above); here the detector's box adds its own error at some angles.
+        Assert.True(worst < 0.06, $"the pipeline's mesh landmarks are {worst:P1} of the eye distance off at worst");
+    }
+
+    private static FaceLandmarks? PipelineLandmarks(Mat bgr, string model, out BoxF box, out float roll, PointF? near = null)
+    {
+        using var pipeline = Aisp.Core.Pipeline.FacePipeline.Create(TestAssets.Json(extra: $"\"engine\":\"landmarks\",\"landmarks\":\"{model}\",\"stabilize\":false"), NullLoggerFactory.Instance);
+        using var buffers = new FrameBuffers(PixelFormat.Bgra);
+        buffers.Load(bgr);
+        pipeline.Process(buffers.AsFrame());
+        // The photo's own face: the largest, or the one at the point the photo was turned about.
+        Face[] faces = pipeline.LastFaces.ToArray().Where(f => f.HasLandmarks).ToArray();
+        (box, roll) = (default, 0);
+        if (faces.Length == 0)
+        {
+            return null;
+        }
+
+        Face face = near is { } c
+            ? faces.MinBy(f => Distance(new PointF((f.Box.Left + f.Box.Right) / 2, (f.Box.Top + f.Box.Bottom) / 2), c))
+            : faces.MaxBy(f => f.Box.Area);
+        (box, roll) = (face.Box, face.Roll);
+        return face.Landmarks;
+    }
+
+    private static PointF Mean(in FaceLandmarks points, int from, int to)
+    {
+        float x = 0, y = 0;
+        for (int i = from; i < to; i++)
+        {
+            x += points[i].X;
+            y += points[i].Y;
+        }
+
+        return new PointF(x / (to - from), y / (to - from));
+    }
+
+    private static double Distance(PointF a, PointF b) => Math.Sqrt(((a.X - b.X) * (a.X - b.X)) + ((a.Y - b.Y) * (a.Y - b.Y)));
+
     private static Point3[] Mesh(FaceMesh mesh, Mat bgr, BoxF box, float? hint, out float roll)
     {
         using var buffers = new FrameBuffers(PixelFormat.Bgra);

@@ -139,7 +139,7 @@ public sealed class JobTests : IAsyncLifetime
             ids.Add((long)(await Submit(i == 1 ? corrupt : video, new JsonObject()))["id"]!);
         }
 
-        long crash = (long)(await Submit(MakeVideo("long.avi", 400), new JsonObject()))["id"]!;
+        long crash = (long)(await Submit(MakeVideo("long.avi", 1500), new JsonObject()))["id"]!; // long enough to be still running when killed, on a busy machine too
         ids.Add((long)(await Submit(video, new JsonObject()))["id"]!);
 
         // Kill the long job's worker as a crash would: only that job fails.

@@ -23,7 +23,7 @@ static const struct setting settings_table[] = {
 	{"face_library", SETTING_STRING},    {"recognition_threshold", SETTING_DOUBLE},
 	{"privacy_rule", SETTING_STRING},    {"privacy_identities", SETTING_STRING},
 	{"swap_identities", SETTING_STRING}, {"swap_unknown", SETTING_STRING},
-	{"smoothing", SETTING_DOUBLE},
+	{"smoothing", SETTING_DOUBLE},      {"landmarks", SETTING_STRING},
 };
 
 void aisp_settings_defaults(obs_data_t *settings)
@@ -38,6 +38,7 @@ void aisp_settings_defaults(obs_data_t *settings)
 	obs_data_set_default_int(settings, "threads", 1);
 	obs_data_set_default_bool(settings, "stabilize", true);
 	obs_data_set_default_double(settings, "smoothing", 0.5);
+	obs_data_set_default_string(settings, "landmarks", "68");
 	obs_data_set_default_string(settings, "source_image", "");
 	obs_data_set_default_bool(settings, "keep_expression", true);
 	obs_data_set_default_string(settings, "swap_model", "");
@@ -145,6 +146,10 @@ obs_properties_t *aisp_settings_properties(const char *status, obs_property_clic
 	add_list_item(ep, "ExecutionProvider.Cuda", "cuda");
 	add_list_item(ep, "ExecutionProvider.DirectML", "directml");
 	obs_properties_add_int(props, "threads", obs_module_text("Threads"), 1, 16, 1);
+	obs_property_t *landmarks = obs_properties_add_list(props, "landmarks", obs_module_text("Landmarks"),
+							    OBS_COMBO_TYPE_LIST, OBS_COMBO_FORMAT_STRING);
+	add_list_item(landmarks, "Landmarks.Mesh", "mesh");
+	add_list_item(landmarks, "Landmarks.68", "68");
 	obs_properties_add_bool(props, "stabilize", obs_module_text("Stabilize"));
 	obs_properties_add_float_slider(props, "smoothing", obs_module_text("Smoothing"), 0.0, 1.0, 0.05);
 	obs_property_t *quality = obs_properties_add_list(props, "quality", obs_module_text("Quality"),

@@ -56,6 +56,12 @@ public struct Face
     /// <summary>iBUG 68-point landmarks in frame pixels (jaw 0-16, brows 17-26, nose 27-35, eyes 36-47, mouth 48-67).</summary>
     public FaceLandmarks Landmarks;
 
+    /// <summary>True once <see cref="Roll"/> holds the face's roll (set by the mesh landmarks).</summary>
+    public bool HasRoll;
+
+    /// <summary>The angle of the eye line in the frame, radians, clockwise in image coordinates: what the next analysis starts from.</summary>
+    public float Roll;
+
     /// <summary>Identity of the face across frames (same person, same id), assigned by the tracker; 0 when untracked.</summary>
     public int TrackId;
 

@@ -9,8 +9,10 @@ namespace Aisp.Core.Landmarks;
 /// <summary>
 /// iBUG 68-point landmarks (the faceplugin package's fr_landmark.onnx) on each face box: the box,
 /// kept inside the frame, stretched to 64x64 grayscale in [0, 1); outputs x,y relative to the box.
+/// Upright faces only (the crop is never turned): the "landmarks": "68" setting; the default reads
+/// them off the 468-point mesh (<see cref="MeshLandmarker"/>), which holds at any roll.
 /// </summary>
-public sealed class FaceLandmarker : IDisposable
+public sealed class FaceLandmarker : ILandmarker
 {
     private readonly ModelEntry _entry;
     private readonly OnnxModel _model;

@@ -29,6 +29,19 @@ public sealed class FaceMesh : IDisposable
     /// <summary>A detector box's side as a share of the mesh's extent (so crops from either are framed alike).</summary>
     private const float MeshToBox = 0.8f;
 
+    /// <summary>
+    /// Orientations tried for a face with no roll to start from (every 45 degrees): the model's
+    /// confidence singles out the right one, and no face is then more than 22.5 degrees off the crop,
+    /// close enough for the refinement to settle on its true roll. A tracked face skips this.
+    /// </summary>
+    private const int SearchTurns = 8;
+
+    /// <summary>
+    /// Most faces on a stream are upright: another turn must beat upright by this much (in logits)
+    /// to be taken. A turned or half-hidden upright face can score a little higher 45 degrees off.
+    /// </summary>
+    private const float UprightPrior = 3;
+
     /// <summary>Passes after the first that re-crop at the mesh's own roll and box; a tracked face settles in one.</summary>
     private const int MaxRefinements = 4;
 
@@ -71,34 +84,38 @@ public sealed class FaceMesh : IDisposable
 
     /// <summary>
     /// The mesh at any roll. With a roll hint (the track's last mesh, or a detector's eye keypoints)
-    /// the first pass is at that roll; without one, the four quarter turns are tried and the one
-    /// the model is surest of kept. Then passes follow at the roll and box the mesh itself shows
+    /// the first pass is at that roll; without one (or one the model sees no face at), eight turns
+    /// 45 degrees apart are tried and the one the model is surest of kept. Then passes follow at the roll and box the mesh itself shows
     /// (MediaPipe's own tracking: the crop follows the landmarks) until the roll settles within
     /// 5 degrees, so the crop ends upright and framed. Returns the presence probability and the roll.
     /// </summary>
     public (float Presence, float Roll) Locate(in Frame frame, in BoxF box, float? rollHint, Span<Point3> points)
     {
-        float roll = rollHint ?? 0, logit;
-        if (rollHint is null)
+        float roll = rollHint ?? 0;
+        float logit = rollHint is null ? float.NegativeInfinity : Run(frame, box, roll, points);
+        bool hinted = logit > 0; // a hint the model does not see a face at is no hint
+        if (!hinted)
         {
             float best = float.NegativeInfinity;
-            for (int quarter = 0; quarter < 4; quarter++)
+            for (int turn = 0; turn < SearchTurns; turn++)
             {
-                float r = quarter * MathF.PI / 2, l = Run(frame, box, r, points);
+                float r = turn * 2 * MathF.PI / SearchTurns, l = Run(frame, box, r, points) + (turn == 0 ? UprightPrior : 0);
                 if (l > best)
                 {
                     (roll, best) = (r, l);
                 }
             }
+
+            logit = Run(frame, box, roll, points);
         }
 
-        logit = Run(frame, box, roll, points);
         BoxF framed = box;
-        for (int pass = 0; pass < MaxRefinements; pass++)
+        int passes = hinted ? 1 : MaxRefinements; // a tracked face moved little since its last mesh: one re-framing is enough
+        for (int pass = 0; pass < passes; pass++)
         {
             float seen = Roll(points);
             bool settled = MathF.Abs(AngleDifference(seen, roll)) < 5 * MathF.PI / 180;
-            if (settled && pass > 0)
+            if (settled && pass > 0) // always one pass framed by the mesh itself: hinted or not, a face ends framed alike
             {
                 break;
             }

@@ -11,8 +11,9 @@ namespace Aisp.Core.Pipeline;
 public sealed class AnalysisModels : IDisposable
 {
     public const string LandmarkModel = "landmarks-68";
+    public const string MeshModel = "face-mesh-468";
 
-    private AnalysisModels(IFaceDetector detector, FaceLandmarker? landmarker, FaceRecognizer? recognizer, RecognitionWorker? recognition, IdentitySet? identities)
+    private AnalysisModels(IFaceDetector detector, ILandmarker? landmarker, FaceRecognizer? recognizer, RecognitionWorker? recognition, IdentitySet? identities)
     {
         Detector = detector;
         Landmarker = landmarker;
@@ -22,7 +23,7 @@ public sealed class AnalysisModels : IDisposable
     }
 
     public IFaceDetector Detector { get; }
-    public FaceLandmarker? Landmarker { get; }
+    public ILandmarker? Landmarker { get; }
 
     /// <summary>With a face library in the settings and sync analysis (CLI, QA: deterministic): the recogniser, run inline.</summary>
     public FaceRecognizer? Recognizer { get; }
@@ -36,11 +37,11 @@ public sealed class AnalysisModels : IDisposable
     public static AnalysisModels Load(PipelineSettings s, bool withLandmarks, ILogger log)
     {
         IFaceDetector detector = DetectorFactory.Create(s, log);
-        FaceLandmarker? landmarker = null;
+        ILandmarker? landmarker = null;
         try
         {
             landmarker = withLandmarks || s.UsesIdentities
-                ? new FaceLandmarker(ModelCatalog.Load(s.ModelsDir).Get(LandmarkModel), s.ExecutionProvider, s.Threads, log)
+                ? LoadLandmarker(s, log)
                 : null;
             FaceRecognizer? recognizer = s.UsesIdentities ? FaceRecognizer.Load(s.ModelsDir, s.ExecutionProvider, s.Threads, log) : null;
             RecognitionWorker? worker = recognizer is not null && s.Analysis == AnalysisModes.Async ? new RecognitionWorker(recognizer, log) : null;
@@ -53,6 +54,15 @@ public sealed class AnalysisModels : IDisposable
             landmarker?.Dispose();
             throw;
         }
+    }
+
+    /// <summary>The landmarks the settings name: read off the 468-point mesh (any roll), or the 68-point model.</summary>
+    public static ILandmarker LoadLandmarker(PipelineSettings s, ILogger log)
+    {
+        ModelCatalog catalog = ModelCatalog.Load(s.ModelsDir);
+        return s.Landmarks == LandmarkModels.Mesh
+            ? new MeshLandmarker(new FaceMesh(catalog.Get(MeshModel), s.ExecutionProvider, s.Threads, log), new FaceLandmarker(catalog.Get(LandmarkModel), s.ExecutionProvider, s.Threads, log))
+            : new FaceLandmarker(catalog.Get(LandmarkModel), s.ExecutionProvider, s.Threads, log);
     }
 
     /// <summary>Whether these models serve the settings (same detector, and landmarks when needed).</summary>

@@ -20,6 +20,12 @@ public sealed record PipelineSettings
     /// <summary>Smooth landmarks over time (One Euro filter) so a still face does not jitter.</summary>
     public bool Stabilize { get; init; } = true;
 
+    /// <summary>
+    /// Where the 68 landmarks come from: "68" (the 68-point model: upright faces; what recognition's
+    /// threshold is calibrated on) or "mesh" (read off the 468-point mesh: any roll, upside down too).
+    /// </summary>
+    public string Landmarks { get; init; } = LandmarkModels.SixtyEight;
+
     /// <summary>0..1: how strongly stabilisation holds a still face (0.5: a 1 Hz One Euro cutoff; 0.9: 0.16 Hz, smoother and slower to settle).</summary>
     public float Smoothing { get; init; } = 0.5f;
 
@@ -79,7 +85,7 @@ public sealed record PipelineSettings
     /// <summary>Whether a change from <paramref name="other"/> needs a new detector model.</summary>
     public bool SameDetector(PipelineSettings other) =>
         Detector == other.Detector && ModelsDir == other.ModelsDir && ExecutionProvider == other.ExecutionProvider && Threads == other.Threads
-        && FaceLibrary == other.FaceLibrary;
+        && FaceLibrary == other.FaceLibrary && Landmarks == other.Landmarks;
 
     private static string DefaultModelsDir() =>
         Environment.GetEnvironmentVariable("AISP_MODELS_DIR") is { Length: > 0 } env
@@ -119,6 +125,18 @@ public static class DetectorNames
     public const string Default = UltraFace;
 
     public static readonly string[] All = [UltraFace, BlazeFaceBack];
+}
+
+/// <summary>Values of the "landmarks" setting.</summary>
+public static class LandmarkModels
+{
+    /// <summary>MediaPipe's 468-point mesh, roll-aware.</summary>
+    public const string Mesh = "mesh";
+
+    /// <summary>The faceplugin 68-point model: upright faces only, about a third of the mesh's cost; the default (recognition is calibrated on it).</summary>
+    public const string SixtyEight = "68";
+
+    public static readonly string[] All = [Mesh, SixtyEight];
 }
 
 /// <summary>Post-processing of the inswapper engine named after the tools whose look it reproduces.</summary>

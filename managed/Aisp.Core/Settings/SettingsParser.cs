@@ -68,6 +68,7 @@ public static class SettingsParser
                 "privacy_padding" => s with { PrivacyPadding = (float)Number(p.Name, v, 0, 1) },
                 "models_dir" => s with { ModelsDir = Text(p.Name, v) },
                 "stabilize" => s with { Stabilize = Bool(p.Name, v) },
+                "landmarks" => s with { Landmarks = OneOf(p.Name, v, LandmarkModels.All) },
                 "smoothing" => s with { Smoothing = (float)Number(p.Name, v, 0, 1) },
                 "source_image" => s with { SourceImage = Text(p.Name, v, allowEmpty: true) },
                 "keep_expression" => s with { KeepExpression = Bool(p.Name, v) },

@@ -11,7 +11,7 @@ public static class SourceFaceBuilder
     /// <summary>Largest source picture accepted, per side; bigger ones are refused with a message, not resized.</summary>
     public const int MaxSide = 4096;
 
-    public static SourceFace Build(string label, in Frame image, IFaceDetector detector, FaceLandmarker landmarker, float confidence)
+    public static SourceFace Build(string label, in Frame image, IFaceDetector detector, ILandmarker landmarker, float confidence)
     {
         if (image.Width > MaxSide || image.Height > MaxSide)
         {
