@@ -88,6 +88,32 @@ public sealed class MorphTests(ITestOutputHelper output)
         Assert.Contains("no source face", pipeline.Stats.Read([]).Notice, StringComparison.Ordinal);
     }
 
+    /// <summary>A colour face swapped onto a grayscale picture stays grayscale (the transfer follows the target's saturation down, not only up).</summary>
+    [Fact]
+    public void A_grayscale_target_keeps_a_grayscale_face()
+    {
+        using FacePipeline pipeline = SwapFixtures.WithSource(TestAssets.Json(extra: "\"engine\":\"morph\""));
+        using Mat colour = TestAssets.Load(TestAssets.GraceHopper);
+        using Mat grey = colour.CvtColor(ColorConversionCodes.BGR2GRAY).CvtColor(ColorConversionCodes.GRAY2BGR);
+        using var buffers = new FrameBuffers(PixelFormat.Bgra);
+        buffers.Load(grey);
+        pipeline.Process(buffers.AsFrame());
+        Face face = Assert.Single(pipeline.LastFaces.ToArray());
+        using var result = new Mat();
+        buffers.Store(result);
+        using Mat changed = new();
+        Cv2.Absdiff(result, grey, changed);
+        Assert.True(Cv2.Mean(changed[ToRect(Hull(face))]).Val0 > 4, "the face was not swapped");
+
+        // Chroma of the swapped face: the spread between its colour channels, per pixel, in grey levels.
+        using Mat hsv = result[ToRect(Hull(face))].CvtColor(ColorConversionCodes.BGR2HSV);
+        double saturation = Cv2.Mean(hsv).Val1;
+        output.WriteLine($"mean saturation of the swapped face on a grayscale target: {saturation:F1} of 255");
+        Assert.True(saturation < 2, $"the face on a grayscale picture is coloured (mean saturation {saturation:F1})");
+    }
+
+    private static Rect ToRect(BoxF b) => new((int)b.Left, (int)b.Top, (int)b.Width, (int)b.Height);
+
     [Fact]
     public void Keep_expression_leaves_the_eye_and_mouth_triangles_to_the_target()
     {

@@ -3,7 +3,7 @@ namespace Aisp.Core.Swap;
 /// <summary>
 /// Reinhard colour transfer in CIE L*a*b*: shifts and scales the swapped pixels so their mean
 /// and deviation in each channel match the target's inside the same mask, so a source face shot
-/// in other light takes the stream's light.
+/// in other light takes the stream's light, and a grayscale target stays grayscale.
 /// </summary>
 public static class LabColorTransfer
 {
@@ -49,7 +49,7 @@ public static class LabColorTransfer
             double st = Math.Sqrt(Math.Max(1e-6, (sum[9 + c] / count) - (mt * mt)));
             mean[c] = (float)ms;
             mean[3 + c] = (float)mt;
-            scale[c] = (float)Math.Clamp(st / ss, 0.5, 2.0); // a flat source must not blow up noise
+            scale[c] = (float)Math.Clamp(st / ss, c == 0 ? 0.5 : 0, 2.0); // a flat source must not blow up noise; a grey target takes a grey face
         }
 
         Transform(swapped, mask, mean, scale);
@@ -63,10 +63,12 @@ public static class LabColorTransfer
     public static void Apply(Span<float> swapped, ReadOnlySpan<float> mask, in LabStats source, in LabStats target)
     {
         Span<float> mean = [source.MeanL, source.MeanA, source.MeanB, target.MeanL, target.MeanA, target.MeanB];
-        Span<float> scale = [Ratio(target.DevL, source.DevL), Ratio(target.DevA, source.DevA), Ratio(target.DevB, source.DevB)];
+        Span<float> scale = [Ratio(target.DevL, source.DevL, 0.5f), Ratio(target.DevA, source.DevA, 0), Ratio(target.DevB, source.DevB, 0)];
         Transform(swapped, mask, mean, scale);
 
-        static float Ratio(float t, float s) => Math.Clamp(t / Math.Max(s, 1e-3f), 0.5f, 2f);
+        // Lightness keeps at least half its contrast (a flat-lit target must not flatten the face); chroma
+        // follows the target all the way down, so a grayscale or washed-out target keeps its saturation.
+        static float Ratio(float t, float s, float least) => Math.Clamp(t / Math.Max(s, 1e-3f), least, 2f);
     }
 
     private static void Transform(Span<float> swapped, ReadOnlySpan<float> mask, ReadOnlySpan<float> mean, ReadOnlySpan<float> scale)
