@@ -192,7 +192,7 @@ out=docs/BENCHMARKS.md
   echo
   echo "## AISP server under load (scripts/server-load.sh)"
   echo
-  echo "Debian's OBS with the plugin under xvfb, \\`aisp serve\\` as its own process connected to it through"
+  echo "Debian's OBS with the plugin under xvfb, 'aisp serve' as its own process connected to it through"
   echo "obs-websocket, and Aisp.Benchmarks --server-load on the same machine: 50 clients on"
   echo "/api/v1/events/stream plus GET /api/v1/filters/{source}/{filter}/status at 200 a second for 60 s (each"
   echo "status is a round trip server -> obs-websocket -> the plugin's vendor request), with an engine switch"
