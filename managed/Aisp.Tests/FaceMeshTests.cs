@@ -238,6 +238,39 @@ public sealed class FaceMeshTests(ITestOutputHelper output)
 
     private static double Distance(PointF a, PointF b) => Math.Sqrt(((a.X - b.X) * (a.X - b.X)) + ((a.Y - b.Y) * (a.Y - b.Y)));
 
+    /// <summary>
+    /// Head pose from the mesh's depth on real photos: a mirrored photo turns the other way by the same
+    /// amount, and turning the picture changes the roll only.
+    /// </summary>
+    [Fact]
+    public void Head_pose_is_mirror_symmetric_and_does_not_change_when_the_picture_turns()
+    {
+        using var mesh = new FaceMesh(ModelCatalog.Load(TestAssets.ModelsDir).Get("face-mesh-468"), "cpu", 1, NullLogger.Instance);
+        foreach (string photo in (string[])[TestAssets.Astronaut, TestAssets.GraceHopper, TestAssets.GroupPhoto("sample1")])
+        {
+            using Mat upright = TestAssets.Load(photo);
+            using Mat mirrored = upright.Flip(FlipMode.Y);
+            using Mat turned = new();
+            Cv2.Rotate(upright, turned, RotateFlags.Rotate90Clockwise);
+            foreach (Face face in DetectionTests.Detect(DetectorNames.Default, upright, PixelFormat.Bgra))
+            {
+                HeadPose pose = HeadPose.From(Mesh(mesh, upright, face.Box, null, out _));
+                BoxF m = new(upright.Width - face.Box.Right, face.Box.Top, upright.Width - face.Box.Left, face.Box.Bottom);
+                HeadPose flipped = HeadPose.From(Mesh(mesh, mirrored, m, null, out _));
+                BoxF t = new(upright.Height - face.Box.Bottom, face.Box.Left, upright.Height - face.Box.Top, face.Box.Right); // 90 degrees clockwise
+                HeadPose quarter = HeadPose.From(Mesh(mesh, turned, t, null, out _));
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"POSE {Path.GetFileNameWithoutExtension(photo)} face at {face.Box.Left:F0}: yaw {pose.Yaw:F1} pitch {pose.Pitch:F1} roll {pose.Roll:F1}; mirrored yaw {flipped.Yaw:F1} pitch {flipped.Pitch:F1}; turned yaw {quarter.Yaw:F1} pitch {quarter.Pitch:F1} roll {quarter.Roll:F1}"));
+                // The mesh itself moves a few degrees between crops of the same face: 8 degrees of slack.
+                Assert.InRange(flipped.Yaw, -pose.Yaw - 8, -pose.Yaw + 8);
+                Assert.InRange(flipped.Pitch, pose.Pitch - 8, pose.Pitch + 8);
+                Assert.InRange(quarter.Yaw, pose.Yaw - 8, pose.Yaw + 8);
+                Assert.InRange(quarter.Pitch, pose.Pitch - 8, pose.Pitch + 8);
+                Assert.InRange(Math.Abs(Math.IEEERemainder(quarter.Roll - pose.Roll - 90, 360)), 0, 8);
+            }
+        }
+    }
+
     private static Point3[] Mesh(FaceMesh mesh, Mat bgr, BoxF box, float? hint, out float roll)
     {
         using var buffers = new FrameBuffers(PixelFormat.Bgra);

@@ -62,6 +62,12 @@ public struct Face
     /// <summary>The angle of the eye line in the frame, radians, clockwise in image coordinates: what the next analysis starts from.</summary>
     public float Roll;
 
+    /// <summary>True once <see cref="Yaw"/> and <see cref="Pitch"/> hold the head's pose (from the mesh's depth).</summary>
+    public bool HasPose;
+
+    /// <summary>Head pose in degrees (<see cref="Landmarks.HeadPose"/>): yaw, the turn; pitch, the nod.</summary>
+    public float Yaw, Pitch;
+
     /// <summary>Identity of the face across frames (same person, same id), assigned by the tracker; 0 when untracked.</summary>
     public int TrackId;
 

@@ -47,6 +47,7 @@ public sealed class MeshLandmarker(FaceMesh mesh, FaceLandmarker fallback) : ILa
             // 68-point model still gives upright landmarks, as it did before the mesh.
             fallback.Locate(frame, ref face);
             face.HasRoll = false;
+            face.HasPose = false;
             return;
         }
 
@@ -54,6 +55,8 @@ public sealed class MeshLandmarker(FaceMesh mesh, FaceLandmarker fallback) : ILa
         face.HasLandmarks = true;
         face.Roll = roll;
         face.HasRoll = true;
+        HeadPose pose = HeadPose.From(_points);
+        (face.Yaw, face.Pitch, face.HasPose) = (pose.Yaw, pose.Pitch, true);
         if (_currentCount < Remembered)
         {
             _current[_currentCount++] = (new PointF((face.Box.Left + face.Box.Right) / 2, (face.Box.Top + face.Box.Bottom) / 2), MathF.Max(face.Box.Width, face.Box.Height), roll);
