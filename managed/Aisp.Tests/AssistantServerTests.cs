@@ -26,24 +26,16 @@ public sealed class AssistantServerTests(RealObs obs) : IClassFixture<RealObs>, 
 
     public async Task InitializeAsync()
     {
-        _app = ServerApp.Build(new ServerOptions
+        (_app, _url) = await ServerApi.StartOnLoopbackAsync(new ServerOptions
         {
             DataDir = _dir,
-            Urls = "http://127.0.0.1:0",
             PasswordIterations = 1000,
             ObsUrl = obs.Url,
             ObsPassword = RealObs.Password,
             FaceLibraryPath = Path.Combine(_dir, "faces.db"),
             AssistantMeasureWindow = TimeSpan.FromSeconds(3),
-        });
-        await _app.StartAsync();
-        _url = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        }, Password);
         _api = new ServerApi(new HttpClient { BaseAddress = new Uri(_url) });
-        var users = _app.Services.GetRequiredService<UserStore>();
-        foreach (string role in Roles.All)
-        {
-            users.Add(role, Password, role);
-        }
     }
 
     public async Task DisposeAsync()
@@ -58,10 +50,7 @@ public sealed class AssistantServerTests(RealObs obs) : IClassFixture<RealObs>, 
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(120));
         CancellationToken ct = cts.Token;
         using ObsWebSocketClient client = await obs.ConnectAsync(ct);
-        await ObsScene.AddPhotoAsync(client, "Host", ct);
-        await ObsScene.AddFilterAsync(client, obs, "Host", "AISP", new JsonObject { ["engine"] = "none", ["compositor"] = "cpu" }, ct);
-        await Task.Delay(1000, ct);
-        using Mat plain = await ObsScene.ScreenshotAsync(client, "Host", ct);
+        using Mat plain = await ObsScene.AddPlainFilteredPhotoAsync(client, obs, "Host", "AISP", ct);
         string viewer = (string)(await _api.Login(Roles.Viewer, Password))["access_token"]!;
         string op = (string)(await _api.Login(Roles.Operator, Password))["access_token"]!;
         var ask = new JsonObject { ["instruction"] = "blur everyone", ["source"] = "Host", ["filter"] = "AISP" };

@@ -31,23 +31,15 @@ public sealed class DashboardTests(RealObs obs) : IClassFixture<RealObs>, IAsync
     public async Task InitializeAsync()
     {
         Environment.SetEnvironmentVariable("AISP_MODELS_DIR", TestAssets.ModelsDir); // the job workers inherit it
-        _app = ServerApp.Build(new ServerOptions
+        (_app, _url) = await ServerApi.StartOnLoopbackAsync(new ServerOptions
         {
             DataDir = _dir,
             FaceLibraryPath = Path.Combine(_dir, "faces.db"),
-            Urls = "http://127.0.0.1:0",
             PasswordIterations = 1000,
             ObsUrl = obs.Url,
             ObsPassword = RealObs.Password,
             JobCommand = ["dotnet", Path.Combine(AppContext.BaseDirectory, "aisp.dll")],
-        });
-        await _app.StartAsync();
-        _url = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var users = _app.Services.GetRequiredService<UserStore>();
-        foreach (string role in Roles.All)
-        {
-            users.Add(role, Password, role);
-        }
+        }, Password);
 
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -72,10 +64,7 @@ public sealed class DashboardTests(RealObs obs) : IClassFixture<RealObs>, IAsync
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(150));
         CancellationToken ct = cts.Token;
         using ObsWebSocketClient client = await obs.ConnectAsync(ct);
-        await ObsScene.AddPhotoAsync(client, "Desk", ct);
-        await ObsScene.AddFilterAsync(client, obs, "Desk", "AISP", new JsonObject { ["engine"] = "none", ["compositor"] = "cpu" }, ct);
-        await Task.Delay(1000, ct);
-        using Mat plain = await ObsScene.ScreenshotAsync(client, "Desk", ct);
+        using Mat plain = await ObsScene.AddPlainFilteredPhotoAsync(client, obs, "Desk", "AISP", ct);
 
         // A wrong password is refused on the page.
         IPage stranger = await NewPage();

@@ -1,6 +1,11 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Aisp.Server;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Aisp.Tests;
 
@@ -49,6 +54,21 @@ internal sealed class ServerApi(HttpClient http)
         string text = await r.Content.ReadAsStringAsync();
         Assert.True((int)r.StatusCode == status, $"{(int)r.StatusCode}, expected {status}: {text}");
         return JsonNode.Parse(text)!;
+    }
+
+    /// <summary>The server on a free loopback port, for clients outside this process (a browser, the CLI), with one user per role named after it.</summary>
+    public static async Task<(WebApplication App, string Url)> StartOnLoopbackAsync(ServerOptions options, string password)
+    {
+        WebApplication app = ServerApp.Build(options with { Urls = "http://127.0.0.1:0" });
+        await app.StartAsync();
+        string url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var users = app.Services.GetRequiredService<UserStore>();
+        foreach (string role in Roles.All)
+        {
+            users.Add(role, password, role);
+        }
+
+        return (app, url);
     }
 
     /// <summary>Logs in; returns the whole answer (access and refresh tokens, role, permissions).</summary>

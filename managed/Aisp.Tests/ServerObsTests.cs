@@ -48,10 +48,7 @@ public sealed class ServerObsTests(RealObs obs) : IClassFixture<RealObs>, IAsync
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         CancellationToken ct = cts.Token;
         using ObsWebSocketClient client = await obs.ConnectAsync(ct);
-        await ObsScene.AddPhotoAsync(client, "Cam", ct);
-        await ObsScene.AddFilterAsync(client, obs, "Cam", "Face filter", new JsonObject { ["engine"] = "none", ["compositor"] = "cpu" }, ct);
-        await Task.Delay(1000, ct);
-        using Mat plain = await ObsScene.ScreenshotAsync(client, "Cam", ct);
+        using Mat plain = await ObsScene.AddPlainFilteredPhotoAsync(client, obs, "Cam", "Face filter", ct);
 
         string viewer = await Login(Roles.Viewer), op = await Login(Roles.Operator);
         JsonNode listed = await Json(await Send(HttpMethod.Get, "/api/v1/filters", null, viewer), 200);

@@ -31,6 +31,15 @@ public static class ObsScene
         Assert.True((bool)created["requestStatus"]!["result"]!, $"{created.ToJsonString()}\nOBS:\n{obs.LogText}");
     }
 
+    /// <summary>The photo source with an AISP filter that does nothing yet (engine none, CPU compositor); returns OBS's own picture of it, the "before".</summary>
+    public static async Task<Mat> AddPlainFilteredPhotoAsync(ObsWebSocketClient client, RealObs obs, string source, string filter, CancellationToken ct)
+    {
+        await AddPhotoAsync(client, source, ct);
+        await AddFilterAsync(client, obs, source, filter, new JsonObject { ["engine"] = "none", ["compositor"] = "cpu" }, ct);
+        await Task.Delay(1000, ct);
+        return await ScreenshotAsync(client, source, ct);
+    }
+
     public static void Ok(JsonNode response)
     {
         if (response["requestStatus"] is JsonNode status)
