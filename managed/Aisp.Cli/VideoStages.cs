@@ -47,7 +47,7 @@ public sealed class VideoStages : IDisposable
         }
 
         _reader = Task.Factory.StartNew(Read, TaskCreationOptions.LongRunning);
-        _writer = Task.Factory.StartNew(Write, TaskCreationOptions.LongRunning);
+        _writer = Task.Factory.StartNew(WriteOrStop, TaskCreationOptions.LongRunning);
     }
 
     public double Fps { get; }
@@ -154,6 +154,24 @@ public sealed class VideoStages : IDisposable
         using CvMat decoded = Cv2.ImDecode(packet, ImreadModes.Color);
         decoded.CopyTo(frame);
         return !frame.Empty();
+    }
+
+    /// <summary>
+    /// A writer that fails (disk full, file-size limit) keeps the frames queued to it, so the reader
+    /// would wait for free frames forever and the caller for decoded ones: it stops the reader, the
+    /// caller's loop ends, and Finish reports the writer's error.
+    /// </summary>
+    private void WriteOrStop()
+    {
+        try
+        {
+            Write();
+        }
+        catch
+        {
+            _stop.Cancel();
+            throw;
+        }
     }
 
     private void Write()

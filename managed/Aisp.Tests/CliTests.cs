@@ -358,10 +358,15 @@ public sealed class CliTests : IDisposable
             info.Environment["DOTNET_CLI_HOME"] = home;
         }
         using Process p = Process.Start(info)!;
-        Task<string> stdout = p.StandardOutput.ReadToEndAsync();
-        string stderr = p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        return (p.ExitCode, stdout.Result, stderr);
+        Task<string> stdout = p.StandardOutput.ReadToEndAsync(), stderr = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(TimeSpan.FromMinutes(3)))
+        {
+            // A hung CLI fails its test now, with what it said, instead of holding the whole run until its timeout.
+            p.Kill(entireProcessTree: true);
+            throw new Xunit.Sdk.XunitException($"aisp {string.Join(' ', args)} did not finish in 3 minutes; stderr: {stderr.Result}");
+        }
+
+        return (p.ExitCode, stdout.Result, stderr.Result);
     }
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
