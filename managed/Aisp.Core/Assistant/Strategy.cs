@@ -45,7 +45,7 @@ public sealed record Strategy(string Instruction, string Planner, IReadOnlyList<
     {
         JsonObject s = Settings;
         string Get(string key, string fallback) => (string?)(s[key] ?? current[key]) ?? fallback;
-        return (Get("engine", EngineNamesDefault), Get("quality", "auto"));
+        return (Get("engine", Aisp.Core.Settings.EngineNames.Privacy), Get("quality", "auto"));
     }
 
     public JsonObject ToJson()
@@ -70,6 +70,4 @@ public sealed record Strategy(string Instruction, string Planner, IReadOnlyList<
 
         return json;
     }
-
-    private const string EngineNamesDefault = Aisp.Core.Settings.EngineNames.Privacy;
 }

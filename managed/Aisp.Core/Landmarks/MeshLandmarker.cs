@@ -7,7 +7,7 @@ namespace Aisp.Core.Landmarks;
 /// The 68 landmarks read off the 468-point mesh, with the crop turned to the face's roll, so they
 /// hold at any roll, upside down included. The roll to start from: the face's own from the previous
 /// analysis (tracking frames keep their faces), else the detector's eye keypoints, else that of the
-/// previous analysis's face nearest to this one, else none (the mesh then tries the four quarter turns).
+/// previous analysis's face nearest to this one, else none (the mesh then tries eight turns).
 /// Faces the mesh does not see (presence under 0.05) get the 68-point model's landmarks instead. Allocates nothing per frame.
 /// </summary>
 public sealed class MeshLandmarker(FaceMesh mesh, FaceLandmarker fallback) : ILandmarker
