@@ -25,8 +25,9 @@ public sealed class MorphTests(ITestOutputHelper output)
         Assert.True(b.HasLandmarks);
         byte[] after = buffers.Snapshot();
 
-        // Changes stay inside the landmark hull's box (plus the 5 % region margin and chroma rounding).
-        BoxF hull = Hull(b);
+        // Changes stay inside the mesh's box (plus chroma rounding): the swap covers the face up to the forehead.
+        Assert.True(b.HasMesh);
+        BoxF hull = MeshHull(b);
         int w = buffers.Width, h = buffers.Height, outside = 0;
         double insideDelta = 0;
         int insideCount = 0;
@@ -115,14 +116,32 @@ public sealed class MorphTests(ITestOutputHelper output)
     private static Rect ToRect(BoxF b) => new((int)b.Left, (int)b.Top, (int)b.Width, (int)b.Height);
 
     [Fact]
-    public void Keep_expression_leaves_the_eye_and_mouth_triangles_to_the_target()
+    public void The_mouth_opening_is_never_drawn_and_keep_expression_leaves_the_eye_openings_too()
     {
         using FacePipeline pipeline = SwapFixtures.WithSource(TestAssets.Json(extra: "\"engine\":\"morph\""));
-        FaceLandmarks source = pipeline.Source!.Face.Landmarks;
-        int all = Aisp.Core.Engines.MorphEngine.Triangles(source, keepExpression: false).Length / 3;
-        int kept = Aisp.Core.Engines.MorphEngine.Triangles(source, keepExpression: true).Length / 3;
-        Assert.True(all > 100, $"{all} triangles for 68 points");
-        Assert.InRange(all - kept, 4, 20); // 4 per eye and about 6 in the mouth
+        ref readonly Face source = ref pipeline.Source!.Face;
+        Assert.True(source.HasMesh);
+        int all = Aisp.Core.Swap.MeshSwapPlan.For(source, keepExpression: false).Triangles.Length / 3;
+        int kept = Aisp.Core.Swap.MeshSwapPlan.For(source, keepExpression: true).Triangles.Length / 3;
+        output.WriteLine($"{all} triangles, {kept} with the eyes kept");
+        Assert.InRange(all, 850, 910); // a triangulated disc of 468 points, 36 on its edge: 2 V - B - 2 = 898, less the mouth opening
+        Assert.InRange(all - kept, 20, 40); // each eye opening spans 14 triangles between its 16 lid points
+        int[] t = Aisp.Core.Swap.MeshSwapPlan.For(source, keepExpression: false).Triangles;
+        for (int i = 0; i < t.Length; i += 3)
+        {
+            Assert.False(t[i..(i + 3)].All(v => Aisp.Core.Landmarks.MeshTopology.InnerLips.Contains(v)), $"triangle {t[i]} {t[i + 1]} {t[i + 2]} spans the mouth opening");
+        }
+    }
+
+    private static BoxF MeshHull(in Face f)
+    {
+        float l = float.MaxValue, t = float.MaxValue, r = 0, b = 0;
+        foreach (Aisp.Core.Landmarks.Point3 p in f.Mesh)
+        {
+            (l, t, r, b) = (Math.Min(l, p.X), Math.Min(t, p.Y), Math.Max(r, p.X), Math.Max(b, p.Y));
+        }
+
+        return new BoxF(l, t, r, b);
     }
 
     private static BoxF Hull(in Face f)

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Aisp.Core.Landmarks;
 
 namespace Aisp.Core.Detection;
 
@@ -56,6 +57,12 @@ public struct Face
     /// <summary>iBUG 68-point landmarks in frame pixels (jaw 0-16, brows 17-26, nose 27-35, eyes 36-47, mouth 48-67).</summary>
     public FaceLandmarks Landmarks;
 
+    /// <summary>True once <see cref="Mesh"/> holds the face's 468-point mesh (mesh landmarks, and every source face).</summary>
+    public bool HasMesh;
+
+    /// <summary>MediaPipe's 468 points in frame pixels, z the relative depth (what the mesh swap draws by).</summary>
+    public MeshPoints Mesh;
+
     /// <summary>True once <see cref="Roll"/> holds the face's roll (set by the mesh landmarks).</summary>
     public bool HasRoll;
 
@@ -105,6 +112,14 @@ public struct Face
                 Landmarks[k] = new PointF(Landmarks[k].X + dx, Landmarks[k].Y + dy);
             }
         }
+
+        if (HasMesh)
+        {
+            for (int k = 0; k < MeshPoints.Count; k++)
+            {
+                Mesh[k] = new Point3(Mesh[k].X + dx, Mesh[k].Y + dy, Mesh[k].Z);
+            }
+        }
     }
 
     /// <summary>This face seen in a picture <paramref name="s"/> times as large (analysis on a downscaled copy): positions and velocity scale.</summary>
@@ -121,6 +136,14 @@ public struct Face
         for (int k = 0; k < FaceLandmarks.Count; k++)
         {
             Landmarks[k] = new PointF(Landmarks[k].X * s, Landmarks[k].Y * s);
+        }
+
+        if (HasMesh)
+        {
+            for (int k = 0; k < MeshPoints.Count; k++)
+            {
+                Mesh[k] = new Point3(Mesh[k].X * s, Mesh[k].Y * s, Mesh[k].Z * s);
+            }
         }
     }
 

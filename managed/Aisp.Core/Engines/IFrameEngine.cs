@@ -15,6 +15,9 @@ public enum EngineNeeds
 
     /// <summary>Per-face work too slow for the frame thread (a swap model) runs on the analysis thread, from the whole frame (<see cref="IFrameEngine.Prepare"/>).</summary>
     Prepared = 8,
+
+    /// <summary>The prepared work reads the face's own pixels at full resolution (a swap model's input): analysis gets the frame undecimated.</summary>
+    FullResolution = 16,
 }
 
 /// <summary>

@@ -1,5 +1,6 @@
 using Aisp.Core.Detection;
 using Aisp.Core.Frames;
+using Aisp.Core.Landmarks;
 using Aisp.Core.Settings;
 using Aisp.Core.Source;
 using Aisp.Core.Swap;
@@ -7,169 +8,218 @@ using Aisp.Core.Swap;
 namespace Aisp.Core.Engines;
 
 /// <summary>
-/// Engine "morph", no extra model files: warps the source face onto each target face triangle by
-/// triangle along the 68-landmark Delaunay mesh, matches its colour to the target (L*a*b* mean
-/// and deviation inside the face, measured by analysis and for the source picture once, as the GPU
-/// compositor does; measured here per frame only when those are missing), and blends it with a
-/// feathered mask. With keep_expression the
-/// target's own eyes and mouth interior stay, so blinks and speech come through. Works on a
-/// face-sized area only (<see cref="RgbRoi"/>), in the frame's own format.
+/// Engine "mesh swap" ("morph"), no extra model files: the source face drawn triangle by triangle
+/// onto each target face along the 468-point mesh. Triangles the target turns away from the
+/// camera are not drawn, and those it shows edge on fade out, so a three-quarter view has no seam
+/// along jaw and temple; a side the source turns away comes from its other side, mirrored. The
+/// target's own mouth interior always shows (the lip line follows the target), and with
+/// keep_expression its own eyes too. Colour follows the target's L*a*b* statistics (a grayscale
+/// target keeps a grayscale face). All of that runs on the analysis thread
+/// (<see cref="Prepare"/>) into a crop per face (<see cref="MeshCrop"/>); the frame thread only
+/// places the crop on the face predicted for the frame and blends it (<see cref="CropPaster"/>), so
+/// its cost does not grow with the work per face.
 /// </summary>
 public sealed class MorphEngine : IFrameEngine
 {
-    private static readonly int[] EyesAndMouth = [36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 60, 61, 62, 63, 64, 65, 66, 67];
-
     private readonly bool _keepExpression;
-    private readonly RgbRoi _roi = new();
+    private readonly PerSource<MeshSwapPlan> _plans = new();
+    private readonly CropPaster _paster = new();
+    private readonly PreparedCrops _own = new();
+    private readonly Point3[] _target = new Point3[FaceMesh.Count];
+    private readonly PointF[] _polygon = new PointF[32];
     private float[] _warped = [];
     private float[] _cover = [];
+    private float[] _fade = [];
+    private float[] _blurred = [];
+    private float[] _depth = [];
     private float[] _scratch = [];
-    private readonly PerSource<int[]> _triangulations = new();
-    private int[] _triangles = [];
     private bool _colourTransfer = true;
 
     public MorphEngine(bool keepExpression) => _keepExpression = keepExpression;
 
     public string Name => EngineNames.Morph;
 
-    public EngineNeeds Needs => EngineNeeds.Landmarks | EngineNeeds.SourceFace;
+    public EngineNeeds Needs => EngineNeeds.Landmarks | EngineNeeds.SourceFace | EngineNeeds.Prepared;
 
     public bool DrawsOnGpu => true;
 
     public bool KeepExpression => _keepExpression;
 
     /// <summary>Whether colour is matched at the quality level in effect ("performance" skips it).</summary>
-    public bool ColourTransfer => _colourTransfer;
+    public bool ColourTransfer => Volatile.Read(ref _colourTransfer);
 
-    /// <summary>Margin of the face region around the landmarks, as a fraction of their extent.</summary>
-    public const float RegionPadding = 0.05f;
+    /// <summary>Below this facing (the cosine of a triangle's normal to the view axis) a triangle fades out: seen edge on, it would smear.</summary>
+    public const float FadeBelow = 0.3f;
 
-    /// <summary>Feather radius in pixels for a face whose landmarks span <paramref name="hullWidth"/> pixels.</summary>
-    public static int FeatherRadius(float hullWidth) => Math.Max(1, (int)(hullWidth * 0.04f));
+    /// <summary>Feather radius in crop pixels for a crop <paramref name="side"/> pixels across.</summary>
+    public static int FeatherRadius(int side) => Math.Max(1, side / 40);
 
+    /// <summary>Draws and pastes in one go, for the engine used on its own; the pipeline draws on its analysis thread (<see cref="Prepare"/>).</summary>
     public string? Apply(in Frame frame, ReadOnlySpan<Face> faces, SourceFace? source)
     {
-        if (source is null || !source.Face.HasLandmarks)
+        _own.Clear();
+        Prepare(frame, faces, source, _own);
+        return Apply(frame, faces, source, _own);
+    }
+
+    /// <summary>On the analysis thread: draws every face with a mesh into its crop.</summary>
+    public void Prepare(in Frame frame, ReadOnlySpan<Face> faces, SourceFace? source, PreparedCrops into)
+    {
+        if (source is null || !source.Face.HasMesh)
         {
-            return "morph: no source face yet; choose a source face image";
+            return;
         }
 
-        if (!_triangulations.TryGet(source, out _triangles))
+        if (!_plans.TryGet(source, out MeshSwapPlan plan))
         {
-            _triangles = _triangulations.Add(source, Triangles(source.Face.Landmarks, _keepExpression)); // once per source picture
+            plan = _plans.Add(source, MeshSwapPlan.For(source.Face, _keepExpression)); // once per source picture
         }
 
         foreach (ref readonly Face face in faces)
         {
-            if (face.HasLandmarks)
+            if (!face.HasMesh || !face.HasLandmarks)
             {
-                Swap(frame, face, source);
+                continue;
+            }
+
+            MeshCrop crop = MeshCrop.Of(face);
+            if (crop.Side == 0)
+            {
+                continue;
+            }
+
+            Span<float> rgba = into.Write(face.TrackId, crop.Side, 4);
+            if (rgba.IsEmpty)
+            {
+                break;
+            }
+
+            Draw(face, source, plan, crop, rgba);
+        }
+
+        into.MarkPrepared();
+    }
+
+    /// <summary>On the frame thread: places the prepared crops on the faces predicted for this frame.</summary>
+    public string? Apply(in Frame frame, ReadOnlySpan<Face> faces, SourceFace? source, PreparedCrops prepared)
+    {
+        if (Notice(source, prepared) is { } notice)
+        {
+            return notice;
+        }
+
+        foreach (ref readonly Face face in faces)
+        {
+            ReadOnlySpan<float> rgba = prepared.Read(face.TrackId, out int side);
+            if (!rgba.IsEmpty && face.HasLandmarks)
+            {
+                MeshCrop crop = MeshCrop.Of(face, side);
+                _paster.Paste(frame, crop.ToCrop, rgba, side);
             }
         }
 
         return null;
     }
 
-    /// <summary>Delaunay triangles of the source landmarks, without those wholly inside an eye or the mouth when the target's are kept.</summary>
-    public static int[] Triangles(in FaceLandmarks landmarks, bool keepExpression)
+    /// <summary>Why faces swapped to <paramref name="source"/> cannot be drawn from <paramref name="prepared"/> (for the status line), or null.</summary>
+    public static string? Notice(SourceFace? source, PreparedCrops? prepared) =>
+        source is null || !source.Face.HasLandmarks ? "morph: no source face yet; choose a source face image"
+        : !source.Face.HasMesh ? "morph: the face mesh does not find the source picture's face; choose a clearer, more frontal picture"
+        : prepared is null || !prepared.Prepared ? "morph: the first swapped faces are on their way"
+        : null;
+
+    /// <summary>The face's crop: warped source, colour matched, premultiplied by its feathered, faded coverage.</summary>
+    private void Draw(in Face face, SourceFace source, MeshSwapPlan plan, MeshCrop crop, Span<float> rgba)
     {
-        ReadOnlySpan<PointF> points = landmarks;
-        int[] all = Delaunay.Triangulate(points);
-        if (!keepExpression)
-        {
-            return all;
-        }
-
-        var kept = new List<int>(all.Length);
-        for (int t = 0; t < all.Length; t += 3)
-        {
-            bool inner = Group(all[t]) >= 0 && Group(all[t]) == Group(all[t + 1]) && Group(all[t]) == Group(all[t + 2]);
-            if (!inner)
-            {
-                kept.AddRange([all[t], all[t + 1], all[t + 2]]);
-            }
-        }
-
-        return [.. kept];
-
-        static int Group(int i) => Array.IndexOf(EyesAndMouth, i) < 0 ? -1 : i < 42 ? 0 : i < 48 ? 1 : 2;
-    }
-
-    private void Swap(in Frame frame, in Face target, SourceFace source)
-    {
-        BoxF hull = FaceLandmarks.Bounds(target.Landmarks);
-        FaceRegion region = FaceRegion.From(hull, RegionPadding, frame.Width, frame.Height);
-        if (region.Width < 8 || region.Height < 8)
-        {
-            return;
-        }
-
-        _roi.Load(frame, region);
-        int w = region.Width, h = region.Height, n = w * h;
+        int side = crop.Side, n = side * side;
         if (_cover.Length < n)
         {
             _warped = new float[n * 3];
             _cover = new float[n];
-            _scratch = new float[Math.Max(w, h) * 2];
+            _fade = new float[n];
+            _blurred = new float[n];
+            _depth = new float[n];
+            _scratch = new float[side * 2];
         }
 
-        if (_scratch.Length < Math.Max(w, h))
-        {
-            _scratch = new float[Math.Max(w, h) * 2];
-        }
-
-        Span<float> warped = _warped.AsSpan(0, n * 3), cover = _cover.AsSpan(0, n);
+        Span<float> warped = _warped.AsSpan(0, n * 3), cover = _cover.AsSpan(0, n), fade = _fade.AsSpan(0, n), blurred = _blurred.AsSpan(0, n);
+        Span<float> depth = _depth.AsSpan(0, n);
         cover.Clear();
-        for (int t = 0; t < _triangles.Length; t += 3)
+        fade.Clear();
+        depth.Fill(float.MaxValue);
+        for (int i = 0; i < FaceMesh.Count; i++)
         {
-            Warp(target.Landmarks, source, _triangles[t], _triangles[t + 1], _triangles[t + 2], region, warped, cover);
+            Point3 p = face.Mesh[i];
+            (float x, float y) = crop.ToCrop.Apply(p.X, p.Y);
+            _target[i] = new Point3(x, y, p.Z);
         }
 
-        if (_colourTransfer && !target.Colour.IsEmpty && !source.Colour.IsEmpty)
+        ReadOnlySpan<Point3> from = source.Face.Mesh;
+        int[] triangles = plan.Triangles;
+        for (int t = 0; t < triangles.Length; t += 3)
         {
-            LabColorTransfer.Apply(warped, cover, source.Colour, target.Colour); // measured off the frame thread
-        }
-        else if (_colourTransfer)
-        {
-            LabColorTransfer.Apply(warped, _roi.Rgb, cover);
+            int a = triangles[t], b = triangles[t + 1], c = triangles[t + 2];
+            float facing = MeshSwapPlan.Facing(_target, a, b, c);
+            if (facing <= 0)
+            {
+                continue; // turned away from the camera: what is in front of it is drawn instead
+            }
+
+            // The source's own triangle, or its mirror image where the source shows this side much less squarely.
+            float own = plan.OwnFacing[t / 3], mirror = plan.MirrorFacing[t / 3];
+            bool mirrored = own < 0.35f && mirror > own + 0.15f;
+            (int sa, int sb, int sc) = mirrored ? (MeshTopology.Mirror(a), MeshTopology.Mirror(b), MeshTopology.Mirror(c)) : (a, b, c);
+            float weight = SmoothStep(facing / FadeBelow);
+            var edge = new Edges(plan.Inner[a], plan.Inner[b], plan.Inner[c]);
+            Warp(source.Image, _target[a], _target[b], _target[c], from[sa], from[sb], from[sc], side, weight, edge, warped, cover, fade, depth);
         }
 
-        // Feather: blur the coverage and keep its inner half, so the edge fades to zero exactly at the mesh border.
-        Span<float> alpha = _roi.Alpha;
-        cover.CopyTo(alpha);
-        int radius = FeatherRadius(hull.Width);
-        FloatBoxBlur.Apply(alpha, w, h, radius, _scratch);
-        Span<float> rgb = _roi.Rgb;
+        // The target's own mouth interior, and with keep_expression its own eyes: whatever triangles the
+        // source's (closed) mouth or eyes gave, nothing is drawn inside the target's openings.
+        Open(MeshTopology.InnerLips, side, cover);
+        if (_keepExpression)
+        {
+            Open(MeshTopology.RightEye, side, cover);
+            Open(MeshTopology.LeftEye, side, cover);
+        }
+
+        if (Volatile.Read(ref _colourTransfer) && !face.Colour.IsEmpty && !source.Colour.IsEmpty)
+        {
+            LabColorTransfer.Apply(warped, cover, source.Colour, face.Colour); // both measured once, by analysis and with the source
+        }
+
+        // Feather: the blurred coverage keeps its inner half, so the edge fades to zero exactly at the mesh's border
+        // (and at the mouth and eye openings); the facing weight, blurred alike, fades the silhouette's edge-on strip.
+        int radius = FeatherRadius(side);
+        cover.CopyTo(blurred);
+        FloatBoxBlur.Apply(blurred, side, side, radius, _scratch);
+        FloatBoxBlur.Apply(fade, side, side, radius, _scratch);
         for (int i = 0; i < n; i++)
         {
-            float a = cover[i] > 0 ? Math.Clamp((alpha[i] * 2) - 1, 0, 1) : 0;
-            alpha[i] = a;
-            if (a > 0)
-            {
-                rgb[3 * i] = warped[3 * i];
-                rgb[(3 * i) + 1] = warped[(3 * i) + 1];
-                rgb[(3 * i) + 2] = warped[(3 * i) + 2];
-            }
+            float alpha = cover[i] > 0 ? Math.Clamp((blurred[i] * 2) - 1, 0, 1) * Math.Clamp(fade[i] / Math.Max(blurred[i], 1e-3f), 0, 1) : 0;
+            rgba[4 * i] = warped[3 * i] * alpha;
+            rgba[(4 * i) + 1] = warped[(3 * i) + 1] * alpha;
+            rgba[(4 * i) + 2] = warped[(3 * i) + 2] * alpha;
+            rgba[(4 * i) + 3] = alpha;
         }
-
-        _roi.Store(frame);
     }
 
-    /// <summary>Rasterises one target triangle, sampling the source picture through the triangle's affine map.</summary>
-    private static void Warp(in FaceLandmarks target, SourceFace source, int i0, int i1, int i2, FaceRegion region, Span<float> warped, Span<float> cover)
+    /// <summary>Rasterises one target triangle (crop pixels, nearest surface wins by the mesh's depth), sampling the source picture through the triangle's affine map.</summary>
+    private static void Warp(RgbImage image, Point3 t0, Point3 t1, Point3 t2, Point3 s0, Point3 s1, Point3 s2, int side, float weight, Edges edge,
+        Span<float> warped, Span<float> cover, Span<float> fade, Span<float> depth)
     {
-        PointF t0 = Local(target[i0], region), t1 = Local(target[i1], region), t2 = Local(target[i2], region);
-        Affine2D map = Affine2D.FromTriangles(t0, t1, t2, source.Face.Landmarks[i0], source.Face.Landmarks[i1], source.Face.Landmarks[i2]);
-        float area = Edge(t0, t1, t2.X, t2.Y);
+        PointF p0 = new(t0.X, t0.Y), p1 = new(t1.X, t1.Y), p2 = new(t2.X, t2.Y);
+        float area = Edge(p0, p1, p2.X, p2.Y);
         if (MathF.Abs(area) < 0.5f)
         {
             return;
         }
 
-        int x0 = Math.Max(0, (int)MathF.Floor(MathF.Min(t0.X, MathF.Min(t1.X, t2.X))));
-        int x1 = Math.Min(region.Width - 1, (int)MathF.Ceiling(MathF.Max(t0.X, MathF.Max(t1.X, t2.X))));
-        int y0 = Math.Max(0, (int)MathF.Floor(MathF.Min(t0.Y, MathF.Min(t1.Y, t2.Y))));
-        int y1 = Math.Min(region.Height - 1, (int)MathF.Ceiling(MathF.Max(t0.Y, MathF.Max(t1.Y, t2.Y))));
+        Affine2D map = Affine2D.FromTriangles(p0, p1, p2, new PointF(s0.X, s0.Y), new PointF(s1.X, s1.Y), new PointF(s2.X, s2.Y));
+        int x0 = Math.Max(1, (int)MathF.Floor(MathF.Min(p0.X, MathF.Min(p1.X, p2.X))));
+        int x1 = Math.Min(side - 2, (int)MathF.Ceiling(MathF.Max(p0.X, MathF.Max(p1.X, p2.X))));
+        int y0 = Math.Max(1, (int)MathF.Floor(MathF.Min(p0.Y, MathF.Min(p1.Y, p2.Y))));
+        int y1 = Math.Min(side - 2, (int)MathF.Ceiling(MathF.Max(p0.Y, MathF.Max(p1.Y, p2.Y))));
         const float Slack = -0.01f; // closes hairline cracks between neighbouring triangles
         for (int y = y0; y <= y1; y++)
         {
@@ -177,29 +227,69 @@ public sealed class MorphEngine : IFrameEngine
             for (int x = x0; x <= x1; x++)
             {
                 float px = x + 0.5f;
-                float w0 = Edge(t1, t2, px, py) / area, w1 = Edge(t2, t0, px, py) / area, w2 = Edge(t0, t1, px, py) / area;
+                float w0 = Edge(p1, p2, px, py) / area, w1 = Edge(p2, p0, px, py) / area, w2 = Edge(p0, p1, px, py) / area;
                 if (w0 < Slack || w1 < Slack || w2 < Slack)
                 {
                     continue;
                 }
 
+                int i = (y * side) + x;
+                float z = (w0 * t0.Z) + (w1 * t1.Z) + (w2 * t2.Z);
+                if (z >= depth[i])
+                {
+                    continue; // behind what is drawn there (a cheek behind the nose on a turned face)
+                }
+
                 (float sx, float sy) = map.Apply(px, py);
-                source.Image.Sample(sx - 0.5f, sy - 0.5f, out float r, out float g, out float b);
-                int i = (y * region.Width) + x;
+                image.Sample(sx - 0.5f, sy - 0.5f, out float r, out float g, out float b);
                 warped[3 * i] = r;
                 warped[(3 * i) + 1] = g;
                 warped[(3 * i) + 2] = b;
                 cover[i] = 1;
+                fade[i] = weight * ((w0 * edge.V0) + (w1 * edge.V1) + (w2 * edge.V2));
+                depth[i] = z;
             }
         }
     }
 
+    /// <summary>Clears the coverage inside one of the target's contours (crop pixels).</summary>
+    private void Open(int[] contour, int side, Span<float> cover)
+    {
+        Span<PointF> polygon = _polygon.AsSpan(0, contour.Length);
+        float top = float.MaxValue, bottom = float.MinValue, left = float.MaxValue, right = float.MinValue;
+        for (int i = 0; i < contour.Length; i++)
+        {
+            Point3 p = _target[contour[i]];
+            polygon[i] = new PointF(p.X, p.Y);
+            (left, right, top, bottom) = (MathF.Min(left, p.X), MathF.Max(right, p.X), MathF.Min(top, p.Y), MathF.Max(bottom, p.Y));
+        }
+
+        int x0 = Math.Max(0, (int)left), x1 = Math.Min(side - 1, (int)right + 1), y0 = Math.Max(0, (int)top), y1 = Math.Min(side - 1, (int)bottom + 1);
+        for (int y = y0; y <= y1; y++)
+        {
+            for (int x = x0; x <= x1; x++)
+            {
+                if (Polygon.Contains(polygon, x + 0.5f, y + 0.5f))
+                {
+                    cover[(y * side) + x] = 0;
+                }
+            }
+        }
+    }
+
+    /// <summary>A triangle's vertex weights for the outline fade (<see cref="MeshSwapPlan.Inner"/>).</summary>
+    private readonly record struct Edges(float V0, float V1, float V2);
+
+    private static float SmoothStep(float x)
+    {
+        x = Math.Clamp(x, 0, 1);
+        return x * x * (3 - (2 * x));
+    }
+
     private static float Edge(PointF a, PointF b, float x, float y) => ((b.X - a.X) * (y - a.Y)) - ((b.Y - a.Y) * (x - a.X));
 
-    private static PointF Local(PointF p, FaceRegion r) => new(p.X - r.X, p.Y - r.Y);
-
     /// <summary>"performance" drops the L*a*b* colour transfer, the costliest step after the warp.</summary>
-    public void SetQuality(Pipeline.QualityLevel level) => _colourTransfer = level != Pipeline.QualityLevel.Performance;
+    public void SetQuality(Pipeline.QualityLevel level) => Volatile.Write(ref _colourTransfer, level != Pipeline.QualityLevel.Performance);
 
     public void Dispose()
     {

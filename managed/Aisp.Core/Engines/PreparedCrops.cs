@@ -4,17 +4,23 @@ namespace Aisp.Core.Engines;
 
 /// <summary>
 /// What an engine prepared on the analysis thread for one analysis result (<see cref="EngineNeeds.Prepared"/>):
-/// one 128x128 RGB crop (0..255, in the aligned template's space) per face, the inswapper's
-/// swapped faces, pasted on the frame thread, which so never runs the swap model. Crops belong to
-/// faces by track id, because the frame thread may order faces differently (one run per source
-/// face). Crops are allocated once per slot and reused.
+/// one square crop per face in the face's own aligned space, pasted on the frame thread, which so
+/// never runs the slow part: the inswapper's swapped faces (128x128 RGB, 0..255), the mesh swap's
+/// warped, colour-matched faces (RGBA, premultiplied, up to <see cref="MaxSide"/> square). Crops
+/// belong to faces by track id, because the frame thread may order faces differently (one run per
+/// source face). A slot's buffer grows to the largest crop it held and is then reused.
 /// </summary>
 public sealed class PreparedCrops
 {
     public const int Size = InswapperEngine.SwapSize;
 
+    /// <summary>The largest crop side an engine may ask for.</summary>
+    public const int MaxSide = 512;
+
     private readonly float[]?[] _crops = new float[AnalysisResult.MaxFaces][];
     private readonly int[] _tracks = new int[AnalysisResult.MaxFaces];
+    private readonly int[] _sides = new int[AnalysisResult.MaxFaces];
+    private readonly int[] _lengths = new int[AnalysisResult.MaxFaces];
     private int _count;
 
     /// <summary>Whether an engine prepared this result (false: a result made for an engine that prepares nothing, or before the first swap).</summary>
@@ -30,28 +36,43 @@ public sealed class PreparedCrops
     public void MarkPrepared() => Prepared = true;
 
     /// <summary>The crop of the face of track <paramref name="trackId"/> to write (RGB interleaved, <see cref="Size"/> squared); empty when every slot is taken.</summary>
-    public Span<float> Write(int trackId)
+    public Span<float> Write(int trackId) => Write(trackId, Size, 3);
+
+    /// <summary>A <paramref name="side"/> squared crop of <paramref name="channels"/> floats per pixel for the face of track <paramref name="trackId"/>; empty when every slot is taken.</summary>
+    public Span<float> Write(int trackId, int side, int channels)
     {
-        if (_count == _crops.Length)
+        if (_count == _crops.Length || side < 1 || side > MaxSide)
         {
             return [];
         }
 
-        _tracks[_count] = trackId;
-        return _crops[_count++] ??= new float[Size * Size * 3];
+        int length = side * side * channels;
+        if ((_crops[_count]?.Length ?? 0) < length)
+        {
+            int room = (side + 63) / 64 * 64; // grows in steps, to the largest face this slot has held, then stays
+            _crops[_count] = new float[room * room * channels];
+        }
+
+        (_tracks[_count], _sides[_count], _lengths[_count]) = (trackId, side, length);
+        return _crops[_count++]!.AsSpan(0, length);
     }
 
     /// <summary>The crop prepared for the face of track <paramref name="trackId"/>, or empty.</summary>
-    public ReadOnlySpan<float> Read(int trackId)
+    public ReadOnlySpan<float> Read(int trackId) => Read(trackId, out _);
+
+    /// <summary>The crop prepared for the face of track <paramref name="trackId"/> and its side, or empty.</summary>
+    public ReadOnlySpan<float> Read(int trackId, out int side)
     {
         for (int i = 0; i < _count; i++)
         {
             if (_tracks[i] == trackId)
             {
-                return _crops[i];
+                side = _sides[i];
+                return _crops[i]!.AsSpan(0, _lengths[i]);
             }
         }
 
+        side = 0;
         return [];
     }
 }

@@ -79,12 +79,28 @@ public sealed class FaceTracker
 
     private static void Smooth(ref Face face, OneEuroFilter[] filters, float size, float dt, float minCutoff)
     {
+        Span<PointF> raw = stackalloc PointF[FaceLandmarks.Count];
+        ((ReadOnlySpan<PointF>)face.Landmarks).CopyTo(raw);
         for (int i = 0; i < FaceLandmarks.Count; i++)
         {
             PointF p = face.Landmarks[i];
             float x = filters[2 * i].Filter(p.X / size, dt, minCutoff, Beta) * size;
             float y = filters[(2 * i) + 1].Filter(p.Y / size, dt, minCutoff, Beta) * size;
             face.Landmarks[i] = new PointF(x, y);
+        }
+
+        if (face.HasMesh)
+        {
+            // The mesh follows its 68 points: moved, turned and scaled as smoothing moved them, so what
+            // is drawn by the mesh holds as still as what is drawn by the 68.
+            Swap.Affine2D follow = Swap.SimilarityTransform.Estimate(raw, face.Landmarks);
+            float scale = MathF.Sqrt(MathF.Abs((follow.A * follow.E) - (follow.B * follow.D)));
+            for (int i = 0; i < MeshPoints.Count; i++)
+            {
+                Point3 p = face.Mesh[i];
+                (float x, float y) = follow.Apply(p.X, p.Y);
+                face.Mesh[i] = new Point3(x, y, p.Z * scale);
+            }
         }
     }
 

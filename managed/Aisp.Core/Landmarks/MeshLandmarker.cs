@@ -20,7 +20,6 @@ public sealed class MeshLandmarker(FaceMesh mesh, FaceLandmarker fallback) : ILa
     /// MeshVerifiedDetector); the detector has already said there is a face.
     /// </summary>
     private const float MinPresence = 0.05f;
-    private readonly Point3[] _points = new Point3[FaceMesh.Count];
     private readonly (PointF Centre, float Size, float Roll)[] _previous = new (PointF, float, float)[Remembered];
     private readonly (PointF Centre, float Size, float Roll)[] _current = new (PointF, float, float)[Remembered];
     private int _previousCount, _currentCount;
@@ -40,7 +39,7 @@ public sealed class MeshLandmarker(FaceMesh mesh, FaceLandmarker fallback) : ILa
         float? hint = face.HasRoll ? face.Roll
             : face.HasKeypoints ? MathF.Atan2(face.Keypoints[FaceKeypoints.RightEye].Y - face.Keypoints[FaceKeypoints.LeftEye].Y, face.Keypoints[FaceKeypoints.RightEye].X - face.Keypoints[FaceKeypoints.LeftEye].X)
             : Nearest(face.Box);
-        (float presence, float roll) = mesh.Locate(frame, face.Box, hint, _points);
+        (float presence, float roll) = mesh.Locate(frame, face.Box, hint, face.Mesh);
         if (presence < MinPresence)
         {
             // The detector saw a face the mesh does not (a small grey profile behind a camera, say): the
@@ -48,19 +47,45 @@ public sealed class MeshLandmarker(FaceMesh mesh, FaceLandmarker fallback) : ILa
             fallback.Locate(frame, ref face);
             face.HasRoll = false;
             face.HasPose = false;
+            face.HasMesh = false;
             return;
         }
 
-        MeshTo68.Fill(_points, ref face.Landmarks);
+        MeshTo68.Fill(face.Mesh, ref face.Landmarks);
         face.HasLandmarks = true;
-        face.Roll = roll;
-        face.HasRoll = true;
-        HeadPose pose = HeadPose.From(_points);
-        (face.Yaw, face.Pitch, face.HasPose) = (pose.Yaw, pose.Pitch, true);
+        Keep(ref face, roll);
         if (_currentCount < Remembered)
         {
             _current[_currentCount++] = (new PointF((face.Box.Left + face.Box.Right) / 2, (face.Box.Top + face.Box.Bottom) / 2), MathF.Max(face.Box.Width, face.Box.Height), roll);
         }
+    }
+
+    /// <summary>
+    /// Only the mesh (and roll, pose) of a face whose 68 landmarks come from elsewhere: a source
+    /// picture, whose mesh the mesh swap draws from whichever landmarks the targets use. False when
+    /// the mesh sees no face there.
+    /// </summary>
+    public static bool LocateMesh(FaceMesh mesh, in Frame frame, ref Face face)
+    {
+        float? hint = face.HasLandmarks ? MathF.Atan2(face.Landmarks[45].Y - face.Landmarks[36].Y, face.Landmarks[45].X - face.Landmarks[36].X) : null;
+        (float presence, float roll) = mesh.Locate(frame, face.Box, hint, face.Mesh);
+        if (presence < MinPresence)
+        {
+            face.HasMesh = false;
+            return false;
+        }
+
+        Keep(ref face, roll);
+        return true;
+    }
+
+    private static void Keep(ref Face face, float roll)
+    {
+        face.HasMesh = true;
+        face.Roll = roll;
+        face.HasRoll = true;
+        HeadPose pose = HeadPose.From(face.Mesh);
+        (face.Yaw, face.Pitch, face.HasPose) = (pose.Yaw, pose.Pitch, true);
     }
 
     private float? Nearest(in BoxF box)

@@ -13,8 +13,9 @@ public sealed class AnalysisModels : IDisposable
     public const string LandmarkModel = "landmarks-68";
     public const string MeshModel = "face-mesh-468";
 
-    private AnalysisModels(IFaceDetector detector, ILandmarker? landmarker, FaceRecognizer? recognizer, RecognitionWorker? recognition, IdentitySet? identities)
+    private AnalysisModels(IFaceDetector detector, ILandmarker? landmarker, FaceMesh? sourceMesh, FaceRecognizer? recognizer, RecognitionWorker? recognition, IdentitySet? identities)
     {
+        SourceMesh = sourceMesh;
         Detector = detector;
         Landmarker = landmarker;
         Recognizer = recognizer;
@@ -24,6 +25,9 @@ public sealed class AnalysisModels : IDisposable
 
     public IFaceDetector Detector { get; }
     public ILandmarker? Landmarker { get; }
+
+    /// <summary>With landmarks: the mesh that source pictures get on top of their 68 points (the mesh swap draws from it whatever the targets use).</summary>
+    public FaceMesh? SourceMesh { get; }
 
     /// <summary>With a face library in the settings and sync analysis (CLI, QA: deterministic): the recogniser, run inline.</summary>
     public FaceRecognizer? Recognizer { get; }
@@ -38,29 +42,32 @@ public sealed class AnalysisModels : IDisposable
     {
         IFaceDetector detector = DetectorFactory.Create(s, log);
         ILandmarker? landmarker = null;
+        FaceMesh? sourceMesh = null;
         try
         {
             landmarker = withLandmarks || s.UsesIdentities
                 ? LoadLandmarker(s, log)
                 : null;
+            sourceMesh = landmarker is null ? null : new FaceMesh(ModelCatalog.Load(s.ModelsDir).Get(MeshModel), s.ExecutionProvider, s.Threads, log);
             FaceRecognizer? recognizer = s.UsesIdentities ? FaceRecognizer.Load(s.ModelsDir, s.ExecutionProvider, s.Threads, log) : null;
             RecognitionWorker? worker = recognizer is not null && s.Analysis == AnalysisModes.Async ? new RecognitionWorker(recognizer, log) : null;
             IdentitySet? identities = s.UsesIdentities ? new IdentitySet(s.FaceLibrary, log) : null;
-            return new AnalysisModels(detector, landmarker, worker is null ? recognizer : null, worker, identities);
+            return new AnalysisModels(detector, landmarker, sourceMesh, worker is null ? recognizer : null, worker, identities);
         }
         catch
         {
             detector.Dispose();
             landmarker?.Dispose();
+            sourceMesh?.Dispose();
             throw;
         }
     }
 
-    /// <summary>The landmarks the settings name: read off the 468-point mesh (any roll), or the 68-point model.</summary>
+    /// <summary>The landmarks the settings name (the mesh swap always takes the mesh): read off the 468-point mesh (any roll), or the 68-point model.</summary>
     public static ILandmarker LoadLandmarker(PipelineSettings s, ILogger log)
     {
         ModelCatalog catalog = ModelCatalog.Load(s.ModelsDir);
-        return s.Landmarks == LandmarkModels.Mesh
+        return s.UsesMesh
             ? new MeshLandmarker(new FaceMesh(catalog.Get(MeshModel), s.ExecutionProvider, s.Threads, log), new FaceLandmarker(catalog.Get(LandmarkModel), s.ExecutionProvider, s.Threads, log))
             : new FaceLandmarker(catalog.Get(LandmarkModel), s.ExecutionProvider, s.Threads, log);
     }
@@ -73,6 +80,7 @@ public sealed class AnalysisModels : IDisposable
     {
         Detector.Dispose();
         Landmarker?.Dispose();
+        SourceMesh?.Dispose();
         Recognizer?.Dispose();
         Recognition?.Dispose();
     }

@@ -227,7 +227,7 @@ public sealed class FacePipeline : IDisposable
                 {
                     lock (_analysisGate)
                     {
-                        source = SourceFaceBuilder.Build(label, image, models!.Detector, models.Landmarker!, _settings.Confidence);
+                        source = SourceFaceBuilder.Build(label, image, models!.Detector, models.Landmarker!, models.SourceMesh, _settings.Confidence);
                     }
                 }
                 catch
@@ -386,7 +386,7 @@ public sealed class FacePipeline : IDisposable
             _engine.SetQuality(_engineQuality);
         }
 
-        return new CompositeView(_engine, _applied.AsSpan(0, _appliedCount), SwapsFaces(_engine) ? _groups.Groups : default, age, _coverNotice);
+        return new CompositeView(_engine, _applied.AsSpan(0, _appliedCount), SwapsFaces(_engine) ? _groups.Groups : default, age, _coverNotice, _results.Consumer.Crops);
     }
 
     /// <summary>Records a frame the host's GPU compositor drew: its hand-off and draw times, and the engine's notice.</summary>
@@ -408,8 +408,8 @@ public sealed class FacePipeline : IDisposable
         long sequence = ++_handedOff;
         if (_worker is not null)
         {
-            // Engines that prepare per-face work (a swap model reading 128x128 crops) get the frame whole.
-            bool whole = ((Volatile.Read(ref _nextEngine) ?? _engine).Needs & EngineNeeds.Prepared) != 0;
+            // Engines whose prepared work reads the face's pixels (a swap model reading 128x128 crops) get the frame whole.
+            bool whole = ((Volatile.Read(ref _nextEngine) ?? _engine).Needs & EngineNeeds.FullResolution) != 0;
             _worker.Submit(frame, sequence, scale, whole);
             return;
         }

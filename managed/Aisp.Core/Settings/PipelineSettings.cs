@@ -78,6 +78,9 @@ public sealed record PipelineSettings
     /// <summary>Whether faces are recognised: a library is set and a rule depends on who a face is.</summary>
     public bool UsesIdentities => FaceLibrary.Length > 0;
 
+    /// <summary>Whether target faces are landmarked by the 468 mesh: asked for, or the mesh swap, which draws by it.</summary>
+    public bool UsesMesh => Landmarks == LandmarkModels.Mesh || Engine == EngineNames.Morph;
+
     public string ModelsDir { get; init; } = DefaultModelsDir();
     public string ExecutionProvider { get; init; } = "auto";
     public int Threads { get; init; } = 1;
@@ -85,7 +88,7 @@ public sealed record PipelineSettings
     /// <summary>Whether a change from <paramref name="other"/> needs a new detector model.</summary>
     public bool SameDetector(PipelineSettings other) =>
         Detector == other.Detector && ModelsDir == other.ModelsDir && ExecutionProvider == other.ExecutionProvider && Threads == other.Threads
-        && FaceLibrary == other.FaceLibrary && Landmarks == other.Landmarks;
+        && FaceLibrary == other.FaceLibrary && UsesMesh == other.UsesMesh;
 
     private static string DefaultModelsDir() =>
         Environment.GetEnvironmentVariable("AISP_MODELS_DIR") is { Length: > 0 } env

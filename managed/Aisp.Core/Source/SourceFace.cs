@@ -16,13 +16,16 @@ public sealed class SourceFace
         Colour = colour;
         Label = label;
         Image = image;
-        Face = face;
+        _face = face;
         FacesInImage = facesInImage;
     }
 
     public string Label { get; }
     public RgbImage Image { get; }
-    public Face Face { get; }
+    private readonly Face _face;
+
+    /// <summary>The face found in the picture, by reference: it holds the 468-point mesh, too large to copy per use.</summary>
+    public ref readonly Face Face => ref _face;
 
     /// <summary>The face's L*a*b* colour inside its landmark outline (what the GPU compositor matches from).</summary>
     public LabStats Colour { get; }

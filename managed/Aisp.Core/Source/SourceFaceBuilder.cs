@@ -11,7 +11,7 @@ public static class SourceFaceBuilder
     /// <summary>Largest source picture accepted, per side; bigger ones are refused with a message, not resized.</summary>
     public const int MaxSide = 4096;
 
-    public static SourceFace Build(string label, in Frame image, IFaceDetector detector, ILandmarker landmarker, float confidence)
+    public static SourceFace Build(string label, in Frame image, IFaceDetector detector, ILandmarker landmarker, FaceMesh? mesh, float confidence)
     {
         if (image.Width > MaxSide || image.Height > MaxSide)
         {
@@ -35,6 +35,10 @@ public static class SourceFaceBuilder
         }
 
         landmarker.Locate(image, ref largest);
+        if (mesh is not null && !largest.HasMesh)
+        {
+            MeshLandmarker.LocateMesh(mesh, image, ref largest);
+        }
         LabStats colour = largest.HasLandmarks ? LabStats.Measure(image, largest.Landmarks) : default;
         return new SourceFace(label, RgbImage.CopyOf(image), largest, faces.Count, colour);
     }

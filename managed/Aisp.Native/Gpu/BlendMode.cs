@@ -29,5 +29,13 @@ internal static unsafe class BlendMode
         gs_blend_function_separate(GS_BLEND_SRCALPHA, GS_BLEND_INVSRCALPHA, GS_BLEND_ZERO, GS_BLEND_ONE);
     }
 
+    /// <summary>Onto the frame: premultiplied colour over it by the output's alpha, the frame's own alpha kept.</summary>
+    public static void PushPremultipliedColour()
+    {
+        gs_blend_state_push();
+        gs_enable_blending(1);
+        gs_blend_function_separate(GS_BLEND_ONE, GS_BLEND_INVSRCALPHA, GS_BLEND_ZERO, GS_BLEND_ONE);
+    }
+
     public static void Pop() => gs_blend_state_pop();
 }

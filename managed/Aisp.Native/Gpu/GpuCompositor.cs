@@ -34,7 +34,7 @@ internal sealed unsafe class GpuCompositor : IDisposable
         _fx = fx;
         _quad = new UnitQuad(fx);
         _privacy = new PrivacyDrawer(fx, _quad);
-        _morph = new MorphDrawer(fx, _quad);
+        _morph = new MorphDrawer(fx);
         _overlay = new OverlayDrawer(fx);
         _stager = new AnalysisStager();
         _cpu = new CpuRoundTrip(fx);
@@ -94,12 +94,10 @@ internal sealed unsafe class GpuCompositor : IDisposable
             case PrivacyEngine privacy:
                 _privacy.Prepare(privacy, source, width, height, view.Faces);
                 break;
-            case MorphEngine morph:
-                _morph.Begin();
+            case MorphEngine:
                 foreach (SourceGroup g in view.Sources)
                 {
-                    string? said = _morph.Prepare(morph, g.Source, width, height, view.Faces.Slice(g.Start, g.Count));
-                    notice ??= said;
+                    notice ??= MorphEngine.Notice(g.Source, view.Crops);
                 }
 
                 break;
@@ -107,7 +105,11 @@ internal sealed unsafe class GpuCompositor : IDisposable
 
         source.Draw();
         _privacy.Composite();
-        _morph.Composite();
+        if (view.Engine is MorphEngine)
+        {
+            _morph.Draw(view.Faces, view.Crops);
+        }
+
         if (view.Engine is LandmarksOverlayEngine)
         {
             _overlay.Draw(width, height, view.Faces);

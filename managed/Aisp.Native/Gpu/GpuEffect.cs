@@ -16,28 +16,20 @@ internal sealed unsafe class GpuEffect : IDisposable
     {
         _effect = effect;
         Image = Param(effect, "image"u8);
-        Mask = Param(effect, "mask"u8);
         Region = Param(effect, "region"u8);
         FrameSize = Param(effect, "frame_size"u8);
         Grid = Param(effect, "grid"u8);
         Step = Param(effect, "step"u8);
         Extent = Param(effect, "extent"u8);
-        SrcMean = Param(effect, "src_mean"u8);
-        DstMean = Param(effect, "dst_mean"u8);
-        LabScale = Param(effect, "lab_scale"u8);
         UvTransform = Param(effect, "uv_xform"u8);
     }
 
     public nint Image { get; }
-    public nint Mask { get; }
     public nint Region { get; }
     public nint FrameSize { get; }
     public nint Grid { get; }
     public nint Step { get; }
     public nint Extent { get; }
-    public nint SrcMean { get; }
-    public nint DstMean { get; }
-    public nint LabScale { get; }
     public nint UvTransform { get; }
 
     /// <summary>Compiles the effect; throws <see cref="GraphicsException"/> with libobs's compiler message.</summary>

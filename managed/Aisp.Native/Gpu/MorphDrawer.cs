@@ -1,227 +1,142 @@
 using Aisp.Core.Detection;
 using Aisp.Core.Engines;
-using Aisp.Core.Source;
 using Aisp.Core.Swap;
 using static Aisp.Native.Gpu.ObsGraphics;
 
 namespace Aisp.Native.Gpu;
 
 /// <summary>
-/// The mesh swap on the GPU: the source face texture drawn as the target's landmark mesh (the
-/// same triangles as <see cref="MorphEngine"/>), colour matched in the shader from the source's
-/// and the target's L*a*b* statistics, its coverage blurred twice for a feathered edge, and mixed
-/// onto the frame inside the face region only. <see cref="Prepare"/> does every face's off-screen
-/// passes before anything is drawn into the frame; <see cref="Composite"/> mixes them in.
+/// The mesh swap on the GPU: each face's crop, drawn by <see cref="MorphEngine"/> on the analysis
+/// thread (warped, colour matched, premultiplied by its feathered coverage), uploaded as a float
+/// texture and drawn as one quad through the inverse of the crop's placement on the face predicted
+/// for this frame, mixed over the frame by its alpha. The same crop and placement as the CPU's
+/// <see cref="CropPaster"/>, so the two compositors give the same picture; the graphics thread only
+/// uploads and draws. Textures are made per face slot and kept while crops fit them.
 /// </summary>
-internal sealed unsafe class MorphDrawer(GpuEffect fx, UnitQuad quad) : IDisposable
+internal sealed unsafe class MorphDrawer(GpuEffect fx) : IDisposable
 {
-    // libobs's immediate vertex buffer holds 512 vertices; a mesh is drawn in batches below that.
-    private const int TrianglesPerBatch = 160;
-
     private readonly List<Slot> _slots = [];
-    private readonly PerSource<Uploaded> _uploads = new(release: u => gs_texture_destroy(u.Texture));
     private int _used;
-    private nint _sourceTexture;
-    private int[] _triangles = [];
-    private bool _trianglesKeepExpression;
 
-    /// <summary>Starts a frame: the faces of every source group are prepared after it, then composited together.</summary>
-    public void Begin() => _used = 0;
-
-    /// <summary>Renders the off-screen passes of <paramref name="faces"/>, all swapped to <paramref name="source"/>.</summary>
-    public string? Prepare(MorphEngine engine, SourceFace? source, uint frameWidth, uint frameHeight, ReadOnlySpan<Face> faces)
+    /// <summary>Draws the faces' prepared crops into the current target.</summary>
+    public void Draw(ReadOnlySpan<Face> faces, PreparedCrops? crops)
     {
-        if (source is null || !source.Face.HasLandmarks)
-        {
-            return "morph: no source face yet; choose a source face image";
-        }
-
-        if (!Prepare(source, engine.KeepExpression))
-        {
-            return "morph: the source face could not be uploaded to the GPU";
-        }
-
-        foreach (ref readonly Face face in faces)
-        {
-            if (face.HasLandmarks)
-            {
-                Swap(engine, source, face, frameWidth, frameHeight);
-            }
-        }
-
-        return null;
-    }
-
-    public void Composite()
-    {
-        BlendMode.PushMixColour();
-        for (int i = 0; i < _used; i++)
-        {
-            Slot slot = _slots[i];
-            GpuEffect.SetTexture(fx.Image, slot.Warp.Texture);
-            GpuEffect.SetTexture(fx.Mask, slot.BlurB.Texture);
-            FaceRegion r = slot.Region;
-            quad.Draw("Feather"u8, r.X, r.Y, r.Width, r.Height, 0, 0, (float)r.Width / slot.Warp.Width, (float)r.Height / slot.Warp.Height);
-        }
-
-        BlendMode.Pop();
-        _used = 0;
-    }
-
-    /// <summary>Makes <paramref name="source"/>'s texture and triangles current: uploaded and triangulated once per source picture (and expression setting).</summary>
-    private bool Prepare(SourceFace source, bool keepExpression)
-    {
-        if (keepExpression != _trianglesKeepExpression)
-        {
-            _uploads.Clear();
-            _trianglesKeepExpression = keepExpression;
-        }
-
-        if (!_uploads.TryGet(source, out Uploaded uploaded))
-        {
-            byte[] rgba = ToRgba(source.Image.Pixels, source.Image.Width * source.Image.Height);
-            nint texture;
-            fixed (byte* p = rgba)
-            {
-                byte* planes = p;
-                texture = gs_texture_create((uint)source.Image.Width, (uint)source.Image.Height, GS_RGBA, 1, &planes, 0);
-            }
-
-            if (texture == 0)
-            {
-                return false;
-            }
-
-            uploaded = _uploads.Add(source, new Uploaded(texture, MorphEngine.Triangles(source.Face.Landmarks, keepExpression)));
-        }
-
-        (_sourceTexture, _triangles) = (uploaded.Texture, uploaded.Triangles);
-        return true;
-    }
-
-    private void Swap(MorphEngine engine, SourceFace source, in Face target, uint frameWidth, uint frameHeight)
-    {
-        BoxF hull = FaceLandmarks.Bounds(target.Landmarks);
-        FaceRegion r = FaceRegion.From(hull, MorphEngine.RegionPadding, (int)frameWidth, (int)frameHeight);
-        if (r.Width < 8 || r.Height < 8)
+        if (crops is null || !crops.Prepared)
         {
             return;
         }
 
-        if (_used == _slots.Count)
+        _used = 0;
+        GpuEffect.Set(fx.UvTransform, 1, 1, 0, 0);
+        BlendMode.PushPremultipliedColour();
+        foreach (ref readonly Face face in faces)
         {
-            _slots.Add(new Slot());
-        }
+            ReadOnlySpan<float> rgba = crops.Read(face.TrackId, out int side);
+            if (rgba.IsEmpty || !face.HasLandmarks)
+            {
+                continue;
+            }
 
-        Slot slot = _slots[_used];
-        slot.Region = r;
-        uint w = (uint)r.Width, h = (uint)r.Height;
-        int radius = MorphEngine.FeatherRadius(hull.Width);
-        BlendMode.PushReplace();
-        bool ok = Warp(slot.Warp, engine, source, target, r);
-        ok = ok && BoxPass.Run(fx, slot.Warp, slot.BlurA, w, h, radius, horizontal: true) && BoxPass.Run(fx, slot.BlurA, slot.BlurB, w, h, radius, horizontal: false);
-        ok = ok && BoxPass.Run(fx, slot.BlurB, slot.BlurA, w, h, radius, horizontal: true) && BoxPass.Run(fx, slot.BlurA, slot.BlurB, w, h, radius, horizontal: false);
-        BlendMode.Pop();
-        if (ok)
-        {
+            if (_used == _slots.Count)
+            {
+                _slots.Add(new Slot());
+            }
+
+            Slot slot = _slots[_used];
+            if (!slot.Upload(rgba, side))
+            {
+                continue;
+            }
+
             _used++;
-        }
-    }
-
-    /// <summary>Draws the mesh into the warp target, whose corner sits at the region's corner in frame pixels.</summary>
-    private bool Warp(RenderTarget warp, MorphEngine engine, SourceFace source, in Face target, FaceRegion r)
-    {
-        if (!warp.Begin((uint)r.Width, (uint)r.Height, r.X, r.Y))
-        {
-            return false;
+            var quad = new Quad(MeshCrop.Of(face, side).ToCrop.Inverse(), side, (float)side / slot.Room);
+            GpuEffect.SetTexture(fx.Image, slot.Texture);
+            fx.DrawImmediate("Crop"u8, ref quad, &Quad.Emit);
         }
 
-        LabStats s = source.Colour, t = target.Colour;
-        bool match = engine.ColourTransfer && !s.IsEmpty && !t.IsEmpty;
-        GpuEffect.SetTexture(fx.Image, _sourceTexture);
-        GpuEffect.Set(fx.SrcMean, s.MeanL, s.MeanA, s.MeanB);
-        GpuEffect.Set(fx.DstMean, t.MeanL, t.MeanA, t.MeanB);
-        GpuEffect.Set(fx.LabScale, Ratio(t.DevL, s.DevL), Ratio(t.DevA, s.DevA), Ratio(t.DevB, s.DevB), match ? 1 : 0);
-        FaceLandmarks sourcePoints = source.Face.Landmarks;
-        var mesh = new MeshBatch(_triangles, target.Landmarks, sourcePoints, 1f / source.Image.Width, 1f / source.Image.Height);
-        for (mesh.First = 0; mesh.First < _triangles.Length / 3; mesh.First += TrianglesPerBatch)
-        {
-            fx.DrawImmediate("Mesh"u8, ref mesh, &MeshBatch.Emit);
-        }
-
-        warp.End();
-        return true;
-    }
-
-    // The same clamp as LabColorTransfer: a flat source must not blow up noise.
-    private static float Ratio(float target, float source) => Math.Clamp(target / Math.Max(source, 1e-3f), 0.5f, 2f);
-
-    private static byte[] ToRgba(byte[] rgb, int pixels)
-    {
-        var rgba = new byte[pixels * 4];
-        for (int i = 0; i < pixels; i++)
-        {
-            rgba[4 * i] = rgb[3 * i];
-            rgba[(4 * i) + 1] = rgb[(3 * i) + 1];
-            rgba[(4 * i) + 2] = rgb[(3 * i) + 2];
-            rgba[(4 * i) + 3] = 255;
-        }
-
-        return rgba;
+        BlendMode.Pop();
     }
 
     public void Dispose()
     {
-        _uploads.Clear();
-        _sourceTexture = 0;
         foreach (Slot slot in _slots)
         {
-            slot.Warp.Dispose();
-            slot.BlurA.Dispose();
-            slot.BlurB.Dispose();
-        }
-    }
-
-    /// <summary>A source picture on the GPU and its mesh.</summary>
-    private readonly record struct Uploaded(nint Texture, int[] Triangles);
-
-    /// <summary>One face's textures: the warped, colour-matched mesh (coverage in alpha) and the blurred coverage.</summary>
-    private sealed class Slot
-    {
-        public RenderTarget Warp { get; } = new(GS_RGBA32F);
-        public RenderTarget BlurA { get; } = new(GS_RGBA32F);
-        public RenderTarget BlurB { get; } = new(GS_RGBA32F);
-        public FaceRegion Region { get; set; }
-    }
-
-    /// <summary>One batch of mesh triangles: target landmarks as positions, source landmarks as texture coordinates.</summary>
-    private ref struct MeshBatch
-    {
-        private readonly int[] _triangles;
-        private readonly ref readonly FaceLandmarks _target;
-        private readonly ref readonly FaceLandmarks _source;
-        private readonly float _invWidth, _invHeight;
-
-        public MeshBatch(int[] triangles, in FaceLandmarks target, in FaceLandmarks source, float invWidth, float invHeight)
-        {
-            _triangles = triangles;
-            _target = ref target;
-            _source = ref source;
-            _invWidth = invWidth;
-            _invHeight = invHeight;
+            slot.Dispose();
         }
 
-        public int First;
+        _slots.Clear();
+    }
 
-        public static void Emit(ref MeshBatch b)
+    /// <summary>One face's texture (a square <see cref="Room"/> across, holding crops up to that side) and its staging copy.</summary>
+    private sealed class Slot : IDisposable
+    {
+        private float[] _staging = [];
+        private int _side;
+
+        public nint Texture { get; private set; }
+
+        public int Room { get; private set; }
+
+        public bool Upload(ReadOnlySpan<float> rgba, int side)
         {
-            int end = Math.Min(b._triangles.Length, (b.First + TrianglesPerBatch) * 3);
-            gs_render_start(0);
-            for (int i = b.First * 3; i < end; i++)
+            if (side > Room)
             {
-                int k = b._triangles[i];
-                gs_texcoord(b._source[k].X * b._invWidth, b._source[k].Y * b._invHeight, 0);
-                gs_vertex2f(b._target[k].X, b._target[k].Y);
+                Dispose();
+                Room = (side + 63) / 64 * 64;
+                _staging = new float[Room * Room * 4];
+                Texture = gs_texture_create((uint)Room, (uint)Room, GS_RGBA32F, 1, null, GS_DYNAMIC);
+                if (Texture == 0)
+                {
+                    Room = 0;
+                    return false;
+                }
+            }
+
+            if (side != _side)
+            {
+                Array.Clear(_staging); // what lies past a smaller crop must be transparent: the quad's edge samples it
+                _side = side;
+            }
+
+            for (int y = 0; y < side; y++)
+            {
+                rgba.Slice(y * side * 4, side * 4).CopyTo(_staging.AsSpan(y * Room * 4));
+            }
+
+            fixed (float* p = _staging)
+            {
+                gs_texture_set_image(Texture, (byte*)p, (uint)(Room * 4 * sizeof(float)), 0);
+            }
+
+            return true;
+        }
+
+        public void Dispose()
+        {
+            if (Texture != 0)
+            {
+                gs_texture_destroy(Texture);
+                Texture = 0;
+            }
+        }
+    }
+
+    /// <summary>The crop's square in the frame: two triangles, crop corners as texture coordinates.</summary>
+    private readonly struct Quad(Affine2D toFrame, int side, float uvSide)
+    {
+        private readonly Affine2D _toFrame = toFrame;
+        private readonly int _side = side;
+        private readonly float _uvSide = uvSide;
+
+        public static void Emit(ref Quad q)
+        {
+            ReadOnlySpan<int> corners = [0, 0, 1, 0, 0, 1, 1, 0, 1, 1, 0, 1];
+            gs_render_start(0);
+            for (int i = 0; i < corners.Length; i += 2)
+            {
+                (float x, float y) = q._toFrame.Apply(corners[i] * q._side, corners[i + 1] * q._side);
+                gs_texcoord(corners[i] * q._uvSide, corners[i + 1] * q._uvSide, 0);
+                gs_vertex2f(x, y);
             }
 
             gs_render_stop(GS_TRIS);
