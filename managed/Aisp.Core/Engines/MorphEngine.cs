@@ -65,6 +65,7 @@ public sealed class MorphEngine : IFrameEngine
     /// <summary>On the analysis thread: draws every face with a mesh into its crop.</summary>
     public void Prepare(in Frame frame, ReadOnlySpan<Face> faces, SourceFace? source, PreparedCrops into)
     {
+        into.MarkPrepared(); // also with nothing to draw: the engine takes over and says why (Notice)
         if (source is null || !source.Face.HasMesh)
         {
             return;
@@ -96,8 +97,6 @@ public sealed class MorphEngine : IFrameEngine
 
             Draw(face, source, plan, crop, rgba);
         }
-
-        into.MarkPrepared();
     }
 
     /// <summary>On the frame thread: places the prepared crops on the faces predicted for this frame.</summary>

@@ -54,6 +54,10 @@ public sealed class FaceMesh : IDisposable
         _entry = entry.RequireLayout(TensorLayout.Nhwc);
         _side = entry.InputWidth;
         _model = new OnnxModel(entry, "input_1", [1, _side, _side, 3], [("conv2d_21", [1, 1, 1, Count * 3]), ("conv2d_31", [1, 1, 1, 1])], provider, threads, logger);
+
+        // One run where the models load (the settings' thread): ONNX Runtime's first run costs a
+        // hundred milliseconds or more, which the first analysed frame must not wait for.
+        _model.Run();
     }
 
     public string ExecutionProvider => _model.ExecutionProvider;

@@ -72,9 +72,13 @@ public sealed class AnalysisModels : IDisposable
             : new FaceLandmarker(catalog.Get(LandmarkModel), s.ExecutionProvider, s.Threads, log);
     }
 
-    /// <summary>Whether these models serve the settings (same detector, and landmarks when needed).</summary>
+    /// <summary>
+    /// Whether these models serve the settings: same detector, and when landmarks are needed, the
+    /// kind the settings take (mesh or 68). Landmarks loaded and not needed stay: switching between
+    /// privacy and the mesh swap loads nothing.
+    /// </summary>
     public bool Serve(PipelineSettings current, PipelineSettings next, bool withLandmarks) =>
-        next.SameDetector(current) && (!withLandmarks || Landmarker is not null);
+        next.SameDetector(current) && (!withLandmarks || (Landmarker is not null && (Landmarker is MeshLandmarker) == next.UsesMesh));
 
     public void Dispose()
     {

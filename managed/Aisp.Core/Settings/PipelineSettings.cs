@@ -88,7 +88,7 @@ public sealed record PipelineSettings
     /// <summary>Whether a change from <paramref name="other"/> needs a new detector model.</summary>
     public bool SameDetector(PipelineSettings other) =>
         Detector == other.Detector && ModelsDir == other.ModelsDir && ExecutionProvider == other.ExecutionProvider && Threads == other.Threads
-        && FaceLibrary == other.FaceLibrary && UsesMesh == other.UsesMesh;
+        && FaceLibrary == other.FaceLibrary;
 
     private static string DefaultModelsDir() =>
         Environment.GetEnvironmentVariable("AISP_MODELS_DIR") is { Length: > 0 } env
