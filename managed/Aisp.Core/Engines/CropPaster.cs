@@ -7,8 +7,9 @@ namespace Aisp.Core.Engines;
 /// <summary>
 /// Places a prepared RGBA crop (premultiplied, rgb 0..255, alpha 0..1) on the frame through the
 /// inverse of its frame -> crop map, blending it over the frame's pixels in the frame's own format.
-/// The frame thread's whole share of a mesh swap: one bilinear tap per covered pixel, nothing read
-/// or written where the crop is transparent, nothing allocated.
+/// The frame thread's whole share of a mesh swap: per frame row only the stretch that falls on the
+/// crop's content (<see cref="CropContent"/>) is visited, one bilinear tap per pixel, nothing
+/// written where the crop is transparent, nothing allocated.
 /// </summary>
 public sealed unsafe class CropPaster
 {
@@ -17,34 +18,45 @@ public sealed unsafe class CropPaster
 
     private float[] _row = [];
 
-    public void Paste(in Frame frame, Affine2D toCrop, ReadOnlySpan<float> rgba, int side)
+    public void Paste(in Frame frame, Affine2D toCrop, ReadOnlySpan<float> rgba, int side, CropContent content)
     {
-        FaceRegion region = Bounds(toCrop.Inverse(), side, frame.Width, frame.Height);
+        // Taps read a texel and its right and lower neighbours: content must keep one texel off the far edges.
+        content = new CropContent(Math.Max(1, content.X0), Math.Max(1, content.Y0), Math.Min(side - 1, content.X1), Math.Min(side - 1, content.Y1));
+        if (content.IsEmpty || rgba.Length < side * side * 4)
+        {
+            return;
+        }
+
+        FaceRegion region = Bounds(toCrop.Inverse(), content, frame.Width, frame.Height);
         if (region.IsEmpty)
         {
             return;
         }
 
-        if (frame.IsPacked)
+        fixed (float* crop = rgba)
         {
-            PastePacked(frame, toCrop, rgba, side, region);
-        }
-        else
-        {
-            PasteYuv(frame, toCrop, rgba, side, region);
+            var taps = new Taps(crop, side, content, toCrop);
+            if (frame.IsPacked)
+            {
+                PastePacked(frame, taps, region);
+            }
+            else
+            {
+                PasteYuv(frame, taps, region);
+            }
         }
     }
 
-    private static void PastePacked(in Frame frame, Affine2D m, ReadOnlySpan<float> rgba, int side, FaceRegion region)
+    private static void PastePacked(in Frame frame, in Taps taps, FaceRegion region)
     {
         (int ro, int go, int bo) = frame.PackedOrder;
         for (int y = region.Y; y < region.Y + region.Height; y++)
         {
             byte* row = frame.Plane0 + ((long)y * frame.Stride0);
-            (float cx, float cy) = m.Apply(region.X + 0.5f, y + 0.5f);
-            for (int x = region.X; x < region.X + region.Width; x++, cx += m.A, cy += m.D)
+            (int from, int to) = taps.Span(region.X, region.Width, y);
+            for (int x = from; x < to; x++)
             {
-                if (!Sample(rgba, side, cx - 0.5f, cy - 0.5f, out float r, out float g, out float b, out float a))
+                if (!taps.At(x, y, out float r, out float g, out float b, out float a))
                 {
                     continue;
                 }
@@ -59,7 +71,7 @@ public sealed unsafe class CropPaster
     }
 
     /// <summary>Luma per pixel; chroma per 2x2 block from the block's mean colour and alpha (regions are even-aligned).</summary>
-    private void PasteYuv(in Frame frame, Affine2D m, ReadOnlySpan<float> rgba, int side, FaceRegion region)
+    private void PasteYuv(in Frame frame, in Taps taps, FaceRegion region)
     {
         var yuv = new YuvEncoder(frame.Matrix, frame.Range);
         int w = region.Width;
@@ -71,22 +83,22 @@ public sealed unsafe class CropPaster
         Span<float> pair = _row.AsSpan(0, w * 8); // two rows of premultiplied r, g, b, a
         for (int y = region.Y; y + 1 < region.Y + region.Height; y += 2)
         {
+            pair.Clear();
             for (int k = 0; k < 2; k++)
             {
                 byte* luma = frame.Plane0 + ((long)(y + k) * frame.Stride0);
-                (float cx, float cy) = m.Apply(region.X + 0.5f, y + k + 0.5f);
-                for (int i = 0; i < w; i++, cx += m.A, cy += m.D)
+                (int from, int to) = taps.Span(region.X, w, y + k);
+                for (int x = from; x < to; x++)
                 {
-                    int o = ((k * w) + i) * 4;
-                    if (!Sample(rgba, side, cx - 0.5f, cy - 0.5f, out pair[o], out pair[o + 1], out pair[o + 2], out pair[o + 3]))
+                    int o = ((k * w) + x - region.X) * 4;
+                    if (!taps.At(x, y + k, out float r, out float g, out float b, out float a))
                     {
-                        pair[o + 3] = 0;
                         continue;
                     }
 
-                    float a = pair[o + 3];
-                    byte* p = luma + region.X + i;
-                    *p = ToByte((*p * (1 - a)) + (yuv.Luma(pair[o] / a, pair[o + 1] / a, pair[o + 2] / a) * a));
+                    (pair[o], pair[o + 1], pair[o + 2], pair[o + 3]) = (r, g, b, a);
+                    byte* p = luma + x;
+                    *p = ToByte((*p * (1 - a)) + (yuv.Luma(r / a, g / a, b / a) * a));
                 }
             }
 
@@ -96,11 +108,8 @@ public sealed unsafe class CropPaster
                 float a = 0, r = 0, g = 0, b = 0;
                 for (int k = 0; k < 4; k++)
                 {
-                    int o = ((((k >> 1) * w) + i + (k & 1)) * 4);
-                    if (pair[o + 3] > 0)
-                    {
-                        (r, g, b, a) = (r + pair[o], g + pair[o + 1], b + pair[o + 2], a + pair[o + 3]);
-                    }
+                    int o = (((k >> 1) * w) + i + (k & 1)) * 4;
+                    (r, g, b, a) = (r + pair[o], g + pair[o + 1], b + pair[o + 2], a + pair[o + 3]);
                 }
 
                 if (a <= Transparent)
@@ -128,47 +137,82 @@ public sealed unsafe class CropPaster
         }
     }
 
-    /// <summary>Bilinear RGBA tap at texel coordinates (fx, fy); texels outside the crop are transparent. False where the result is.</summary>
-    private static bool Sample(ReadOnlySpan<float> rgba, int side, float fx, float fy, out float r, out float g, out float b, out float a)
-    {
-        (r, g, b, a) = (0, 0, 0, 0);
-        if (!(fx > -1 && fy > -1 && fx < side && fy < side))
-        {
-            return false;
-        }
-
-        int x0 = (int)MathF.Floor(fx), y0 = (int)MathF.Floor(fy);
-        float wx = fx - x0, wy = fy - y0;
-        for (int k = 0; k < 4; k++)
-        {
-            int x = x0 + (k & 1), y = y0 + (k >> 1);
-            if ((uint)x >= (uint)side || (uint)y >= (uint)side)
-            {
-                continue;
-            }
-
-            int o = ((y * side) + x) * 4;
-            float wt = ((k & 1) == 0 ? 1 - wx : wx) * ((k >> 1) == 0 ? 1 - wy : wy);
-            a += rgba[o + 3] * wt;
-            r += rgba[o] * wt;
-            g += rgba[o + 1] * wt;
-            b += rgba[o + 2] * wt;
-        }
-
-        return a > Transparent;
-    }
-
     private static byte ToByte(float v) => (byte)Math.Clamp((int)(v + 0.5f), 0, 255);
 
-    private static FaceRegion Bounds(Affine2D toFrame, int side, int width, int height)
+    /// <summary>The frame pixels the content's corners map to (even-aligned, clipped).</summary>
+    private static FaceRegion Bounds(Affine2D toFrame, CropContent c, int width, int height)
     {
         float l = float.MaxValue, t = float.MaxValue, r = float.MinValue, b = float.MinValue;
         for (int corner = 0; corner < 4; corner++)
         {
-            (float fx, float fy) = toFrame.Apply((corner & 1) * side, (corner >> 1) * side);
+            (float fx, float fy) = toFrame.Apply((corner & 1) == 0 ? c.X0 - 1 : c.X1, (corner >> 1) == 0 ? c.Y0 - 1 : c.Y1);
             (l, t, r, b) = (MathF.Min(l, fx), MathF.Min(t, fy), MathF.Max(r, fx), MathF.Max(b, fy));
         }
 
-        return FaceRegion.From(new BoxF(l, t, r, b), 0, width, height);
+        return FaceRegion.From(new BoxF(l - 1, t - 1, r + 1, b + 1), 0, width, height);
+    }
+
+    /// <summary>Bilinear taps into the crop for frame pixels, limited to where the content is.</summary>
+    private readonly struct Taps(float* crop, int side, CropContent content, Affine2D toCrop)
+    {
+        // Texel coordinates whose taps can touch content: (X0 - 1, X1) across, (Y0 - 1, Y1) down.
+        private readonly float _uLo = content.X0 - 1, _uHi = content.X1 - 1, _vLo = content.Y0 - 1, _vHi = content.Y1 - 1;
+
+        /// <summary>The columns [from, to) of frame row <paramref name="y"/> (within x0 .. x0 + width) whose taps can reach content.</summary>
+        public (int From, int To) Span(int x0, int width, int y)
+        {
+            (float u, float v) = toCrop.Apply(x0 + 0.5f, y + 0.5f);
+            (u, v) = (u - 0.5f, v - 0.5f);
+            float lo = 0, hi = width;
+            Clip(u, toCrop.A, _uLo, _uHi, ref lo, ref hi);
+            Clip(v, toCrop.D, _vLo, _vHi, ref lo, ref hi);
+            return hi <= lo ? (0, 0) : (x0 + Math.Max(0, (int)MathF.Floor(lo)), x0 + Math.Min(width, (int)MathF.Ceiling(hi)));
+        }
+
+        /// <summary>Narrows [lo, hi) to the steps t where start + step * t lies in [min, max].</summary>
+        private static void Clip(float start, float step, float min, float max, ref float lo, ref float hi)
+        {
+            if (MathF.Abs(step) < 1e-6f)
+            {
+                if (start < min || start > max)
+                {
+                    hi = lo;
+                }
+
+                return;
+            }
+
+            float a = (min - start) / step, b = (max - start) / step;
+            lo = MathF.Max(lo, MathF.Min(a, b));
+            hi = MathF.Min(hi, MathF.Max(a, b) + 1);
+        }
+
+        /// <summary>The premultiplied colour and alpha at frame pixel (x, y); false where transparent or off the content.</summary>
+        public bool At(int x, int y, out float r, out float g, out float b, out float a)
+        {
+            (float u, float v) = toCrop.Apply(x + 0.5f, y + 0.5f);
+            (u, v) = (u - 0.5f, v - 0.5f);
+            if (!(u >= _uLo && u < _uHi + 1 && v >= _vLo && v < _vHi + 1))
+            {
+                (r, g, b, a) = (0, 0, 0, 0);
+                return false; // also keeps every tap inside the crop: content lies one texel off its edges
+            }
+
+            int tx = (int)u, ty = (int)v;
+            float wx = u - tx, wy = v - ty;
+            float* p = crop + (((ty * side) + tx) * 4), q = p + (side * 4);
+            float w00 = (1 - wx) * (1 - wy), w10 = wx * (1 - wy), w01 = (1 - wx) * wy, w11 = wx * wy;
+            a = (p[3] * w00) + (p[7] * w10) + (q[3] * w01) + (q[7] * w11);
+            if (a <= Transparent)
+            {
+                (r, g, b) = (0, 0, 0);
+                return false;
+            }
+
+            r = (p[0] * w00) + (p[4] * w10) + (q[0] * w01) + (q[4] * w11);
+            g = (p[1] * w00) + (p[5] * w10) + (q[1] * w01) + (q[5] * w11);
+            b = (p[2] * w00) + (p[6] * w10) + (q[2] * w01) + (q[6] * w11);
+            return true;
+        }
     }
 }

@@ -95,7 +95,7 @@ public sealed class MorphEngine : IFrameEngine
                 break;
             }
 
-            Draw(face, source, plan, crop, rgba);
+            into.SetContent(Draw(face, source, plan, crop, rgba));
         }
     }
 
@@ -109,11 +109,11 @@ public sealed class MorphEngine : IFrameEngine
 
         foreach (ref readonly Face face in faces)
         {
-            ReadOnlySpan<float> rgba = prepared.Read(face.TrackId, out int side);
+            ReadOnlySpan<float> rgba = prepared.Read(face.TrackId, out int side, out CropContent content);
             if (!rgba.IsEmpty && face.HasLandmarks)
             {
                 MeshCrop crop = MeshCrop.Of(face, side);
-                _paster.Paste(frame, crop.ToCrop, rgba, side);
+                _paster.Paste(frame, crop.ToCrop, rgba, side, content);
             }
         }
 
@@ -128,7 +128,7 @@ public sealed class MorphEngine : IFrameEngine
         : null;
 
     /// <summary>The face's crop: warped source, colour matched, premultiplied by its feathered, faded coverage.</summary>
-    private void Draw(in Face face, SourceFace source, MeshSwapPlan plan, MeshCrop crop, Span<float> rgba)
+    private CropContent Draw(in Face face, SourceFace source, MeshSwapPlan plan, MeshCrop crop, Span<float> rgba)
     {
         int side = crop.Side, n = side * side;
         if (_cover.Length < n)
@@ -193,6 +193,7 @@ public sealed class MorphEngine : IFrameEngine
         cover.CopyTo(blurred);
         FloatBoxBlur.Apply(blurred, side, side, radius, _scratch);
         FloatBoxBlur.Apply(fade, side, side, radius, _scratch);
+        int x0 = side, y0 = side, x1 = 0, y1 = 0;
         for (int i = 0; i < n; i++)
         {
             float alpha = cover[i] > 0 ? Math.Clamp((blurred[i] * 2) - 1, 0, 1) * Math.Clamp(fade[i] / Math.Max(blurred[i], 1e-3f), 0, 1) : 0;
@@ -200,7 +201,14 @@ public sealed class MorphEngine : IFrameEngine
             rgba[(4 * i) + 1] = warped[(3 * i) + 1] * alpha;
             rgba[(4 * i) + 2] = warped[(3 * i) + 2] * alpha;
             rgba[(4 * i) + 3] = alpha;
+            if (alpha > 0)
+            {
+                int x = i % side, y = i / side;
+                (x0, x1, y0, y1) = (Math.Min(x0, x), Math.Max(x1, x + 1), Math.Min(y0, y), Math.Max(y1, y + 1));
+            }
         }
+
+        return new CropContent(x0, y0, x1, y1);
     }
 
     /// <summary>Rasterises one target triangle (crop pixels, nearest surface wins by the mesh's depth), sampling the source picture through the triangle's affine map.</summary>

@@ -21,6 +21,7 @@ public sealed class PreparedCrops
     private readonly int[] _tracks = new int[AnalysisResult.MaxFaces];
     private readonly int[] _sides = new int[AnalysisResult.MaxFaces];
     private readonly int[] _lengths = new int[AnalysisResult.MaxFaces];
+    private readonly CropContent[] _content = new CropContent[AnalysisResult.MaxFaces];
     private int _count;
 
     /// <summary>Whether an engine prepared this result (false: a result made for an engine that prepares nothing, or before the first swap).</summary>
@@ -53,26 +54,35 @@ public sealed class PreparedCrops
             _crops[_count] = new float[room * room * channels];
         }
 
-        (_tracks[_count], _sides[_count], _lengths[_count]) = (trackId, side, length);
+        (_tracks[_count], _sides[_count], _lengths[_count], _content[_count]) = (trackId, side, length, new CropContent(0, 0, side, side));
         return _crops[_count++]!.AsSpan(0, length);
     }
 
-    /// <summary>The crop prepared for the face of track <paramref name="trackId"/>, or empty.</summary>
-    public ReadOnlySpan<float> Read(int trackId) => Read(trackId, out _);
+    /// <summary>Narrows the crop written last to where it has content (pixels outside are transparent), so pasting skips the rest.</summary>
+    public void SetContent(CropContent content)
+    {
+        if (_count > 0)
+        {
+            _content[_count - 1] = content;
+        }
+    }
 
-    /// <summary>The crop prepared for the face of track <paramref name="trackId"/> and its side, or empty.</summary>
-    public ReadOnlySpan<float> Read(int trackId, out int side)
+    /// <summary>The crop prepared for the face of track <paramref name="trackId"/>, or empty.</summary>
+    public ReadOnlySpan<float> Read(int trackId) => Read(trackId, out _, out _);
+
+    /// <summary>The crop prepared for the face of track <paramref name="trackId"/>, its side and where it has content, or empty.</summary>
+    public ReadOnlySpan<float> Read(int trackId, out int side, out CropContent content)
     {
         for (int i = 0; i < _count; i++)
         {
             if (_tracks[i] == trackId)
             {
-                side = _sides[i];
+                (side, content) = (_sides[i], _content[i]);
                 return _crops[i]!.AsSpan(0, _lengths[i]);
             }
         }
 
-        side = 0;
+        (side, content) = (0, default);
         return [];
     }
 }

@@ -31,7 +31,7 @@ internal sealed unsafe class MorphDrawer(GpuEffect fx) : IDisposable
         BlendMode.PushPremultipliedColour();
         foreach (ref readonly Face face in faces)
         {
-            ReadOnlySpan<float> rgba = crops.Read(face.TrackId, out int side);
+            ReadOnlySpan<float> rgba = crops.Read(face.TrackId, out int side, out _);
             if (rgba.IsEmpty || !face.HasLandmarks)
             {
                 continue;
