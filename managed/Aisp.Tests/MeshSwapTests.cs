@@ -128,6 +128,44 @@ public sealed class MeshSwapTests(ITestOutputHelper output)
         Assert.True(mirrored >= 10 && mirrored > 3 * frontMirrored, $"{mirrored} triangles mirrored on the turned source, {frontMirrored} on a frontal one");
     }
 
+    /// <summary>The frame thread's fast path (a crop moved by a fraction of a pixel, fixed tap weights, row spans) paints what the general one does.</summary>
+    [Fact]
+    public void The_frame_threads_fast_placement_paints_what_the_general_one_paints()
+    {
+        using FacePipeline pipeline = SwapFixtures.WithSource(TestAssets.Json(extra: "\"engine\":\"landmarks\",\"landmarks\":\"mesh\",\"stabilize\":false"), TestAssets.GraceHopper);
+        using Mat scene = TestAssets.AstronautScene(512, 500, 100);
+        using var buffers = new FrameBuffers(PixelFormat.Bgra);
+        buffers.Load(scene);
+        byte[] pristine = buffers.Snapshot();
+        pipeline.Process(buffers.AsFrame());
+        Face face = Assert.Single(pipeline.LastFaces.ToArray());
+        using var engine = new Aisp.Core.Engines.MorphEngine(keepExpression: true);
+        var crops = new Aisp.Core.Engines.PreparedCrops();
+        engine.Prepare(buffers.AsFrame(), [face], pipeline.Source, crops);
+
+        // The face predicted 3.3 px right and 1.7 px down: a crop moved by whole pixels and a fraction.
+        face.Shift(3.3f, 1.7f);
+        MeshCrop crop = MeshCrop.Of(face, crops.Read(face.TrackId, out int side, out var content).Length > 0 ? side : 0);
+        Assert.True(crop.IsTranslation, "a face under 512 px should be drawn one to one");
+        var paster = new Aisp.Core.Engines.CropPaster();
+        buffers.Restore(pristine);
+        paster.Paste(buffers.AsFrame(), crop, crops.Read(face.TrackId), content, crops.Rows(face.TrackId));
+        byte[] fast = buffers.Snapshot();
+        buffers.Restore(pristine);
+        paster.Paste(buffers.AsFrame(), crop.ToCrop, crops.Read(face.TrackId), side, content);
+        byte[] general = buffers.Snapshot();
+        int changed = 0, apart = 0;
+        for (int i = 0; i < fast.Length; i++)
+        {
+            changed += fast[i] != pristine[i] ? 1 : 0;
+            apart = Math.Max(apart, Math.Abs(fast[i] - general[i]));
+        }
+
+        output.WriteLine($"{changed} bytes painted; fast and general placement differ by at most {apart}");
+        Assert.True(changed > 20_000, $"only {changed} bytes painted");
+        Assert.True(apart <= 1, $"the fast placement differs from the general one by {apart} levels");
+    }
+
     private static (Face Face, string Photo) MostTurned()
     {
         using FacePipeline pipeline = FacePipeline.Create(TestAssets.Json(extra: "\"engine\":\"landmarks\",\"landmarks\":\"mesh\",\"stabilize\":false"), NullLoggerFactory.Instance);

@@ -18,6 +18,74 @@ public sealed unsafe class CropPaster
 
     private float[] _row = [];
 
+    /// <summary>Places <paramref name="rgba"/>, drawn for <paramref name="crop"/>; <paramref name="rows"/> (first and end column with content per crop row, may be empty) speeds up the common case.</summary>
+    public void Paste(in Frame frame, MeshCrop crop, ReadOnlySpan<float> rgba, CropContent content, ReadOnlySpan<int> rows)
+    {
+        int side = crop.Side;
+        if (crop.IsTranslation && frame.IsPacked && rows.Length >= side * 2 && rgba.Length >= side * side * 4)
+        {
+            fixed (float* pixels = rgba)
+            {
+                PasteMoved(frame, crop.ToCrop, pixels, side, rows);
+            }
+
+            return;
+        }
+
+        Paste(frame, crop.ToCrop, rgba, side, content);
+    }
+
+    /// <summary>
+    /// The common case: the crop is the frame's pixels moved by a fraction of a pixel plus whole ones,
+    /// so every pixel takes its four texels with the same weights, and each frame row visits only the
+    /// columns its two crop rows have content in.
+    /// </summary>
+    private static void PasteMoved(in Frame frame, Affine2D toCrop, float* crop, int side, ReadOnlySpan<int> rows)
+    {
+        // Texel coordinate of frame pixel x: x + offset (pixel centres on both sides), split into whole and fraction.
+        float fu = toCrop.C, fv = toCrop.F;
+        int kx = (int)MathF.Floor(fu), ky = (int)MathF.Floor(fv);
+        float wx = fu - kx, wy = fv - ky;
+        float w00 = (1 - wx) * (1 - wy), w10 = wx * (1 - wy), w01 = (1 - wx) * wy, w11 = wx * wy;
+        (int ro, int go, int bo) = frame.PackedOrder;
+        int yFrom = Math.Max(0, -1 - ky), yTo = Math.Min(frame.Height, side - 1 - ky);
+        for (int y = yFrom; y < yTo; y++)
+        {
+            int ty = y + ky; // taps on crop rows ty and ty + 1 (either may be -1 or side - 1 at the edges: treated as empty)
+            (int s0, int e0) = ty >= 0 ? (rows[2 * ty], rows[(2 * ty) + 1]) : (0, 0);
+            (int s1, int e1) = ty + 1 < side ? (rows[2 * (ty + 1)], rows[(2 * (ty + 1)) + 1]) : (0, 0);
+            if (e0 <= s0 && e1 <= s1)
+            {
+                continue;
+            }
+
+            int first = Math.Min(e0 > s0 ? s0 : int.MaxValue, e1 > s1 ? s1 : int.MaxValue) - 1, last = Math.Max(e0, e1) - 1; // tap columns tx with content at tx or tx + 1
+            first = Math.Max(Math.Max(first, 0), kx); // frame column x = tx - kx, inside the frame
+            last = Math.Min(Math.Min(last, side - 2), frame.Width - 1 + kx);
+            if (ty < 0 || ty + 1 >= side)
+            {
+                continue; // the content keeps a texel off the crop's edges: these rows hold none
+            }
+
+            float* p = crop + (((ty * side) + first) * 4), q = p + (side * 4);
+            byte* px = frame.Plane0 + ((long)y * frame.Stride0) + ((first - kx) * 4L);
+            for (int tx = first; tx <= last; tx++, p += 4, q += 4, px += 4)
+            {
+                float a = (p[3] * w00) + (p[7] * w10) + (q[3] * w01) + (q[7] * w11);
+                if (a <= Transparent)
+                {
+                    continue;
+                }
+
+                float keep = 1 - a;
+                px[ro] = ToByte((px[ro] * keep) + (p[0] * w00) + (p[4] * w10) + (q[0] * w01) + (q[4] * w11));
+                px[go] = ToByte((px[go] * keep) + (p[1] * w00) + (p[5] * w10) + (q[1] * w01) + (q[5] * w11));
+                px[bo] = ToByte((px[bo] * keep) + (p[2] * w00) + (p[6] * w10) + (q[2] * w01) + (q[6] * w11));
+            }
+        }
+    }
+
+    /// <summary>The general case: any placement (a scaled crop for a face over <see cref="MeshCrop.MaxSide"/>, any pixel format), one bilinear tap per pixel of the content's box.</summary>
     public void Paste(in Frame frame, Affine2D toCrop, ReadOnlySpan<float> rgba, int side, CropContent content)
     {
         // Taps read a texel and its right and lower neighbours: content must keep one texel off the far edges.
@@ -137,6 +205,7 @@ public sealed unsafe class CropPaster
         }
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static byte ToByte(float v) => (byte)Math.Clamp((int)(v + 0.5f), 0, 255);
 
     /// <summary>The frame pixels the content's corners map to (even-aligned, clipped).</summary>

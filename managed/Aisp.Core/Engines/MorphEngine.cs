@@ -27,6 +27,7 @@ public sealed class MorphEngine : IFrameEngine
     private readonly PreparedCrops _own = new();
     private readonly Point3[] _target = new Point3[FaceMesh.Count];
     private readonly PointF[] _polygon = new PointF[32];
+    private Face _scaled;
     private float[] _warped = [];
     private float[] _cover = [];
     private float[] _fade = [];
@@ -76,11 +77,19 @@ public sealed class MorphEngine : IFrameEngine
             plan = _plans.Add(source, MeshSwapPlan.For(source.Face, _keepExpression)); // once per source picture
         }
 
-        foreach (ref readonly Face face in faces)
+        foreach (ref readonly Face analysed in faces)
         {
-            if (!face.HasMesh || !face.HasLandmarks)
+            if (!analysed.HasMesh || !analysed.HasLandmarks)
             {
                 continue;
+            }
+
+            // Drawn in output pixels (the analysis copy may be decimated): the crop then lands on the frame one to one.
+            ref Face face = ref _scaled;
+            face = analysed;
+            if (into.Scale != 1)
+            {
+                face.Scale(into.Scale);
             }
 
             MeshCrop crop = MeshCrop.Of(face);
@@ -95,7 +104,7 @@ public sealed class MorphEngine : IFrameEngine
                 break;
             }
 
-            into.SetContent(Draw(face, source, plan, crop, rgba));
+            into.SetContent(Draw(face, source, plan, crop, rgba, into.WriteRows()));
         }
     }
 
@@ -113,7 +122,7 @@ public sealed class MorphEngine : IFrameEngine
             if (!rgba.IsEmpty && face.HasLandmarks)
             {
                 MeshCrop crop = MeshCrop.Of(face, side);
-                _paster.Paste(frame, crop.ToCrop, rgba, side, content);
+                _paster.Paste(frame, crop, rgba, content, prepared.Rows(face.TrackId));
             }
         }
 
@@ -128,7 +137,7 @@ public sealed class MorphEngine : IFrameEngine
         : null;
 
     /// <summary>The face's crop: warped source, colour matched, premultiplied by its feathered, faded coverage.</summary>
-    private CropContent Draw(in Face face, SourceFace source, MeshSwapPlan plan, MeshCrop crop, Span<float> rgba)
+    private CropContent Draw(in Face face, SourceFace source, MeshSwapPlan plan, MeshCrop crop, Span<float> rgba, Span<int> rows)
     {
         int side = crop.Side, n = side * side;
         if (_cover.Length < n)
@@ -194,17 +203,26 @@ public sealed class MorphEngine : IFrameEngine
         FloatBoxBlur.Apply(blurred, side, side, radius, _scratch);
         FloatBoxBlur.Apply(fade, side, side, radius, _scratch);
         int x0 = side, y0 = side, x1 = 0, y1 = 0;
-        for (int i = 0; i < n; i++)
+        for (int y = 0; y < side; y++)
         {
-            float alpha = cover[i] > 0 ? Math.Clamp((blurred[i] * 2) - 1, 0, 1) * Math.Clamp(fade[i] / Math.Max(blurred[i], 1e-3f), 0, 1) : 0;
-            rgba[4 * i] = warped[3 * i] * alpha;
-            rgba[(4 * i) + 1] = warped[(3 * i) + 1] * alpha;
-            rgba[(4 * i) + 2] = warped[(3 * i) + 2] * alpha;
-            rgba[(4 * i) + 3] = alpha;
-            if (alpha > 0)
+            int first = side, end = 0;
+            for (int x = 0, i = y * side; x < side; x++, i++)
             {
-                int x = i % side, y = i / side;
-                (x0, x1, y0, y1) = (Math.Min(x0, x), Math.Max(x1, x + 1), Math.Min(y0, y), Math.Max(y1, y + 1));
+                float alpha = cover[i] > 0 ? Math.Clamp((blurred[i] * 2) - 1, 0, 1) * Math.Clamp(fade[i] / Math.Max(blurred[i], 1e-3f), 0, 1) : 0;
+                rgba[4 * i] = warped[3 * i] * alpha;
+                rgba[(4 * i) + 1] = warped[(3 * i) + 1] * alpha;
+                rgba[(4 * i) + 2] = warped[(3 * i) + 2] * alpha;
+                rgba[(4 * i) + 3] = alpha;
+                if (alpha > 0)
+                {
+                    (first, end) = (Math.Min(first, x), x + 1);
+                }
+            }
+
+            (rows[2 * y], rows[(2 * y) + 1]) = end > 0 ? (first, end) : (0, 0);
+            if (end > 0)
+            {
+                (x0, x1, y0, y1) = (Math.Min(x0, first), Math.Max(x1, end), Math.Min(y0, y), y + 1);
             }
         }
 
@@ -228,30 +246,28 @@ public sealed class MorphEngine : IFrameEngine
         int y0 = Math.Max(1, (int)MathF.Floor(MathF.Min(p0.Y, MathF.Min(p1.Y, p2.Y))));
         int y1 = Math.Min(side - 2, (int)MathF.Ceiling(MathF.Max(p0.Y, MathF.Max(p1.Y, p2.Y))));
         const float Slack = -0.01f; // closes hairline cracks between neighbouring triangles
+        float inv = 1 / area;
+
+        // Barycentric weights, depth and source position are affine in x: stepped along each row.
+        float d0x = -(p2.Y - p1.Y) * inv, d1x = -(p0.Y - p2.Y) * inv, d2x = -(p1.Y - p0.Y) * inv;
+        float dzx = (d0x * t0.Z) + (d1x * t1.Z) + (d2x * t2.Z);
+        byte[] pixels = image.Pixels;
+        int iw = image.Width, ih = image.Height;
         for (int y = y0; y <= y1; y++)
         {
-            float py = y + 0.5f;
-            for (int x = x0; x <= x1; x++)
+            float py = y + 0.5f, px0 = x0 + 0.5f;
+            float w0 = Edge(p1, p2, px0, py) * inv, w1 = Edge(p2, p0, px0, py) * inv, w2 = Edge(p0, p1, px0, py) * inv;
+            float z = (w0 * t0.Z) + (w1 * t1.Z) + (w2 * t2.Z);
+            (float sx, float sy) = map.Apply(px0, py);
+            int i = (y * side) + x0;
+            for (int x = x0; x <= x1; x++, i++, w0 += d0x, w1 += d1x, w2 += d2x, z += dzx, sx += map.A, sy += map.D)
             {
-                float px = x + 0.5f;
-                float w0 = Edge(p1, p2, px, py) / area, w1 = Edge(p2, p0, px, py) / area, w2 = Edge(p0, p1, px, py) / area;
-                if (w0 < Slack || w1 < Slack || w2 < Slack)
+                if (w0 < Slack || w1 < Slack || w2 < Slack || z >= depth[i])
                 {
-                    continue;
+                    continue; // outside, or behind what is drawn there (a cheek behind the nose on a turned face)
                 }
 
-                int i = (y * side) + x;
-                float z = (w0 * t0.Z) + (w1 * t1.Z) + (w2 * t2.Z);
-                if (z >= depth[i])
-                {
-                    continue; // behind what is drawn there (a cheek behind the nose on a turned face)
-                }
-
-                (float sx, float sy) = map.Apply(px, py);
-                image.Sample(sx - 0.5f, sy - 0.5f, out float r, out float g, out float b);
-                warped[3 * i] = r;
-                warped[(3 * i) + 1] = g;
-                warped[(3 * i) + 2] = b;
+                BilinearTap.SampleRgb<byte>(pixels, iw, ih, sx - 0.5f, sy - 0.5f, out warped[3 * i], out warped[(3 * i) + 1], out warped[(3 * i) + 2]);
                 cover[i] = 1;
                 fade[i] = weight * ((w0 * edge.V0) + (w1 * edge.V1) + (w2 * edge.V2));
                 depth[i] = z;

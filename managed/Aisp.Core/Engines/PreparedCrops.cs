@@ -22,16 +22,21 @@ public sealed class PreparedCrops
     private readonly int[] _sides = new int[AnalysisResult.MaxFaces];
     private readonly int[] _lengths = new int[AnalysisResult.MaxFaces];
     private readonly CropContent[] _content = new CropContent[AnalysisResult.MaxFaces];
+    private readonly int[]?[] _rows = new int[AnalysisResult.MaxFaces][];
     private int _count;
 
     /// <summary>Whether an engine prepared this result (false: a result made for an engine that prepares nothing, or before the first swap).</summary>
     public bool Prepared { get; private set; }
+
+    /// <summary>Output pixels per analysed pixel for this result (the analysis copy may be decimated): engines that draw in output pixels scale the faces by it.</summary>
+    public float Scale { get; set; } = 1;
 
     /// <summary>Starts a result: the pipeline clears, then the engine prepares each run of faces.</summary>
     public void Clear()
     {
         Prepared = false;
         _count = 0;
+        Scale = 1;
     }
 
     public void MarkPrepared() => Prepared = true;
@@ -65,6 +70,32 @@ public sealed class PreparedCrops
         {
             _content[_count - 1] = content;
         }
+    }
+
+    /// <summary>For the crop written last: per row, the first column with content and the one after the last (equal when the row is empty), to fill.</summary>
+    public Span<int> WriteRows()
+    {
+        if (_count == 0)
+        {
+            return [];
+        }
+
+        int[] rows = _rows[_count - 1] ??= new int[MaxSide * 2];
+        return rows.AsSpan(0, _sides[_count - 1] * 2);
+    }
+
+    /// <summary>The row spans of the crop of track <paramref name="trackId"/> (see <see cref="WriteRows"/>), or empty when the engine gave none.</summary>
+    public ReadOnlySpan<int> Rows(int trackId)
+    {
+        for (int i = 0; i < _count; i++)
+        {
+            if (_tracks[i] == trackId)
+            {
+                return _rows[i] is { } rows ? rows.AsSpan(0, _sides[i] * 2) : [];
+            }
+        }
+
+        return [];
     }
 
     /// <summary>The crop prepared for the face of track <paramref name="trackId"/>, or empty.</summary>

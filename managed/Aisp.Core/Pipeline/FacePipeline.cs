@@ -481,6 +481,7 @@ public sealed class FacePipeline : IDisposable
         AnalysisResult result = _results.Producer;
         IFrameEngine preparing = Volatile.Read(ref _nextEngine) ?? Volatile.Read(ref _engine); // the engine about to take over, if any
         result.Crops.Clear();
+        result.Crops.Scale = scale;
         if (pass.WantLandmarks && (preparing.Needs & EngineNeeds.Prepared) != 0)
         {
             // e.g. a swap model: here, never on the frame thread; once per run of faces sharing a source face.

@@ -3,22 +3,23 @@ using Aisp.Core.Detection;
 namespace Aisp.Core.Swap;
 
 /// <summary>
-/// Where a face's mesh-swap crop sits: a square turned to the face's roll around its 68 landmarks,
-/// raised to take in the forehead the mesh covers, at most one crop pixel per frame pixel and at
-/// most <see cref="MaxSide"/> across. A function of the 68 points only, so the analysis thread
-/// (drawing the crop) and the frame thread (placing it on the face predicted forward) agree; a
-/// face that only moved gets the same crop, moved.
+/// Where a face's mesh-swap crop sits in the frame: an axis-aligned square around the face (its 68
+/// landmarks, with the forehead the mesh covers added in the face's own up direction), one crop
+/// pixel per frame pixel up to <see cref="MaxSide"/> across, smaller beyond. A function of the 68
+/// points only, without rounding, so the analysis thread (drawing the crop) and the frame thread
+/// (placing it on the face predicted forward) agree, and a face that only moved gets the same crop
+/// moved: at full scale a pure translation, which the frame thread blends with fixed weights.
 /// </summary>
 public readonly record struct MeshCrop(Affine2D ToCrop, int Side)
 {
-    public const int MaxSide = 384;
+    public const int MaxSide = 512;
 
     /// <summary>The crop of <paramref name="face"/>; Side 0 when the face is too small to draw.</summary>
     public static MeshCrop Of(in Face face) => Of(face, 0);
 
     /// <summary>
-    /// The crop of <paramref name="face"/> at <paramref name="side"/> pixels across (0: its own size),
-    /// to place a crop drawn for the face in an analysis copy of another scale.
+    /// The crop of <paramref name="face"/> at <paramref name="side"/> pixels across (0: its own
+    /// size), to place a crop drawn for the face where it was drawn at another scale.
     /// </summary>
     public static MeshCrop Of(in Face face, int side)
     {
@@ -35,18 +36,28 @@ public readonly record struct MeshCrop(Affine2D ToCrop, int Side)
 
         // The mesh reaches about half the brows-to-chin height above the brows, a little past the jaw elsewhere.
         float w = maxX - minX, h = maxY - minY;
-        (minX, maxX, minY, maxY) = (minX - (0.12f * w), maxX + (0.12f * w), minY - (0.55f * h), maxY + (0.08f * h));
-        float extent = MathF.Max(maxX - minX, maxY - minY);
+        (minX, maxX, minY, maxY) = (minX - (0.12f * w), maxX + (0.12f * w), minY - (0.6f * h), maxY + (0.08f * h));
+
+        // That box's corners back in the frame (turned by roll), and their axis-aligned bounds.
+        float left = float.MaxValue, top = float.MaxValue, right = float.MinValue, bottom = float.MinValue;
+        for (int corner = 0; corner < 4; corner++)
+        {
+            float ux = (corner & 1) == 0 ? minX : maxX, uy = (corner >> 1) == 0 ? minY : maxY;
+            float x = (cos * ux) - (sin * uy), y = (sin * ux) + (cos * uy);
+            (left, right, top, bottom) = (MathF.Min(left, x), MathF.Max(right, x), MathF.Min(top, y), MathF.Max(bottom, y));
+        }
+
+        float extent = MathF.Max(right - left, bottom - top);
         if (!(extent >= 8))
         {
             return default;
         }
 
-        side = side > 0 ? side : Math.Min(MaxSide, (int)MathF.Ceiling(extent));
-        float s = side / extent, ux = (minX + maxX) / 2, uy = (minY + maxY) / 2;
-
-        // frame -> upright (turn by -roll), centred on the box, scaled to the crop.
-        float a = s * cos, b = s * sin, d = -s * sin, e = s * cos;
-        return new MeshCrop(new Affine2D(a, b, (side / 2f) - (s * ux), d, e, (side / 2f) - (s * uy)), side);
+        side = side > 0 ? side : Math.Min(MaxSide, (int)MathF.Ceiling(extent) + 2);
+        float s = MathF.Min(1, side / extent);
+        return new MeshCrop(new Affine2D(s, 0, -s * left, 0, s, -s * top), side);
     }
+
+    /// <summary>Whether the crop is the frame's pixels moved, not scaled (the frame thread's fast path).</summary>
+    public bool IsTranslation => ToCrop.A == 1 && ToCrop.E == 1 && ToCrop.B == 0 && ToCrop.D == 0;
 }
