@@ -166,6 +166,50 @@ public sealed class MeshSwapTests(ITestOutputHelper output)
         Assert.True(apart <= 1, $"the fast placement differs from the general one by {apart} levels");
     }
 
+    /// <summary>
+    /// With analysis beside the frame thread, the frame thread places the crop analysis drew for an
+    /// older frame on the face moved by its velocity: on a face moving 180 px/s the swap stays on
+    /// the face (the changed pixels' centre on the face's, frame after frame).
+    /// </summary>
+    [Fact]
+    public void On_a_moving_face_the_swap_drawn_for_an_older_frame_lands_where_the_face_is_now()
+    {
+        using FacePipeline pipeline = SwapFixtures.WithSource(TestAssets.Json(extra: "\"engine\":\"morph\",\"analysis\":\"async\",\"quality\":\"quality\""), TestAssets.GraceHopper);
+        using var buffers = new FrameBuffers(PixelFormat.Bgra);
+        const int Step = 6; // pixels per frame at 30 fps
+        var offsets = new List<double>();
+        for (int i = 0; i < 40; i++)
+        {
+            int x = 200 + (i * Step);
+            using Mat scene = TestAssets.AstronautScene(300, x, 200);
+            buffers.Load(scene);
+            pipeline.Process(buffers.AsFrame(i * 33_333_333L));
+            using Mat after = new();
+            buffers.Store(after);
+            Thread.Sleep(33);
+            if (i < 10)
+            {
+                continue; // the first mesh, the engine switch, the velocity settling
+            }
+
+            // Centre of the changed pixels against the centre of the astronaut's face box in this frame.
+            using Mat diff = new();
+            Cv2.Absdiff(scene, after, diff);
+            using Mat grey = diff.CvtColor(ColorConversionCodes.BGR2GRAY);
+            using Mat changed = grey.Threshold(12, 255, ThresholdTypes.Binary);
+            Moments m = Cv2.Moments(changed, binaryImage: true);
+            Assert.True(m.M00 > 500, $"frame {i}: the face was not swapped");
+            double cx = m.M10 / m.M00, faceX = x + ((TestAssets.AstronautFace.Left + TestAssets.AstronautFace.Right) / 2 * 300 / 512);
+            offsets.Add(cx - faceX);
+        }
+
+        double mean = offsets.Average(), spread = Math.Sqrt(offsets.Average(o => (o - mean) * (o - mean)));
+        double faceWidth = TestAssets.AstronautFace.Width * 300 / 512;
+        output.WriteLine($"swap centre minus face centre: mean {mean:F1} px, spread {spread:F1} px, worst {offsets.Max(Math.Abs):F1} px (face {faceWidth:F0} px wide, moving {Step} px a frame)");
+        Assert.True(Math.Abs(mean) < 0.1 * faceWidth, $"the swap trails the face by {mean:F1} px");
+        Assert.True(spread < 0.05 * faceWidth, $"the swap wobbles about the face by {spread:F1} px");
+    }
+
     private static (Face Face, string Photo) MostTurned()
     {
         using FacePipeline pipeline = FacePipeline.Create(TestAssets.Json(extra: "\"engine\":\"landmarks\",\"landmarks\":\"mesh\",\"stabilize\":false"), NullLoggerFactory.Instance);
