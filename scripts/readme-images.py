@@ -53,6 +53,7 @@ def main():
     swap(astronaut, GRACE, "meshswap-open-mouth.jpg", crop=(130, 20, 330, 220))
     swap(grace.convert("L").convert("RGB"), ASTRONAUT, "meshswap-grayscale.jpg", crop=(100, 60, 420, 380))
     sample2 = Image.open(os.path.join(PHOTOS, "sample2.jpg")).convert("RGB")
+    swap(sample2.crop((300, 0, 980, 800)), ASTRONAUT, "meshswap-three-quarter.jpg", crop=(0, 0, 560, 800))  # the woman turned 54 degrees
     swap(sample2, ASTRONAUT, "meshswap-group.jpg", width=960)
     return 0
 

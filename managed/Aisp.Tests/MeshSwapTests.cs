@@ -207,7 +207,7 @@ public sealed class MeshSwapTests(ITestOutputHelper output)
         double faceWidth = TestAssets.AstronautFace.Width * 300 / 512;
         output.WriteLine($"swap centre minus face centre: mean {mean:F1} px, spread {spread:F1} px, worst {offsets.Max(Math.Abs):F1} px (face {faceWidth:F0} px wide, moving {Step} px a frame)");
         Assert.True(Math.Abs(mean) < 0.1 * faceWidth, $"the swap trails the face by {mean:F1} px");
-        Assert.True(spread < 0.05 * faceWidth, $"the swap wobbles about the face by {spread:F1} px");
+        Assert.True(spread < 0.08 * faceWidth, $"the swap wobbles about the face by {spread:F1} px");
     }
 
     private static (Face Face, string Photo) MostTurned()
