@@ -210,6 +210,25 @@ public sealed class MeshSwapTests(ITestOutputHelper output)
         Assert.True(spread < 0.08 * faceWidth, $"the swap wobbles about the face by {spread:F1} px");
     }
 
+    /// <summary>A bowed head cut by the picture's edge scored higher upside down than upright: faces the edge cuts need a plainly better turn to be taken as turned.</summary>
+    [Fact]
+    public void A_face_the_frames_edge_cuts_is_not_taken_upside_down()
+    {
+        using Mat all = TestAssets.Load(TestAssets.GroupPhoto("sample2"));
+        using Mat cut = all[new Rect(300, 0, 700, 800)].Clone(); // the woman on the right half outside
+        using FacePipeline pipeline = FacePipeline.Create(TestAssets.Json(extra: "\"engine\":\"landmarks\",\"landmarks\":\"mesh\""), NullLoggerFactory.Instance);
+        using var buffers = new FrameBuffers(PixelFormat.Bgra);
+        buffers.Load(cut);
+        pipeline.Process(buffers.AsFrame());
+        Face[] faces = pipeline.LastFaces.ToArray();
+        Assert.Contains(faces, f => f.Box.Right > cut.Width - 20); // the cut face was found
+        foreach (Face f in faces.Where(f => f.HasMesh))
+        {
+            output.WriteLine($"face at {f.Box.Left:F0}-{f.Box.Right:F0}: roll {f.Roll * 180 / MathF.PI:F0} degrees");
+            Assert.True(MathF.Abs(f.Roll) < MathF.PI / 3, $"the face at x {f.Box.Left:F0} was taken as turned {f.Roll * 180 / MathF.PI:F0} degrees");
+        }
+    }
+
     private static (Face Face, string Photo) MostTurned()
     {
         using FacePipeline pipeline = FacePipeline.Create(TestAssets.Json(extra: "\"engine\":\"landmarks\",\"landmarks\":\"mesh\",\"stabilize\":false"), NullLoggerFactory.Instance);

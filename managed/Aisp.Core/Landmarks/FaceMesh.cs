@@ -42,6 +42,13 @@ public sealed class FaceMesh : IDisposable
     /// </summary>
     private const float UprightPrior = 3;
 
+    /// <summary>
+    /// The prior for a face the frame's edge cuts (its box reaches past the edge): half a face
+    /// misleads the model (a bowed head cut by the edge scored 5.5 logits higher upside down), and a
+    /// face leaning into the picture is nearly always upright. A turned face there must be plain.
+    /// </summary>
+    private const float ClippedUprightPrior = 8;
+
     /// <summary>Passes after the first that re-crop at the mesh's own roll and box; a tracked face settles in one.</summary>
     private const int MaxRefinements = 4;
 
@@ -100,10 +107,10 @@ public sealed class FaceMesh : IDisposable
         bool hinted = logit > 0; // a hint the model does not see a face at is no hint
         if (!hinted)
         {
-            float best = float.NegativeInfinity;
+            float best = float.NegativeInfinity, prior = box.Left < 0 || box.Top < 0 || box.Right > frame.Width || box.Bottom > frame.Height ? ClippedUprightPrior : UprightPrior;
             for (int turn = 0; turn < SearchTurns; turn++)
             {
-                float r = turn * 2 * MathF.PI / SearchTurns, l = Run(frame, box, r, points) + (turn == 0 ? UprightPrior : 0);
+                float r = turn * 2 * MathF.PI / SearchTurns, l = Run(frame, box, r, points) + (turn == 0 ? prior : 0);
                 if (l > best)
                 {
                     (roll, best) = (r, l);
