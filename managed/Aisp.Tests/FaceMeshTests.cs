@@ -271,7 +271,7 @@ public sealed class FaceMeshTests(ITestOutputHelper output)
         }
     }
 
-    private static Point3[] Mesh(FaceMesh mesh, Mat bgr, BoxF box, float? hint, out float roll)
+    internal static Point3[] Mesh(FaceMesh mesh, Mat bgr, BoxF box, float? hint, out float roll)
     {
         using var buffers = new FrameBuffers(PixelFormat.Bgra);
         buffers.Load(bgr);

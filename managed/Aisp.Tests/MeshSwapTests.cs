@@ -29,7 +29,7 @@ public sealed class MeshSwapTests(ITestOutputHelper output)
             using Mat flipped = bgr.Flip(FlipMode.Y);
             Face face = DetectionTests.Detect(DetectorNames.Default, bgr, PixelFormat.Bgra).MaxBy(f => f.Box.Area);
             var mirrorBox = new BoxF(bgr.Width - face.Box.Right, face.Box.Top, bgr.Width - face.Box.Left, face.Box.Bottom);
-            Point3[] p = Run(mesh, bgr, face.Box), q = Run(mesh, flipped, mirrorBox);
+            Point3[] p = FaceMeshTests.Mesh(mesh, bgr, face.Box, 0, out _), q = FaceMeshTests.Mesh(mesh, flipped, mirrorBox, 0, out _);
             float iod = FaceMesh.InterOcular(p);
             double paired = 0, unpaired = 0;
             for (int i = 0; i < FaceMesh.Count; i++)
@@ -312,15 +312,5 @@ public sealed class MeshSwapTests(ITestOutputHelper output)
         }
 
         return Math.Abs(area) / 2;
-    }
-
-    private static Point3[] Run(FaceMesh mesh, Mat bgr, BoxF box)
-    {
-        using var buffers = new FrameBuffers(PixelFormat.Bgra);
-        buffers.Load(bgr);
-        var points = new Point3[FaceMesh.Count];
-        (float presence, _) = mesh.Locate(buffers.AsFrame(), box, 0, points);
-        Assert.True(presence > 0.5, $"presence {presence}");
-        return points;
     }
 }
