@@ -31,9 +31,13 @@ public sealed class PreparedCrops
     /// <summary>Output pixels per analysed pixel for this result (the analysis copy may be decimated): engines that draw in output pixels scale the faces by it.</summary>
     public float Scale { get; set; } = 1;
 
+    /// <summary>Which filling this is: changes at every <see cref="Clear"/>, so a reader that kept something from these crops (a GPU texture) knows when it is stale.</summary>
+    public long Version { get; private set; }
+
     /// <summary>Starts a result: the pipeline clears, then the engine prepares each run of faces.</summary>
     public void Clear()
     {
+        Version++;
         Prepared = false;
         _count = 0;
         Scale = 1;

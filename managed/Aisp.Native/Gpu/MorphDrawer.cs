@@ -43,7 +43,7 @@ internal sealed unsafe class MorphDrawer(GpuEffect fx) : IDisposable
             }
 
             Slot slot = _slots[_used];
-            if (!slot.Upload(rgba, side))
+            if (!slot.Upload(rgba, side, crops, face.TrackId))
             {
                 continue;
             }
@@ -73,12 +73,23 @@ internal sealed unsafe class MorphDrawer(GpuEffect fx) : IDisposable
         private float[] _staging = [];
         private int _side;
 
+        // What the texture holds: analysis publishes a result per analysed frame, and OBS may draw
+        // several frames (and several views of one) from the same one; each crop is uploaded once.
+        private PreparedCrops? _from;
+        private long _version;
+        private int _track;
+
         public nint Texture { get; private set; }
 
         public int Room { get; private set; }
 
-        public bool Upload(ReadOnlySpan<float> rgba, int side)
+        public bool Upload(ReadOnlySpan<float> rgba, int side, PreparedCrops from, int track)
         {
+            if (Texture != 0 && ReferenceEquals(from, _from) && from.Version == _version && track == _track)
+            {
+                return true;
+            }
+
             if (side > Room)
             {
                 Dispose();
@@ -108,6 +119,7 @@ internal sealed unsafe class MorphDrawer(GpuEffect fx) : IDisposable
                 gs_texture_set_image(Texture, (byte*)p, (uint)(Room * 4 * sizeof(float)), 0);
             }
 
+            (_from, _version, _track) = (from, from.Version, track);
             return true;
         }
 
@@ -118,6 +130,8 @@ internal sealed unsafe class MorphDrawer(GpuEffect fx) : IDisposable
                 gs_texture_destroy(Texture);
                 Texture = 0;
             }
+
+            _from = null;
         }
     }
 
