@@ -44,16 +44,11 @@ public sealed class MorphEngine : IFrameEngine
 
     public bool DrawsOnGpu => true;
 
-    public bool KeepExpression => _keepExpression;
-
-    /// <summary>Whether colour is matched at the quality level in effect ("performance" skips it).</summary>
-    public bool ColourTransfer => Volatile.Read(ref _colourTransfer);
-
     /// <summary>Below this facing (the cosine of a triangle's normal to the view axis) a triangle fades out: seen edge on, it would smear.</summary>
-    public const float FadeBelow = 0.3f;
+    private const float FadeBelow = 0.3f;
 
     /// <summary>Feather radius in crop pixels for a crop <paramref name="side"/> pixels across.</summary>
-    public static int FeatherRadius(int side) => Math.Max(1, side / 40);
+    private static int FeatherRadius(int side) => Math.Max(1, side / 40);
 
     /// <summary>Draws and pastes in one go, for the engine used on its own; the pipeline draws on its analysis thread (<see cref="Prepare"/>).</summary>
     public string? Apply(in Frame frame, ReadOnlySpan<Face> faces, SourceFace? source)
