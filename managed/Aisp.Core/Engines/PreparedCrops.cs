@@ -4,7 +4,8 @@ namespace Aisp.Core.Engines;
 
 /// <summary>
 /// What an engine prepared on the analysis thread for one analysis result (<see cref="EngineNeeds.Prepared"/>):
-/// one square crop per face in the face's own aligned space, pasted on the frame thread, which so
+/// one square crop per face (the inswapper's in its aligned template, the mesh swap's around the
+/// face in frame orientation), pasted on the frame thread, which so
 /// never runs the slow part: the inswapper's swapped faces (128x128 RGB, 0..255), the mesh swap's
 /// warped, colour-matched faces (RGBA, premultiplied, up to <see cref="MaxSide"/> square). Crops
 /// belong to faces by track id, because the frame thread may order faces differently (one run per
