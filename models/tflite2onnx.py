@@ -22,7 +22,7 @@ from onnx import helper, numpy_helper, TensorProto
 DTYPES = {0: np.float32, 1: np.float16, 2: np.int32, 3: np.uint8, 4: np.int64, 9: np.int8}
 OPS = {0: "ADD", 1: "AVERAGE_POOL_2D", 2: "CONCATENATION", 3: "CONV_2D", 4: "DEPTHWISE_CONV_2D", 6: "DEQUANTIZE",
        14: "LOGISTIC", 17: "MAX_POOL_2D", 18: "MUL", 19: "RELU", 21: "RELU6", 22: "RESHAPE", 23: "RESIZE_BILINEAR",
-       34: "PAD", 54: "PRELU", 67: "TRANSPOSE_CONV"}
+       34: "PAD", 40: "MEAN", 54: "PRELU", 67: "TRANSPOSE_CONV", 117: "HARD_SWISH"}
 ACTIVATION = {0: None, 1: "Relu", 3: "Relu6"}
 SAME, VALID = 0, 1
 
@@ -183,6 +183,45 @@ class Converter:
         x, alpha = op.ints(1)
         self.node("PRelu", [self.name(x), self.value(alpha)], [self.name(op.ints(2)[0])])
 
+    def op_mean(self, op):
+        """MEAN over NHWC axes (the landscape selfie model's global pooling), as ReduceMean over the NCHW ones."""
+        x, axes = op.ints(1)[:2]
+        to_nchw = {0: 0, 1: 2, 2: 3, 3: 1}
+        keep = op.table(4).scalar(0, BOOL) if op.table(4) else 0
+        dims = sorted(to_nchw[int(a) % 4] for a in self.consts[axes].reshape(-1))
+        if not keep:
+            raise ValueError("MEAN without keep_dims is not supported by tflite2onnx.py")
+        self.node("ReduceMean", [self.name(x)], [self.name(op.ints(2)[0])], axes=dims, keepdims=1)
+
+    def op_resize_bilinear(self, op):
+        """RESIZE_BILINEAR to a constant size; TFLite's half_pixel_centers is ONNX's half_pixel, align_corners its align_corners."""
+        x, size = op.ints(1)[:2]
+        o = op.table(4)
+        align, half = (o.scalar(2, BOOL), o.scalar(3, BOOL)) if o else (0, 0)
+        h, w = (int(v) for v in self.consts[size].reshape(-1))
+        n, _, _, c = self.shape(x)
+        mode = "align_corners" if align else "half_pixel" if half else "asymmetric"
+        sizes = self.const(np.array([n, c, h, w], dtype=np.int64), "sizes")
+        self.node("Resize", [self.name(x), "", "", sizes], [self.name(op.ints(2)[0])], mode="linear", coordinate_transformation_mode=mode)
+
+    def op_transpose_conv_bias(self, op):
+        """MediaPipe's custom Convolution2DTransposeBias: TFLite's transpose convolution plus a bias. Its
+        options are the raw TfLiteTransposeConvParams (padding: 1 same, 2 valid; stride w, stride h);
+        weights are OHWI."""
+        x, w, b = op.ints(1)[:3]
+        padding, stride_w, stride_h = (int(v) for v in np.frombuffer(op.bytes(5), dtype=np.int32)[:3])
+        weights = self.consts[w].astype(np.float32)
+        kh, kw = weights.shape[1], weights.shape[2]
+        _, h, wd, _ = self.shape(x)
+        _, oh, ow, _ = self.shape(op.ints(2)[0])
+        pads = []
+        for size, out, k, s in ((h, oh, kh, stride_h), (wd, ow, kw, stride_w)):
+            total = max((size - 1) * s + k - out, 0) if padding == 1 else 0
+            pads.append((total // 2, total - total // 2))
+        ins = [self.name(x), self.const(weights.transpose(3, 0, 1, 2), "w"), self.const(self.consts[b].astype(np.float32), "b")]
+        self.node("ConvTranspose", ins, [self.name(op.ints(2)[0])], kernel_shape=[kh, kw], strides=[stride_h, stride_w],
+                  pads=[pads[0][0], pads[1][0], pads[0][1], pads[1][1]])
+
     def convert(self):
         for idx in self.inputs:
             nhwc = self.name(idx)
@@ -203,6 +242,19 @@ class Converter:
                 self.op_pad(op)
             elif kind == "PRELU":
                 self.op_prelu(op)
+            elif kind == "MEAN":
+                self.op_mean(op)
+            elif kind == "RESIZE_BILINEAR":
+                self.op_resize_bilinear(op)
+            elif kind == "CUSTOM:Convolution2DTransposeBias":
+                self.op_transpose_conv_bias(op)
+            elif kind == "RELU":
+                self.node("Relu", [self.name(ins[0])], [self.name(outs[0])])
+            elif kind == "HARD_SWISH":
+                # x * relu6(x + 3) / 6, which is HardSigmoid(alpha 1/6, beta 0.5) times x (HardSwish itself is opset 14).
+                gate = self.name(outs[0]) + "__gate"
+                self.node("HardSigmoid", [self.name(ins[0])], [gate], alpha=1.0 / 6, beta=0.5)
+                self.node("Mul", [self.name(ins[0]), gate], [self.name(outs[0])])
             elif kind == "LOGISTIC":
                 self.node("Sigmoid", [self.name(ins[0])], [self.name(outs[0])])
             else:

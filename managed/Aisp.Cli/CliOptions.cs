@@ -18,13 +18,15 @@ public sealed record CliOptions(string Input, string Output, string? SettingsJso
           --compare FILE      also write before|after side by side (the first frame of a video)
           --progress          print "aisp: progress DONE/TOTAL" lines on stderr (models loaded, then
                               every 200 ms and at the end; TOTAL is 0 when a video does not say)
-        Settings keys: engine (privacy|morph|inswapper|landmarks|none),
+        Settings keys: engine (privacy|morph|inswapper|ar|landmarks|none),
           detector (ultraface|blazeface-back), confidence (0.05-0.99),
           privacy_mode (pixelate|blur), privacy_strength (1-100), privacy_padding (0-1),
           source_image, keep_expression, landmarks (mesh|68), stabilize, smoothing (0-1), swap_model, recognizer_model,
           swap_preset (deep-live-cam|facefusion|roop), models_dir,
           execution_provider (auto|cpu|cuda|directml), threads, face_library, privacy_rule,
-          privacy_identities, swap_identities ({"name":"picture"}), swap_unknown (default|leave).
+          privacy_identities, swap_identities ({"name":"picture"}), swap_unknown (default|leave),
+          background (none|blur|replace|transparent), background_blur (1-100), background_image,
+          background_model (landscape|general).
         Other commands: aisp faces ... (the face library), aisp serve ... (the AISP server),
           aisp suggest "INSTRUCTION" ... (the assistant: plain language to settings).
         Exit codes: 0 ok, 2 bad usage or settings, 3 unreadable input, 4 model error, 5 unwritable output, 6 processing error, 7 face library.

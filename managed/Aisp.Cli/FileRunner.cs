@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Aisp.Core;
 using Aisp.Core.Frames;
 using Aisp.Core.Pipeline;
+using Aisp.Core.Settings;
 using Microsoft.Extensions.Logging;
 using OpenCvSharp;
 using CvMat = OpenCvSharp.Mat;
@@ -55,6 +56,14 @@ public sealed class FileRunner : IDisposable
         {
             LoadSource(identity, picture);
         }
+
+        if (_pipeline.Settings.BackgroundImage is { Length: > 0 } background)
+        {
+            using CvMat bgr = ImageFiles.Read(background, "background picture ");
+            using var buffers = new FrameBuffers(Aisp.Core.Frames.PixelFormat.Bgra);
+            buffers.Load(bgr);
+            _pipeline.SetBackgroundImage(buffers.AsFrame(), background);
+        }
     }
 
     /// <summary>Decodes a source face picture (the default one, or an identity's) and hands it to the pipeline (the core decodes no files).</summary>
@@ -93,7 +102,12 @@ public sealed class FileRunner : IDisposable
         ReportProgress(0, 1);
         ProcessOne(bgr, 0);
         WriteCompare(before, bgr);
-        ImageFiles.Write(_outputs, _options.Output, bgr);
+
+        // A transparent background keeps its alpha in a PNG (formats that carry alpha; others have none to keep).
+        using CvMat? withAlpha = _pipeline.Settings.Background == BackgroundModes.Transparent && Path.GetExtension(_options.Output).Equals(".png", StringComparison.OrdinalIgnoreCase)
+            ? _buffers.StoreWithAlpha()
+            : null;
+        ImageFiles.Write(_outputs, _options.Output, withAlpha ?? bgr);
         ReportProgress(1, 1);
         return 1;
     }

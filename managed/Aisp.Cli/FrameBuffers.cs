@@ -123,6 +123,27 @@ public sealed unsafe class FrameBuffers : IDisposable
         }
     }
 
+    /// <summary>The buffers as BGRA with their alpha (a transparent background), for formats that carry alpha; null for the others.</summary>
+    public CvMat? StoreWithAlpha()
+    {
+        if (Format is not (PixelFormat.Bgra or PixelFormat.Rgba))
+        {
+            return null;
+        }
+
+        var bgra = new CvMat();
+        if (Format == PixelFormat.Rgba)
+        {
+            Cv2.CvtColor(_packed, bgra, ColorConversionCodes.RGBA2BGRA);
+        }
+        else
+        {
+            _packed.CopyTo(bgra);
+        }
+
+        return bgra;
+    }
+
     /// <summary>Puts back packed pixels taken with <see cref="Snapshot"/> (no allocation: for steady-state loops).</summary>
     public void Restore(ReadOnlySpan<byte> snapshot)
     {

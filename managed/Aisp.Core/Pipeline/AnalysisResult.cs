@@ -21,6 +21,9 @@ public sealed class AnalysisResult
     /// <summary>The inswapper's swapped faces, when it is the engine analysis worked for.</summary>
     public PreparedCrops Crops { get; } = new();
 
+    /// <summary>The background painted for this frame (setting "background"), at the output's size.</summary>
+    public Background.BackgroundLayer Background { get; } = new();
+
     /// <summary>Output pixels per analysed pixel: faces are scaled by it before use.</summary>
     public float Scale { get; set; } = 1;
 

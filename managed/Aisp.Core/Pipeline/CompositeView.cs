@@ -8,7 +8,7 @@ namespace Aisp.Core.Pipeline;
 /// What a host's GPU compositor draws one frame from: the engine in use, the faces predicted to the
 /// frame's time (output pixels) and, for a swap engine, the runs of those faces by source face.
 /// </summary>
-public readonly ref struct CompositeView(IFrameEngine engine, ReadOnlySpan<Face> faces, ReadOnlySpan<SourceGroup> sources, double resultAgeMs, string? notice = null, PreparedCrops? crops = null)
+public readonly ref struct CompositeView(IFrameEngine engine, ReadOnlySpan<Face> faces, ReadOnlySpan<SourceGroup> sources, double resultAgeMs, string? notice = null, PreparedCrops? crops = null, Background.BackgroundLayer? background = null)
 {
     public IFrameEngine Engine { get; } = engine;
 
@@ -24,4 +24,7 @@ public readonly ref struct CompositeView(IFrameEngine engine, ReadOnlySpan<Face>
 
     /// <summary>What analysis prepared for the faces' result (the mesh swap's crops), or null.</summary>
     public PreparedCrops? Crops { get; } = crops;
+
+    /// <summary>The background layer to draw over the engine's result (setting "background"; it may not be ready, and then says why), or null.</summary>
+    public Background.BackgroundLayer? Background { get; } = background;
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using Aisp.Core.Background;
 using Aisp.Core.Detection;
 using Aisp.Core.Engines;
 using Aisp.Core.Frames;
@@ -51,6 +52,8 @@ public sealed class FacePipeline : IDisposable
     private readonly AnalysisWorker? _worker;
     private PipelineSettings _settings;
     private AnalysisModels? _models;
+    private BackgroundMatte? _matte;        // the person mask, when the settings ask for a background
+    private BackgroundPicture? _backgroundPicture;
     private IFrameEngine _engine;          // in use by Apply; only Apply replaces it
     private IFrameEngine? _nextEngine;     // chosen by Update, switched in by Apply once analysis serves it
     private IFrameEngine? _retired;        // replaced by Apply, disposed off the frame thread
@@ -71,10 +74,11 @@ public sealed class FacePipeline : IDisposable
     private int _inFrame;         // 1 while a thread is inside Process: one frame thread at a time
     private bool _disposed;
 
-    private FacePipeline(PipelineSettings settings, AnalysisModels? models, IFrameEngine engine, ILogger log)
+    private FacePipeline(PipelineSettings settings, AnalysisModels? models, BackgroundMatte? matte, IFrameEngine engine, ILogger log)
     {
         _settings = settings;
         _models = models;
+        _matte = matte;
         _engine = engine;
         _log = log;
         _governor = new QualityGovernor(FixedLevel(settings));
@@ -110,18 +114,21 @@ public sealed class FacePipeline : IDisposable
         PipelineSettings settings = ParseAndWarn(settingsJson, new PipelineSettings(), log);
         IFrameEngine engine = EngineFactory.Create(settings, log);
         AnalysisModels? models = null;
+        BackgroundMatte? matte = null;
         try
         {
             models = NeedsModels(engine) ? AnalysisModels.Load(settings, NeedsLandmarks(engine, settings), log) : null;
+            matte = settings.UsesBackground ? BackgroundMatte.Load(settings, log) : null;
         }
         catch
         {
             engine.Dispose();
+            models?.Dispose();
             throw;
         }
 
-        log.LogInformation("Pipeline ready: engine {Engine}, detector {Detector} on {Provider}, {Mode} analysis", engine.Name, models?.Detector.Name ?? "-", models?.Detector.ExecutionProvider ?? "-", settings.Analysis);
-        return new FacePipeline(settings, models, engine, log);
+        log.LogInformation("Pipeline ready: engine {Engine}, detector {Detector} on {Provider}, {Mode} analysis, background {Background}", engine.Name, models?.Detector.Name ?? "-", models?.Detector.ExecutionProvider ?? "-", settings.Analysis, settings.Background);
+        return new FacePipeline(settings, models, matte, engine, log);
     }
 
     /// <summary>Applies a full or partial settings object; on failure the previous settings stay in effect.</summary>
@@ -145,20 +152,28 @@ public sealed class FacePipeline : IDisposable
                 IFrameEngine engine = EngineFactory.Create(next, _log);
                 AnalysisModels? models = _models;
                 bool newModels = NeedsModels(engine) && (reload || models is null || !models.Serve(_settings, next, NeedsLandmarks(engine, next)));
-                if (newModels)
+                BackgroundMatte? matte = next.UsesBackground && _matte is { } kept && kept.Serves(next) && !reload ? kept : null;
+                try
                 {
-                    try
+                    if (newModels)
                     {
                         models = AnalysisModels.Load(next, NeedsLandmarks(engine, next), _log); // the slow part, before any swap
                     }
-                    catch
+
+                    matte ??= next.UsesBackground ? BackgroundMatte.Load(next, _log) : null;
+                }
+                catch
+                {
+                    engine.Dispose();
+                    if (newModels && !ReferenceEquals(models, _models))
                     {
-                        engine.Dispose();
-                        throw;
+                        models?.Dispose();
                     }
+
+                    throw;
                 }
 
-                Swap(next, models, newModels);
+                Swap(next, models, newModels, matte);
                 Volatile.Write(ref _sources, _sources.Keeping(next.SwapIdentities));
                 IFrameEngine? replaced = Interlocked.Exchange(ref _nextEngine, engine);
                 lock (_analysisGate)
@@ -198,6 +213,29 @@ public sealed class FacePipeline : IDisposable
         }
 
         SetSource(identity, image, label);
+    }
+
+    /// <summary>
+    /// Sets the picture that replaces the background (background "replace"), decoded by the host;
+    /// null forgets it. Throws <see cref="ErrorKind.SourceImage"/> for a picture it cannot take (the
+    /// previous one is then dropped too: a broken file shows as a status, not as an old picture).
+    /// </summary>
+    public void SetBackgroundImage(in Frame? image, string label)
+    {
+        try
+        {
+            BackgroundPicture? picture = image is { } f ? BackgroundPicture.From(f, label) : null;
+            Volatile.Write(ref _backgroundPicture, picture);
+            Stats.ClearLastError();
+            _log.LogInformation("Background picture {State} ({Label})", picture is null ? "cleared" : $"set, {picture.Width}x{picture.Height}", label);
+        }
+        catch (Exception e)
+        {
+            Volatile.Write(ref _backgroundPicture, null);
+            Stats.RecordError(KindOf(e), e.Message, frameFailed: false);
+            _log.LogError("Background picture rejected: {Message}", e.Message);
+            throw;
+        }
     }
 
     /// <summary>Forgets the picture of <paramref name="identity"/>: its faces are treated as unmapped.</summary>
@@ -243,7 +281,7 @@ public sealed class FacePipeline : IDisposable
                 Volatile.Write(ref _sources, identity is null ? _sources.WithDefault(source) : _sources.With(identity, source));
                 if (newModels)
                 {
-                    Swap(_settings, models, newModels: true);
+                    Swap(_settings, models, newModels: true, _matte);
                 }
 
                 if (source.FacesInImage > 1)
@@ -291,7 +329,8 @@ public sealed class FacePipeline : IDisposable
             }
 
             string? engineNotice = ApplyQualityAndRun(frame);
-            string? notice = _coverNotice ?? engineNotice;
+            string? backgroundNotice = (_settings.UsesBackground ? LayerBlender.Blend(frame, _results.Consumer.Background) : null) ?? _results.Consumer.Background.Notice;
+            string? notice = _coverNotice ?? engineNotice ?? backgroundNotice;
             long end = Stopwatch.GetTimestamp();
             double engineMs = Ms(end - handedOff);
             Stats.RecordStage(Stage.Handoff, handoffMs);
@@ -386,7 +425,9 @@ public sealed class FacePipeline : IDisposable
             _engine.SetQuality(_engineQuality);
         }
 
-        return new CompositeView(_engine, _applied.AsSpan(0, _appliedCount), SwapsFaces(_engine) ? _groups.Groups : default, age, _coverNotice, _results.Consumer.Crops);
+        AnalysisResult result = _results.Consumer;
+        return new CompositeView(_engine, _applied.AsSpan(0, _appliedCount), SwapsFaces(_engine) ? _groups.Groups : default, age, _coverNotice, result.Crops,
+            _settings.UsesBackground ? result.Background : null);
     }
 
     /// <summary>Records a frame the host's GPU compositor drew: its hand-off and draw times, and the engine's notice.</summary>
@@ -438,6 +479,7 @@ public sealed class FacePipeline : IDisposable
             lock (_analysisGate)
             {
                 _models?.Dispose();
+                _matte?.Dispose();
             }
 
             // The host stops calling Process before it destroys the instance.
@@ -497,6 +539,15 @@ public sealed class FacePipeline : IDisposable
             {
                 result.Crops.MarkPrepared(); // every face is left alone: nothing to prepare, and nothing missing
             }
+        }
+
+        if (_matte is { } matte && _settings.UsesBackground)
+        {
+            result.Background.Notice = matte.Paint(frame, scale, _settings, Volatile.Read(ref _backgroundPicture), result.Background);
+        }
+        else
+        {
+            result.Background.Clear();
         }
 
         long t2 = Stopwatch.GetTimestamp();
@@ -680,11 +731,14 @@ public sealed class FacePipeline : IDisposable
         _governor.Observe(_results.Consumer.AnalysisMs + applyMs, _frameIntervalMs);
     }
 
-    private void Swap(PipelineSettings next, AnalysisModels? models, bool newModels)
+    private void Swap(PipelineSettings next, AnalysisModels? models, bool newModels, BackgroundMatte? matte)
     {
         AnalysisModels? oldModels;
+        BackgroundMatte? oldMatte;
         lock (_analysisGate)
         {
+            oldMatte = _matte;
+            _matte = matte;
             if (FixedLevel(next) != FixedLevel(_settings))
             {
                 _governor = new QualityGovernor(FixedLevel(next));
@@ -698,6 +752,11 @@ public sealed class FacePipeline : IDisposable
         if (newModels && !ReferenceEquals(oldModels, models))
         {
             oldModels?.Dispose(); // analysis is done with them: it runs under the same lock
+        }
+
+        if (!ReferenceEquals(oldMatte, matte))
+        {
+            oldMatte?.Dispose();
         }
     }
 

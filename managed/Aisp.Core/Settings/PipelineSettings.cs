@@ -79,7 +79,22 @@ public sealed record PipelineSettings
     public bool UsesIdentities => FaceLibrary.Length > 0;
 
     /// <summary>Whether target faces are landmarked by the 468 mesh: asked for, or the mesh swap, which draws by it.</summary>
-    public bool UsesMesh => Landmarks == LandmarkModels.Mesh || Engine == EngineNames.Morph;
+    public bool UsesMesh => Landmarks == LandmarkModels.Mesh || Engine == EngineNames.Morph || Engine == EngineNames.Ar;
+
+    /// <summary>What happens behind the person (<see cref="BackgroundModes"/>): nothing, blurred, replaced by <see cref="BackgroundImage"/>, or made transparent. Works with every engine.</summary>
+    public string Background { get; init; } = BackgroundModes.None;
+
+    /// <summary>1..100: how strongly the background is blurred (mode "blur").</summary>
+    public int BackgroundBlur { get; init; } = 60;
+
+    /// <summary>Path of the picture that replaces the background (mode "replace"), as the host named it; hosts decode it and hand the pixels over.</summary>
+    public string BackgroundImage { get; init; } = "";
+
+    /// <summary>Which person mask model (<see cref="BackgroundModels"/>): the landscape one (default, cheaper) or the general square one.</summary>
+    public string BackgroundModel { get; init; } = BackgroundModels.Landscape;
+
+    /// <summary>Whether analysis computes a person mask.</summary>
+    public bool UsesBackground => Background != BackgroundModes.None;
 
     public string ModelsDir { get; init; } = DefaultModelsDir();
     public string ExecutionProvider { get; init; } = "auto";
@@ -109,8 +124,9 @@ public static class EngineNames
     public const string Morph = "morph";
     public const string Inswapper = "inswapper";
     public const string Landmarks = "landmarks";
+    public const string Ar = "ar";
 
-    public static readonly string[] All = [Privacy, Morph, Inswapper, Landmarks, None];
+    public static readonly string[] All = [Privacy, Morph, Inswapper, Ar, Landmarks, None];
 }
 
 public static class DetectorNames
@@ -201,4 +217,27 @@ public static class QualityModes
     public const string Performance = "performance";
 
     public static readonly string[] All = [Auto, Quality, Balanced, Performance];
+}
+
+/// <summary>Values of the "background" setting.</summary>
+public static class BackgroundModes
+{
+    public const string None = "none";
+    public const string Blur = "blur";
+    public const string Replace = "replace";
+    public const string Transparent = "transparent";
+
+    public static readonly string[] All = [None, Blur, Replace, Transparent];
+}
+
+/// <summary>Values of the "background_model" setting: MediaPipe's selfie segmentation variants (models/manifest.json).</summary>
+public static class BackgroundModels
+{
+    public const string Landscape = "landscape";
+    public const string General = "general";
+
+    public static readonly string[] All = [Landscape, General];
+
+    /// <summary>The manifest's model name for a setting value.</summary>
+    public static string ModelName(string value) => value == General ? "selfie-general" : "selfie-landscape";
 }

@@ -86,6 +86,10 @@ public static class SettingsParser
                 "privacy_identities" => s with { PrivacyIdentities = Names(p.Name, v) },
                 "swap_identities" => s with { SwapIdentities = Mappings(p.Name, v) },
                 "swap_unknown" => s with { SwapUnknown = OneOf(p.Name, v, SwapUnknownModes.All) },
+                "background" => s with { Background = OneOf(p.Name, v, BackgroundModes.All) },
+                "background_blur" => s with { BackgroundBlur = (int)Number(p.Name, v, 1, 100, integer: true) },
+                "background_image" => s with { BackgroundImage = Text(p.Name, v, allowEmpty: true) },
+                "background_model" => s with { BackgroundModel = OneOf(p.Name, v, BackgroundModels.All) },
                 _ => Unknown(s, p.Name, unknownKeys),
             };
         }

@@ -1,0 +1,55 @@
+using System.Diagnostics;
+using Aisp.Core.Frames;
+using Aisp.Core.Settings;
+using Microsoft.Extensions.Logging;
+
+namespace Aisp.Core.Background;
+
+/// <summary>
+/// The background's analysis, once per analysed frame: the person mask (segmenter at its input
+/// size, then <see cref="PersonMask"/> on the working grid), painted into the result's layer at
+/// the output's size. Owned by the pipeline, loaded when the settings ask for a background and
+/// replaced when they name another model.
+/// </summary>
+public sealed class BackgroundMatte : IDisposable
+{
+    private readonly PersonSegmenter _segmenter;
+    private readonly PersonMask _mask = new();
+    private readonly BackgroundPainter _painter = new();
+
+    private BackgroundMatte(PersonSegmenter segmenter, string model, string modelsDir, string provider, int threads)
+    {
+        _segmenter = segmenter;
+        (Model, ModelsDir, Provider, Threads) = (model, modelsDir, provider, threads);
+    }
+
+    public string Model { get; }
+
+    private string ModelsDir { get; }
+
+    private string Provider { get; }
+
+    private int Threads { get; }
+
+    public string ExecutionProvider => _segmenter.ExecutionProvider;
+
+    public static BackgroundMatte Load(PipelineSettings s, ILogger log) =>
+        new(PersonSegmenter.Load(s.ModelsDir, BackgroundModels.ModelName(s.BackgroundModel), s.ExecutionProvider, s.Threads, log), s.BackgroundModel, s.ModelsDir, s.ExecutionProvider, s.Threads);
+
+    /// <summary>Whether this matte's model serves the settings (else a new one is loaded).</summary>
+    public bool Serves(PipelineSettings s) => s.UsesBackground && s.BackgroundModel == Model && s.ModelsDir == ModelsDir && s.ExecutionProvider == Provider && s.Threads == Threads;
+
+    /// <summary>The mask of <paramref name="frame"/> (an analysis copy, <paramref name="scale"/> output pixels per pixel) painted into <paramref name="layer"/>; returns a notice or null.</summary>
+    public string? Paint(in Frame frame, float scale, PipelineSettings s, BackgroundPicture? picture, BackgroundLayer layer)
+    {
+        long start = Stopwatch.GetTimestamp();
+        ReadOnlySpan<float> probabilities = _segmenter.Run(frame, out Letterbox box);
+        _mask.Update(frame, probabilities, box);
+        int width = (int)MathF.Ceiling((frame.Width * scale) - 0.01f), height = (int)MathF.Ceiling((frame.Height * scale) - 0.01f);
+        string? notice = _painter.Paint(_mask, s.Background, s.BackgroundBlur, picture, width, height, layer);
+        layer.Ms = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        return notice;
+    }
+
+    public void Dispose() => _segmenter.Dispose();
+}

@@ -1,0 +1,160 @@
+using Aisp.Core.Frames;
+
+namespace Aisp.Core.Background;
+
+/// <summary>
+/// The CPU compositor's part of the background, on the frame thread: the layer's premultiplied
+/// colour over the frame (out = frame x (1 - A) + layer), in the frame's own format, or for a
+/// transparent background the frame's alpha lowered by A. Only each row's span where the
+/// background shows is visited; where it shows fully the layer's colour is simply copied. YUV
+/// frames take the layer's colour through the frame's matrix and range: luma per pixel, chroma per
+/// 2x2 block with the block's mean alpha (the conversion is linear, so premultiplied colour
+/// converts as it is). Integer arithmetic, no allocation.
+/// </summary>
+public static unsafe class LayerBlender
+{
+    /// <summary>Composites <paramref name="layer"/> into <paramref name="frame"/> (the part they share); returns a notice when it cannot (transparency on a frame without alpha).</summary>
+    public static string? Blend(in Frame frame, BackgroundLayer layer)
+    {
+        if (!layer.Ready)
+        {
+            return null;
+        }
+
+        int w = Math.Min(frame.Width, layer.Width), h = Math.Min(frame.Height, layer.Height);
+        if (layer.AlphaOnly)
+        {
+            if (frame.Format is not (PixelFormat.Bgra or PixelFormat.Rgba))
+            {
+                return "background: transparent needs a source with alpha or the GPU compositor";
+            }
+
+            BlendAlpha(frame, layer, w, h);
+            return null;
+        }
+
+        if (frame.IsPacked)
+        {
+            BlendPacked(frame, layer, w, h);
+        }
+        else
+        {
+            BlendYuv(frame, layer, w, h);
+        }
+
+        return null;
+    }
+
+    private static void BlendAlpha(in Frame frame, BackgroundLayer layer, int w, int h)
+    {
+        ReadOnlySpan<int> rows = layer.Rows;
+        fixed (byte* src = layer.Rgba)
+        {
+            for (int y = 0; y < h; y++)
+            {
+                byte* d = frame.Plane0 + ((long)y * frame.Stride0);
+                byte* s = src + ((long)y * layer.Width * 4);
+                for (int x = rows[y * 2], end = Math.Min(w, rows[(y * 2) + 1]); x < end; x++)
+                {
+                    int a = s[(x * 4) + 3];
+                    d[(x * 4) + 3] = (byte)Div255(d[(x * 4) + 3] * (255 - a));
+                }
+            }
+        }
+    }
+
+    private static void BlendPacked(in Frame frame, BackgroundLayer layer, int w, int h)
+    {
+        ReadOnlySpan<int> rows = layer.Rows;
+        (int ri, int gi, int bi) = frame.PackedOrder;
+        fixed (byte* src = layer.Rgba)
+        {
+            for (int y = 0; y < h; y++)
+            {
+                byte* d = frame.Plane0 + ((long)y * frame.Stride0);
+                byte* s = src + ((long)y * layer.Width * 4);
+                for (int x = rows[y * 2], end = Math.Min(w, rows[(y * 2) + 1]); x < end; x++)
+                {
+                    byte* l = s + (x * 4);
+                    byte* p = d + (x * 4);
+                    int a = l[3];
+                    if (a == 255)
+                    {
+                        (p[ri], p[gi], p[bi]) = (l[0], l[1], l[2]);
+                    }
+                    else if (a != 0)
+                    {
+                        int keep = 255 - a;
+                        p[ri] = (byte)(Div255(p[ri] * keep) + l[0]);
+                        p[gi] = (byte)(Div255(p[gi] * keep) + l[1]);
+                        p[bi] = (byte)(Div255(p[bi] * keep) + l[2]);
+                    }
+                }
+            }
+        }
+    }
+
+    private static void BlendYuv(in Frame frame, BackgroundLayer layer, int w, int h)
+    {
+        var enc = new YuvEncoder(frame.Matrix, frame.Range);
+        bool nv12 = frame.Format == PixelFormat.Nv12;
+        ReadOnlySpan<int> rows = layer.Rows;
+
+        // Luma of premultiplied colour: offset x alpha + the matrix's weights on the colour.
+        float yOffset = enc.Luma(0, 0, 0);
+        float kr = enc.Luma(1, 0, 0) - yOffset, kg = enc.Luma(0, 1, 0) - yOffset, kb = enc.Luma(0, 0, 1) - yOffset;
+        (float ur, float vr) = enc.Chroma(1, 0, 0);
+        (float ug, float vg) = enc.Chroma(0, 1, 0);
+        (float ub, float vb) = enc.Chroma(0, 0, 1);
+        (float u0, float v0) = enc.Chroma(0, 0, 0);
+        (ur, vr, ug, vg, ub, vb) = (ur - u0, vr - v0, ug - u0, vg - v0, ub - u0, vb - v0);
+        fixed (byte* src = layer.Rgba)
+        {
+            for (int y = 0; y < h; y++)
+            {
+                byte* d = frame.Plane0 + ((long)y * frame.Stride0);
+                byte* s = src + ((long)y * layer.Width * 4);
+                for (int x = rows[y * 2], end = Math.Min(w, rows[(y * 2) + 1]); x < end; x++)
+                {
+                    byte* l = s + (x * 4);
+                    int a = l[3];
+                    if (a != 0)
+                    {
+                        float luma = (yOffset * a / 255f) + (kr * l[0]) + (kg * l[1]) + (kb * l[2]);
+                        d[x] = (byte)Math.Clamp((int)((d[x] * (255 - a) / 255f) + luma + 0.5f), 0, 255);
+                    }
+                }
+            }
+
+            // Chroma: one sample per 2x2 block, mixed by the block's mean alpha.
+            for (int cy = 0; cy < (h + 1) / 2; cy++)
+            {
+                int ya = cy * 2, yb = Math.Min(ya + 1, h - 1);
+                int from = Math.Min(rows[ya * 2], rows[yb * 2]) / 2, to = (Math.Max(rows[(ya * 2) + 1], rows[(yb * 2) + 1]) + 1) / 2;
+                byte* up = frame.Plane1 + ((long)cy * frame.Stride1);
+                byte* vp = nv12 ? up + 1 : frame.Plane2 + ((long)cy * frame.Stride2);
+                int step = nv12 ? 2 : 1;
+                byte* la = src + ((long)ya * layer.Width * 4), lb = src + ((long)yb * layer.Width * 4);
+                for (int cx = from; cx < Math.Min(to, (w + 1) / 2); cx++)
+                {
+                    int xa = cx * 2 * 4, xb = Math.Min((cx * 2) + 1, w - 1) * 4;
+                    int a = la[xa + 3] + la[xb + 3] + lb[xa + 3] + lb[xb + 3];
+                    if (a == 0)
+                    {
+                        continue;
+                    }
+
+                    float r = (la[xa] + la[xb] + lb[xa] + lb[xb]) / 4f, g = (la[xa + 1] + la[xb + 1] + lb[xa + 1] + lb[xb + 1]) / 4f, b = (la[xa + 2] + la[xb + 2] + lb[xa + 2] + lb[xb + 2]) / 4f;
+                    float k = a / (4 * 255f);
+                    float u = (u0 * k) + (ur * r) + (ug * g) + (ub * b), v = (v0 * k) + (vr * r) + (vg * g) + (vb * b);
+                    int i = cx * step;
+                    up[i] = (byte)Math.Clamp((int)((up[i] * (1 - k)) + u + 0.5f), 0, 255);
+                    vp[i] = (byte)Math.Clamp((int)((vp[i] * (1 - k)) + v + 0.5f), 0, 255);
+                }
+            }
+        }
+    }
+
+    /// <summary>x / 255 rounded, for x in 0..255 x 255.</summary>
+    private static int Div255(int x) => (x + 128 + ((x + 128) >> 8)) >> 8;
+}
