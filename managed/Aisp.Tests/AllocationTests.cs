@@ -19,9 +19,10 @@ public sealed class AllocationTests(ITestOutputHelper output)
     [Theory]
     [InlineData("privacy", "sync", "performance")] // detection every 6th frame, tracking between: both paths
     [InlineData("morph", "async", "quality")]      // the worker drops what it cannot keep up with
-    public void A_thousand_frames_allocate_nothing_in_steady_state(string engine, string analysis, string quality)
+    [InlineData("privacy", "async", "balanced", "\"background\":\"blur\"")] // the person mask and its layer, both threads
+    public void A_thousand_frames_allocate_nothing_in_steady_state(string engine, string analysis, string quality, string extra = "")
     {
-        using FacePipeline pipeline = SwapFixtures.WithSource(TestAssets.Json(extra: $"\"engine\":\"{engine}\",\"analysis\":\"{analysis}\",\"quality\":\"{quality}\""), TestAssets.GraceHopper);
+        using FacePipeline pipeline = SwapFixtures.WithSource(TestAssets.Json(extra: $"\"engine\":\"{engine}\",\"analysis\":\"{analysis}\",\"quality\":\"{quality}\"" + (extra.Length > 0 ? "," + extra : "")), TestAssets.GraceHopper);
         using Mat photo = TestAssets.Load(TestAssets.Astronaut);
         using var scene = new Mat(360, 640, MatType.CV_8UC3, new Scalar(40, 50, 60));
         using (Mat small = photo.Resize(new Size(300, 300)))

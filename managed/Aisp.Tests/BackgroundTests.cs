@@ -1,0 +1,198 @@
+using System.Globalization;
+using Aisp.Cli;
+using Aisp.Core;
+using Aisp.Core.Frames;
+using Aisp.Core.Pipeline;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using OpenCvSharp;
+using OpenCvSharp.Dnn;
+using Xunit.Abstractions;
+
+namespace Aisp.Tests;
+
+/// <summary>
+/// The background (setting "background"): MediaPipe's selfie segmentation as converted by
+/// models/tflite2onnx.py gives what OpenCV DNN gives running the original; on the astronaut photo
+/// the person (face, suit) is left exactly as it was while the background (the rocket behind her)
+/// is blurred, replaced by another real photo, or made transparent; YUV frames get the same
+/// picture as BGRA ones; replace without a picture says so and leaves the frame alone.
+/// </summary>
+public sealed class BackgroundTests(ITestOutputHelper output)
+{
+    // Measured by hand on astronaut.png: her face and the suit's chest (person), the model rocket right of her (background).
+    private static readonly Rect Face = new(195, 90, 60, 70), Chest = new(120, 330, 120, 100), Rocket = new(370, 20, 80, 200);
+
+    [Theory]
+    [InlineData("selfie_segmentation", 256, 256, "activation_10")]
+    [InlineData("selfie_segmentation_landscape", 256, 144, "segment_back")]
+    public void The_converted_model_gives_what_opencv_gives_running_the_original_tflite(string model, int width, int height, string outputName)
+    {
+        string tflite = Path.Combine(Path.GetDirectoryName(TestAssets.GroupPhoto("sample1"))!, model + ".tflite");
+        foreach (string photo in (string[])[TestAssets.Astronaut, TestAssets.GroupPhoto("sample3")])
+        {
+            using Mat bgr = TestAssets.Load(photo);
+            using Mat resized = bgr.Resize(new Size(width, height));
+            using Mat rgb = resized.CvtColor(ColorConversionCodes.BGR2RGB);
+            using var scaled = new Mat();
+            rgb.ConvertTo(scaled, MatType.CV_32FC3, 1 / 255.0);
+
+            using Net net = CvDnn.ReadNet(tflite);
+            using Mat blob = CvDnn.BlobFromImage(scaled, swapRB: false);
+            net.SetInput(blob);
+            using Mat result = net.Forward();
+            using Mat flat = result.Reshape(1, 1);
+            flat.GetArray(out float[] expected);
+
+            scaled.GetArray(out Vec3f[] pixels);
+            var input = new DenseTensor<float>(pixels.SelectMany(p => new[] { p.Item0, p.Item1, p.Item2 }).ToArray(), [1, height, width, 3]);
+            using var session = new InferenceSession(Path.Combine(TestAssets.ModelsDir, model + ".onnx"));
+            using var results = session.Run([NamedOnnxValue.CreateFromTensor("input_1", input)]);
+            float[] got = results.Single(r => r.Name == outputName).AsEnumerable<float>().ToArray();
+
+            Assert.Equal(expected.Length, got.Length);
+            double maxDiff = expected.Zip(got, (a, b) => Math.Abs(a - b)).Max();
+            double person = got.Count(p => p > 0.5) / (double)got.Length;
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{model} on {Path.GetFileName(photo)}: max |onnx - opencv| = {maxDiff:E2}; person share {person:P0}"));
+            Assert.True(maxDiff < 1e-3, $"max difference {maxDiff}");
+            Assert.InRange(person, 0.15, 0.9); // people fill these pictures partly: not an all-or-nothing mask
+        }
+    }
+
+    [Theory]
+    [InlineData("landscape", "bgra")]
+    [InlineData("general", "bgra")]
+    [InlineData("general", "i420")]
+    public void Blur_leaves_the_person_and_blurs_what_is_behind(string model, string format)
+    {
+        (Mat before, Mat after, _) = Run($"\"background\":\"blur\",\"background_model\":\"{model}\"", FrameBuffers.ParseFormat(format));
+        using (before)
+        using (after)
+        {
+            double face = MeanDiff(before, after, Face), chest = MeanDiff(before, after, Chest), rocket = MeanDiff(before, after, Rocket);
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{model}/{format}: mean change face {face:F2}, chest {chest:F2}, rocket {rocket:F1} levels; rocket sharpness {Sharpness(before, Rocket):F1} -> {Sharpness(after, Rocket):F1}"));
+            Assert.True(face < 1.0 && chest < 1.5, $"the person changed: face {face}, chest {chest}");
+            Assert.True(rocket > 8, $"the background barely changed: {rocket}");
+            Assert.True(Sharpness(after, Rocket) < Sharpness(before, Rocket) / 3, "the background is not blurred");
+        }
+    }
+
+    [Fact]
+    public void Replace_puts_the_picture_behind_the_person()
+    {
+        using Mat ice = TestAssets.Load(TestAssets.IceBlock);
+        (Mat before, Mat after, _) = Run("\"background\":\"replace\",\"background_model\":\"general\"", PixelFormat.Bgra, ice);
+        using (before)
+        using (after)
+        {
+            // The picture covers the 512x512 output: scaled to its height, centred.
+            double scale = 512.0 / ice.Height;
+            using Mat cover = ice.Resize(new Size((int)Math.Round(ice.Width * scale), 512));
+            using Mat expected = cover[new Rect((cover.Width - 512) / 2, 0, 512, 512)];
+            double rocket = MeanDiff(expected, after, Rocket), face = MeanDiff(before, after, Face);
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"replace: rocket area {rocket:F1} levels from the picture, face {face:F2} from the original"));
+            Assert.True(rocket < 6, $"the background is not the picture: {rocket}");
+            Assert.True(face < 1.0, $"the face changed: {face}");
+        }
+    }
+
+    [Fact]
+    public void Transparent_clears_the_alpha_behind_the_person_only()
+    {
+        (Mat before, Mat after, byte[] bgra) = Run("\"background\":\"transparent\",\"background_model\":\"general\"", PixelFormat.Bgra);
+        using (before)
+        using (after)
+        {
+            double faceAlpha = MeanAlpha(bgra, 512, Face), rocketAlpha = MeanAlpha(bgra, 512, Rocket);
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"transparent: alpha face {faceAlpha:F1}, rocket {rocketAlpha:F1}; colour change {MeanDiff(before, after, new Rect(0, 0, 512, 512)):F2}"));
+            Assert.Equal(255, faceAlpha, 0.5);
+            Assert.True(rocketAlpha < 20, $"rocket alpha {rocketAlpha}");
+            Assert.Equal(0, MeanDiff(before, after, new Rect(0, 0, 512, 512))); // colour untouched: only alpha says what is gone
+        }
+    }
+
+    [Fact]
+    public void Replace_without_a_picture_says_so_and_leaves_the_frame()
+    {
+        (Mat before, Mat after, _) = Run("\"background\":\"replace\"", PixelFormat.Bgra, picture: null, out string notice);
+        using (before)
+        using (after)
+        {
+            Assert.Contains("no picture", notice, StringComparison.Ordinal);
+            Assert.Equal(0, MeanDiff(before, after, new Rect(0, 0, 512, 512)));
+        }
+    }
+
+    [Fact]
+    public void An_unknown_background_mode_is_an_invalid_setting()
+    {
+        var e = Assert.Throws<AispException>(() => FacePipeline.Create(TestAssets.Json(extra: "\"background\":\"sparkles\""), NullLoggerFactory.Instance));
+        Assert.Equal(ErrorKind.InvalidSettings, e.Kind);
+        Assert.Contains("background", e.Message, StringComparison.Ordinal);
+    }
+
+    private static (Mat Before, Mat After, byte[] Bgra) Run(string extra, PixelFormat format, Mat? picture = null) => Run(extra, format, picture, out _);
+
+    private static (Mat Before, Mat After, byte[] Bgra) Run(string extra, PixelFormat format, Mat? picture, out string notice)
+    {
+        Mat before = TestAssets.Load(TestAssets.Astronaut);
+        using var pipeline = FacePipeline.Create(TestAssets.Json(extra: "\"engine\":\"none\"," + extra), NullLoggerFactory.Instance);
+        if (picture is not null)
+        {
+            using var pictureBuffers = new FrameBuffers(PixelFormat.Bgra);
+            pictureBuffers.Load(picture);
+            pipeline.SetBackgroundImage(pictureBuffers.AsFrame(), "ice");
+        }
+
+        using var buffers = new FrameBuffers(format);
+        buffers.Load(before);
+        pipeline.Process(buffers.AsFrame());
+        notice = pipeline.Stats.Read([]).Notice;
+        var after = new Mat(before.Size(), MatType.CV_8UC3);
+        buffers.Store(after);
+        if (format != PixelFormat.Bgra)
+        {
+            // Compare like with like: the original through the same YUV round trip.
+            using var plain = new FrameBuffers(format);
+            plain.Load(before);
+            plain.Store(before);
+        }
+
+        return (before, after, buffers.Snapshot());
+    }
+
+    private static double MeanDiff(Mat a, Mat b, Rect r)
+    {
+        using Mat ra = a[r], rb = b[r];
+        using var diff = new Mat();
+        Cv2.Absdiff(ra, rb, diff);
+        Scalar m = Cv2.Mean(diff);
+        return (m.Val0 + m.Val1 + m.Val2) / 3;
+    }
+
+    /// <summary>Mean absolute Laplacian of the region's grey levels: how much fine detail it has.</summary>
+    private static double Sharpness(Mat bgr, Rect r)
+    {
+        using Mat region = bgr[r];
+        using Mat grey = region.CvtColor(ColorConversionCodes.BGR2GRAY);
+        using var lap = new Mat();
+        Cv2.Laplacian(grey, lap, MatType.CV_32F);
+        using Mat abs = Cv2.Abs(lap);
+        return Cv2.Mean(abs).Val0;
+    }
+
+    private static double MeanAlpha(byte[] bgra, int width, Rect r)
+    {
+        double sum = 0;
+        for (int y = r.Top; y < r.Bottom; y++)
+        {
+            for (int x = r.Left; x < r.Right; x++)
+            {
+                sum += bgra[(((y * width) + x) * 4) + 3];
+            }
+        }
+
+        return sum / (r.Width * r.Height);
+    }
+}
