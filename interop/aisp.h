@@ -24,7 +24,7 @@
 extern "C" {
 #endif
 
-#define AISP_ABI_VERSION 7u
+#define AISP_ABI_VERSION 8u
 
 #define AISP_MAX_PLANES 4
 #define AISP_NAME_CAPACITY 32
@@ -219,6 +219,12 @@ aisp_status aisp_set_source_image(aisp_instance *instance, const aisp_frame *ima
  * AISP_ERR_INVALID_ARGUMENT for a NULL or empty identity. */
 aisp_status aisp_set_identity_source(aisp_instance *instance, const char *identity, const aisp_frame *image,
 				     const char *label);
+
+/* Sets the picture that replaces the background (setting background "replace"), decoded by the
+ * host like the source face; image NULL forgets it. The picture is copied. On
+ * AISP_ERR_SOURCE_IMAGE (over 8192 px a side) the previous picture is dropped too, so a broken file
+ * shows as an error and the background notice, never as a stale picture. (ABI 8) */
+aisp_status aisp_set_background_image(aisp_instance *instance, const aisp_frame *image, const char *label);
 
 /* Takes the instance's next event, after a fresh look at it (state, alerts, engine, errors, and
  * the retry of a failing engine: this call drives them, so a host calls it a few times a second,

@@ -208,6 +208,34 @@ public static unsafe class Exports
         }
     }
 
+    [UnmanagedCallersOnly(EntryPoint = "aisp_set_background_image")]
+    public static int SetBackgroundImage(nint instance, AispFrame* image, byte* label)
+    {
+        try
+        {
+            if (!InstanceTable.TryGet(instance, out FacePipeline pipeline))
+            {
+                return BadHandle(instance);
+            }
+
+            if (image is null)
+            {
+                pipeline.SetBackgroundImage(null, Utf8(label) ?? "(unnamed)");
+            }
+            else
+            {
+                Frame view = Describe(image);
+                pipeline.SetBackgroundImage(view, Utf8(label) ?? "(unnamed)");
+            }
+
+            return Ok();
+        }
+        catch (Exception e)
+        {
+            return Fail(e);
+        }
+    }
+
     [UnmanagedCallersOnly(EntryPoint = "aisp_validate_settings")]
     public static int ValidateSettings(byte* settingsJson)
     {

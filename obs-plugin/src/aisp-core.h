@@ -14,6 +14,7 @@ struct aisp_core_api {
 	aisp_status (*validate_settings)(const char *settings_json);
 	aisp_status (*process_frame)(aisp_instance *instance, const aisp_frame *frame);
 	aisp_status (*set_source_image)(aisp_instance *instance, const aisp_frame *image, const char *label);
+	aisp_status (*set_background_image)(aisp_instance *instance, const aisp_frame *image, const char *label);
 	aisp_status (*set_identity_source)(aisp_instance *instance, const char *identity, const aisp_frame *image,
 					   const char *label);
 	aisp_status (*render)(aisp_instance *instance, const aisp_gpu_frame *frame);

@@ -23,6 +23,7 @@ struct update_task {
 	char *json;
 	char *source_image;
 	char *identity_sources; /* "name = path" lines */
+	char *background_image;
 	bool privacy;     /* the engine these settings choose is privacy */
 	bool faces_shown; /* ... or one that shows faces as they are (none, landmarks) */
 };
@@ -54,6 +55,7 @@ static void run_update(void *param)
 				existing = created;
 				aisp_source_image_reset(&filter->source_image); /* a new instance has no face yet */
 				aisp_identity_sources_reset(&filter->identity_sources);
+				aisp_source_image_reset(&filter->background_image);
 			} else {
 				aisp_core_last_error(error, sizeof(error));
 			}
@@ -62,6 +64,9 @@ static void run_update(void *param)
 		    aisp_source_image_apply(&filter->source_image, core, existing, NULL, task->source_image, error,
 					    sizeof(error)))
 			aisp_identity_sources_apply(&filter->identity_sources, core, existing, task->identity_sources,
+						    error, sizeof(error));
+		if (existing && !error[0])
+			aisp_background_image_apply(&filter->background_image, core, existing, task->background_image,
 						    error, sizeof(error));
 	}
 
@@ -75,6 +80,7 @@ static void run_update(void *param)
 	bfree(task->json);
 	bfree(task->source_image);
 	bfree(task->identity_sources);
+	bfree(task->background_image);
 	bfree(task);
 }
 
@@ -87,6 +93,7 @@ static void filter_update(void *data, obs_data_t *settings)
 	task->json = aisp_settings_to_json(settings, models_dir);
 	task->source_image = bstrdup(obs_data_get_string(settings, "source_image"));
 	task->identity_sources = bstrdup(obs_data_get_string(settings, "swap_identities"));
+	task->background_image = bstrdup(obs_data_get_string(settings, "background_image"));
 	const char *engine = obs_data_get_string(settings, "engine");
 	task->privacy = strcmp(engine, "privacy") == 0;
 	task->faces_shown = strcmp(engine, "none") == 0 || strcmp(engine, "landmarks") == 0;
@@ -164,6 +171,7 @@ static void filter_destroy(void *data)
 		core->destroy(instance);
 	obs_leave_graphics();
 	aisp_source_image_reset(&filter->source_image);
+	aisp_source_image_reset(&filter->background_image);
 	aisp_identity_sources_reset(&filter->identity_sources);
 	pthread_mutex_destroy(&filter->lock);
 	bfree(filter);

@@ -41,6 +41,7 @@ struct aisp_filter {
 	 * Only the worker touches source_image. */
 	os_task_queue_t *updates;
 	struct aisp_source_image source_image;
+	struct aisp_source_image background_image; /* the picture of background "replace"; worker only */
 	struct aisp_identity_sources identity_sources;
 
 	/* Graphics thread only: the timestamp of the newest async frame (what the drawn picture shows),

@@ -24,6 +24,12 @@ static const struct setting settings_table[] = {
 	{"privacy_rule", SETTING_STRING},    {"privacy_identities", SETTING_STRING},
 	{"swap_identities", SETTING_STRING}, {"swap_unknown", SETTING_STRING},
 	{"smoothing", SETTING_DOUBLE},      {"landmarks", SETTING_STRING},
+	{"background", SETTING_STRING},     {"background_blur", SETTING_INT},
+	{"background_image", SETTING_STRING}, {"background_model", SETTING_STRING},
+	{"effect_pack", SETTING_STRING},    {"effect_pack_path", SETTING_STRING},
+	{"retouch", SETTING_INT},           {"lip_tint", SETTING_INT},
+	{"lip_colour", SETTING_INT},        {"eye_tint", SETTING_INT},
+	{"eye_colour", SETTING_INT}, /* OBS colours: 0xAABBGGRR integers, which the core reads as such */
 };
 
 void aisp_settings_defaults(obs_data_t *settings)
@@ -52,6 +58,17 @@ void aisp_settings_defaults(obs_data_t *settings)
 	obs_data_set_default_string(settings, "privacy_identities", "");
 	obs_data_set_default_string(settings, "swap_identities", "");
 	obs_data_set_default_string(settings, "swap_unknown", "default");
+	obs_data_set_default_string(settings, "background", "none");
+	obs_data_set_default_int(settings, "background_blur", 60);
+	obs_data_set_default_string(settings, "background_image", "");
+	obs_data_set_default_string(settings, "background_model", "landscape");
+	obs_data_set_default_string(settings, "effect_pack", "glasses");
+	obs_data_set_default_string(settings, "effect_pack_path", "");
+	obs_data_set_default_int(settings, "retouch", 40);
+	obs_data_set_default_int(settings, "lip_tint", 0);
+	obs_data_set_default_int(settings, "lip_colour", 0xFF4A30B0);
+	obs_data_set_default_int(settings, "eye_tint", 0);
+	obs_data_set_default_int(settings, "eye_colour", 0xFF934C6A);
 }
 
 static void add_list_item(obs_property_t *list, const char *text_key, const char *value)
@@ -80,6 +97,19 @@ static bool engine_changed(obs_properties_t *props, obs_property_t *unused, obs_
 	obs_property_set_visible(obs_properties_get(props, "swap_model"), inswapper);
 	obs_property_set_visible(obs_properties_get(props, "recognizer_model"), inswapper);
 	obs_property_set_visible(obs_properties_get(props, "swap_preset"), inswapper);
+	bool ar = strcmp(engine, "ar") == 0;
+	obs_property_set_visible(obs_properties_get(props, "effect_pack"), ar);
+	obs_property_set_visible(obs_properties_get(props, "effect_pack_path"),
+				 ar && strcmp(obs_data_get_string(settings, "effect_pack"), "custom") == 0);
+	obs_property_set_visible(obs_properties_get(props, "retouch"), ar);
+	obs_property_set_visible(obs_properties_get(props, "lip_tint"), ar);
+	obs_property_set_visible(obs_properties_get(props, "lip_colour"), ar);
+	obs_property_set_visible(obs_properties_get(props, "eye_tint"), ar);
+	obs_property_set_visible(obs_properties_get(props, "eye_colour"), ar);
+	const char *background = obs_data_get_string(settings, "background");
+	obs_property_set_visible(obs_properties_get(props, "background_blur"), strcmp(background, "blur") == 0);
+	obs_property_set_visible(obs_properties_get(props, "background_image"), strcmp(background, "replace") == 0);
+	obs_property_set_visible(obs_properties_get(props, "background_model"), strcmp(background, "none") != 0);
 	return true;
 }
 
@@ -92,9 +122,41 @@ obs_properties_t *aisp_settings_properties(const char *status, obs_property_clic
 	add_list_item(engine, "Engine.Privacy", "privacy");
 	add_list_item(engine, "Engine.Morph", "morph");
 	add_list_item(engine, "Engine.Inswapper", "inswapper");
+	add_list_item(engine, "Engine.Ar", "ar");
 	add_list_item(engine, "Engine.Landmarks", "landmarks");
 	add_list_item(engine, "Engine.None", "none");
 	obs_property_set_modified_callback(engine, engine_changed);
+
+	obs_property_t *pack = obs_properties_add_list(props, "effect_pack", obs_module_text("EffectPack"),
+						       OBS_COMBO_TYPE_LIST, OBS_COMBO_FORMAT_STRING);
+	add_list_item(pack, "EffectPack.Glasses", "glasses");
+	add_list_item(pack, "EffectPack.CatEars", "cat-ears");
+	add_list_item(pack, "EffectPack.Mask", "mask");
+	add_list_item(pack, "EffectPack.FacePaint", "face-paint");
+	add_list_item(pack, "EffectPack.None", "none");
+	add_list_item(pack, "EffectPack.Custom", "custom");
+	obs_property_set_modified_callback(pack, engine_changed);
+	obs_properties_add_path(props, "effect_pack_path", obs_module_text("EffectPackPath"), OBS_PATH_DIRECTORY, NULL,
+				NULL);
+	obs_properties_add_int_slider(props, "retouch", obs_module_text("Retouch"), 0, 100, 1);
+	obs_properties_add_int_slider(props, "lip_tint", obs_module_text("LipTint"), 0, 100, 1);
+	obs_properties_add_color(props, "lip_colour", obs_module_text("LipColour"));
+	obs_properties_add_int_slider(props, "eye_tint", obs_module_text("EyeTint"), 0, 100, 1);
+	obs_properties_add_color(props, "eye_colour", obs_module_text("EyeColour"));
+	obs_property_t *background = obs_properties_add_list(props, "background", obs_module_text("Background"),
+							     OBS_COMBO_TYPE_LIST, OBS_COMBO_FORMAT_STRING);
+	add_list_item(background, "Background.None", "none");
+	add_list_item(background, "Background.Blur", "blur");
+	add_list_item(background, "Background.Replace", "replace");
+	add_list_item(background, "Background.Transparent", "transparent");
+	obs_property_set_modified_callback(background, engine_changed);
+	obs_properties_add_int_slider(props, "background_blur", obs_module_text("BackgroundBlur"), 1, 100, 1);
+	obs_properties_add_path(props, "background_image", obs_module_text("BackgroundImage"), OBS_PATH_FILE,
+				"Images (*.png *.jpg *.jpeg *.bmp *.webp *.tga)", NULL);
+	obs_property_t *bgmodel = obs_properties_add_list(props, "background_model", obs_module_text("BackgroundModel"),
+							  OBS_COMBO_TYPE_LIST, OBS_COMBO_FORMAT_STRING);
+	add_list_item(bgmodel, "BackgroundModel.Landscape", "landscape");
+	add_list_item(bgmodel, "BackgroundModel.General", "general");
 
 	obs_properties_add_path(props, "source_image", obs_module_text("SourceImage"), OBS_PATH_FILE,
 				"Images (*.png *.jpg *.jpeg *.bmp *.webp *.tga)", NULL);

@@ -32,6 +32,10 @@ bool aisp_source_image_apply(struct aisp_source_image *cache, const struct aisp_
 			     aisp_instance *instance, const char *identity, const char *path, char *error,
 			     size_t error_size);
 
+/* The same for the picture that replaces the background (setting "background_image"). */
+bool aisp_background_image_apply(struct aisp_source_image *cache, const struct aisp_core_api *core,
+				 aisp_instance *instance, const char *path, char *error, size_t error_size);
+
 void aisp_source_image_reset(struct aisp_source_image *cache);
 
 /* Hands over every mapped picture that changed (the core drops mappings the settings no longer

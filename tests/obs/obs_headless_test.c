@@ -509,6 +509,74 @@ static void check_compositors(void)
 	bfree(gpu);
 }
 
+/* Mean absolute difference of a region's colour bytes (or of its alpha), in levels. */
+static double region_change(const uint8_t *a, const uint8_t *b, int x0, int y0, int w, int h, bool alpha)
+{
+	long sum = 0, n = 0;
+	for (int y = y0; y < y0 + h; y++)
+		for (int x = x0; x < x0 + w; x++)
+			for (int c = alpha ? 3 : 0; c < (alpha ? 4 : 3); c++) {
+				size_t i = ((size_t)y * W + x) * 4 + c;
+				sum += abs((int)a[i] - (int)b[i]);
+				n++;
+			}
+	return (double)sum / (double)n;
+}
+
+/* The background (person mask on the analysis thread, layer composited by either compositor): on
+ * both source kinds, blur and transparent, the two compositors give the same whole picture, the
+ * face is left as it was and the background behind her (the model rocket) changes. */
+static void check_background(void)
+{
+	static const char *modes[] = {"blur", "transparent"};
+	enum { FACE_X = 195, FACE_Y = 90, FACE_W = 60, FACE_H = 70, BACK_X = 370, BACK_Y = 20, BACK_W = 80, BACK_H = 200 };
+	uint8_t *plain = bmalloc((size_t)W * H * 4), *cpu = bmalloc((size_t)W * H * 4), *gpu = bmalloc((size_t)W * H * 4);
+	for (int kind = 0; kind < 2; kind++) {
+		bool async = kind == 0;
+		obs_source_t *source = async ? obs_source_create_private("aisp_test_async_source", "bg async", NULL)
+					     : obs_source_create_private("aisp_test_gpu_source", "bg gpu", NULL);
+		if (async)
+			obs_source_set_async_unbuffered(source, true);
+		obs_data_t *settings = obs_data_create();
+		obs_data_set_string(settings, "engine", "none");
+		obs_data_set_string(settings, "background_model", "general");
+		obs_source_t *filter = obs_source_create_private("aisp_face_filter", "aisp background", settings);
+		obs_data_release(settings);
+		obs_source_filter_add(source, filter);
+		obs_set_output_source(0, source);
+		wait_updates(filter);
+		obs_source_set_enabled(filter, false);
+		settle_and_read(source, async, plain);
+		obs_source_set_enabled(filter, true);
+		for (size_t m = 0; m < sizeof(modes) / sizeof(modes[0]); m++) {
+			bool transparent = strcmp(modes[m], "transparent") == 0;
+			set_string(filter, "background", modes[m]);
+			set_string(filter, "compositor", "cpu");
+			settle_and_read(source, async, cpu);
+			set_string(filter, "compositor", "gpu");
+			settle_and_read(source, async, gpu);
+			if (getenv("AISP_DUMP"))
+				dump_pair(getenv("AISP_DUMP"), async, "background", modes[m], cpu, gpu);
+			double whole = region_change(cpu, gpu, 0, 0, W, H, false), whole_alpha = region_change(cpu, gpu, 0, 0, W, H, true);
+			double face = region_change(plain, gpu, FACE_X, FACE_Y, FACE_W, FACE_H, transparent);
+			double back = region_change(plain, gpu, BACK_X, BACK_Y, BACK_W, BACK_H, transparent);
+			printf("background (%s, %s): CPU vs GPU mean %.3f colour, %.3f alpha over the frame; GPU changed face %.2f, background %.1f levels\n",
+			       async ? "async" : "GPU source", modes[m], whole, whole_alpha, face, back);
+			CHECK(whole < 0.3 && whole_alpha < 0.3, "background (%s): the compositors differ: %.3f colour, %.3f alpha",
+			      modes[m], whole, whole_alpha);
+			CHECK(face < 1.0, "background (%s): the face changed by %.2f levels", modes[m], face);
+			CHECK(back > (transparent ? 200 : 8), "background (%s): the background barely changed (%.1f)", modes[m], back);
+		}
+		obs_set_output_source(0, NULL);
+		obs_source_filter_remove(source, filter);
+		obs_source_release(filter);
+		obs_source_release(source);
+	}
+	bfree(plain);
+	bfree(cpu);
+	bfree(gpu);
+}
+
 /* A 1280x720 GPU-drawn source with the GPU compositor: analysis sees a 640x360 copy staged on the
  * GPU, and the faces it finds are scaled back: the pixelated area sits on the face in full-size
  * pixels, and nothing else changes. */
@@ -624,7 +692,15 @@ static void check_properties(obs_source_t *filter)
 {
 	obs_properties_t *props = obs_source_properties(filter);
 	obs_property_t *engine = obs_properties_get(props, "engine");
-	CHECK(engine && has_list_item(engine, "privacy") && has_list_item(engine, "none"), "engine list incomplete");
+	CHECK(engine && has_list_item(engine, "privacy") && has_list_item(engine, "none") && has_list_item(engine, "ar"),
+	      "engine list incomplete");
+	obs_property_t *background = obs_properties_get(props, "background");
+	CHECK(background && has_list_item(background, "blur") && has_list_item(background, "replace") &&
+		      has_list_item(background, "transparent"),
+	      "no background list with blur, replace and transparent");
+	CHECK(obs_properties_get(props, "background_image") && obs_properties_get(props, "effect_pack") &&
+		      obs_properties_get(props, "effect_pack_path") && obs_properties_get(props, "retouch"),
+	      "AR and background properties missing");
 	CHECK(obs_properties_get(props, "detector") != NULL, "no detector property");
 	CHECK(obs_properties_get(props, "privacy_mode") != NULL, "no privacy_mode property");
 	CHECK(obs_properties_get(props, "privacy_strength") != NULL, "no privacy_strength property");
@@ -969,6 +1045,7 @@ int main(int argc, char **argv)
 		check_face_library(argv[1]);
 		check_switching();
 		check_compositors();
+		check_background();
 		check_auto_compositor();
 		check_large_gpu_source();
 	}

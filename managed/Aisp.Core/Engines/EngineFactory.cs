@@ -11,6 +11,7 @@ public static class EngineFactory
         EngineNames.Privacy => new PrivacyEngine(s.PrivacyMode, s.PrivacyStrength, s.PrivacyPadding),
         EngineNames.Morph => new MorphEngine(s.KeepExpression),
         EngineNames.Inswapper => InswapperEngine.Create(s, log),
+        EngineNames.Ar => ArEngine.Create(s, log),
         EngineNames.Landmarks => new LandmarksOverlayEngine(),
         EngineNames.None => new PassThroughEngine(),
         _ => throw new AispException(ErrorKind.InvalidSettings, $"invalid settings: engine '{s.Engine}' is unknown"),

@@ -29,6 +29,9 @@ public sealed class PreparedCrops
     /// <summary>Whether an engine prepared this result (false: a result made for an engine that prepares nothing, or before the first swap).</summary>
     public bool Prepared { get; private set; }
 
+    /// <summary>Where the crops sit around each face (<see cref="Swap.MeshCrop.Of(in Detection.Face, int, Swap.MeshCrop.CropMargins)"/>): the engine that prepared them says.</summary>
+    public Swap.MeshCrop.CropMargins Margins { get; set; } = Swap.MeshCrop.CropMargins.Mesh;
+
     /// <summary>Output pixels per analysed pixel for this result (the analysis copy may be decimated): engines that draw in output pixels scale the faces by it.</summary>
     public float Scale { get; set; } = 1;
 
@@ -40,6 +43,7 @@ public sealed class PreparedCrops
     {
         Version++;
         Prepared = false;
+        Margins = Swap.MeshCrop.CropMargins.Mesh;
         _count = 0;
         Scale = 1;
     }

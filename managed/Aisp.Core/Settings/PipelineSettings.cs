@@ -93,6 +93,36 @@ public sealed record PipelineSettings
     /// <summary>Which person mask model (<see cref="BackgroundModels"/>): the landscape one (default, cheaper) or the general square one.</summary>
     public string BackgroundModel { get; init; } = BackgroundModels.Landscape;
 
+    /// <summary>AR: a shipped effect pack by name (a folder under <see cref="EffectsDir"/>), "none", or "custom" (<see cref="EffectPackPath"/>).</summary>
+    public string EffectPack { get; init; } = "glasses";
+
+    /// <summary>AR: the folder of the user's own pack (pack.json and its pictures), when <see cref="EffectPack"/> is "custom".</summary>
+    public string EffectPackPath { get; init; } = "";
+
+    /// <summary>Where the shipped effect packs are: beside the models folder unless told.</summary>
+    public string EffectsDir { get; init; } = "";
+
+    /// <summary>AR: skin smoothing strength, 0..100.</summary>
+    public int Retouch { get; init; } = 40;
+
+    /// <summary>AR: lip tint strength, 0..100, in <see cref="LipColour"/> (0xRRGGBB).</summary>
+    public int LipTint { get; init; }
+
+    public int LipColour { get; init; } = 0xB0304A;
+
+    /// <summary>AR: eye shadow strength, 0..100, in <see cref="EyeColour"/> (0xRRGGBB).</summary>
+    public int EyeTint { get; init; }
+
+    public int EyeColour { get; init; } = 0x6A4C93;
+
+    /// <summary>The folder the effect pack setting names, or null for none.</summary>
+    public string? EffectPackFolder => EffectPack switch
+    {
+        "none" or "" => null,
+        "custom" => EffectPackPath,
+        _ => Path.Combine(EffectsDir.Length > 0 ? EffectsDir : Path.Combine(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(ModelsDir)) ?? ".", "effects"), EffectPack),
+    };
+
     /// <summary>Whether analysis computes a person mask.</summary>
     public bool UsesBackground => Background != BackgroundModes.None;
 

@@ -90,11 +90,42 @@ public static class SettingsParser
                 "background_blur" => s with { BackgroundBlur = (int)Number(p.Name, v, 1, 100, integer: true) },
                 "background_image" => s with { BackgroundImage = Text(p.Name, v, allowEmpty: true) },
                 "background_model" => s with { BackgroundModel = OneOf(p.Name, v, BackgroundModels.All) },
+                "effect_pack" => s with { EffectPack = PackName(p.Name, v) },
+                "effect_pack_path" => s with { EffectPackPath = Text(p.Name, v, allowEmpty: true) },
+                "effects_dir" => s with { EffectsDir = Text(p.Name, v, allowEmpty: true) },
+                "retouch" => s with { Retouch = (int)Number(p.Name, v, 0, 100, integer: true) },
+                "lip_tint" => s with { LipTint = (int)Number(p.Name, v, 0, 100, integer: true) },
+                "lip_colour" => s with { LipColour = Colour(p.Name, v) },
+                "eye_tint" => s with { EyeTint = (int)Number(p.Name, v, 0, 100, integer: true) },
+                "eye_colour" => s with { EyeColour = Colour(p.Name, v) },
                 _ => Unknown(s, p.Name, unknownKeys),
             };
         }
 
         return s;
+    }
+
+    /// <summary>A shipped pack's name (letters, digits, '-', '_'), "none" or "custom": never a path, which effect_pack_path carries.</summary>
+    private static string PackName(string key, JsonElement v) =>
+        v.ValueKind == JsonValueKind.String && v.GetString() is { Length: > 0 and <= 64 } name && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_')
+            ? name
+            : throw Invalid($"'{key}' must name a shipped pack (letters, digits, '-'), \"none\" or \"custom\"");
+
+    /// <summary>A colour as 0xRRGGBB: "#rrggbb", or an OBS colour property's integer (0xAABBGGRR).</summary>
+    private static int Colour(string key, JsonElement v)
+    {
+        if (v.ValueKind == JsonValueKind.String && v.GetString() is { Length: 7 } text && text[0] == '#'
+            && int.TryParse(text.AsSpan(1), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture, out int rgb))
+        {
+            return rgb;
+        }
+
+        if (v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out long abgr) && abgr >= 0 && abgr <= 0xFFFFFFFFL)
+        {
+            return (int)(((abgr & 0xFF) << 16) | (abgr & 0xFF00) | ((abgr >> 16) & 0xFF));
+        }
+
+        throw Invalid($"'{key}' must be a colour: \"#rrggbb\" or an OBS colour number");
     }
 
     private static PipelineSettings Unknown(PipelineSettings s, string key, List<string>? unknownKeys)

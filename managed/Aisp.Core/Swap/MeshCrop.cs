@@ -21,7 +21,10 @@ public readonly record struct MeshCrop(Affine2D ToCrop, int Side)
     /// The crop of <paramref name="face"/> at <paramref name="side"/> pixels across (0: its own
     /// size), to place a crop drawn for the face where it was drawn at another scale.
     /// </summary>
-    public static MeshCrop Of(in Face face, int side)
+    public static MeshCrop Of(in Face face, int side) => Of(face, side, CropMargins.Mesh);
+
+    /// <summary>The crop with <paramref name="margins"/> around the 68 points (AR reaches further: hats, ears).</summary>
+    public static MeshCrop Of(in Face face, int side, CropMargins margins)
     {
         ReadOnlySpan<PointF> p = face.Landmarks;
         PointF r = FaceLandmarks.Mean(face.Landmarks, 36, 42), l = FaceLandmarks.Mean(face.Landmarks, 42, 48);
@@ -36,7 +39,7 @@ public readonly record struct MeshCrop(Affine2D ToCrop, int Side)
 
         // The mesh reaches about half the brows-to-chin height above the brows, a little past the jaw elsewhere.
         float w = maxX - minX, h = maxY - minY;
-        (minX, maxX, minY, maxY) = (minX - (0.12f * w), maxX + (0.12f * w), minY - (0.6f * h), maxY + (0.08f * h));
+        (minX, maxX, minY, maxY) = (minX - (margins.Side * w), maxX + (margins.Side * w), minY - (margins.Top * h), maxY + (margins.Bottom * h));
 
         // That box's corners back in the frame (turned by roll), and their axis-aligned bounds.
         float left = float.MaxValue, top = float.MaxValue, right = float.MinValue, bottom = float.MinValue;
@@ -56,6 +59,16 @@ public readonly record struct MeshCrop(Affine2D ToCrop, int Side)
         side = side > 0 ? side : Math.Min(MaxSide, (int)MathF.Ceiling(extent) + 2);
         float s = MathF.Min(1, side / extent);
         return new MeshCrop(new Affine2D(s, 0, -s * left, 0, s, -s * top), side);
+    }
+
+    /// <summary>The margins as fractions of the 68 points' upright width (sides) and height (top, bottom).</summary>
+    public readonly record struct CropMargins(float Side, float Top, float Bottom)
+    {
+        /// <summary>The mesh swap's: the mesh reaches about half the brows-to-chin height above the brows, a little past the jaw elsewhere.</summary>
+        public static readonly CropMargins Mesh = new(0.12f, 0.6f, 0.08f);
+
+        /// <summary>AR overlays: room for ears and hats above, glasses' arms beside, a mask's straps below.</summary>
+        public static readonly CropMargins Ar = new(0.45f, 2.0f, 0.35f);
     }
 
     /// <summary>Whether the crop is the frame's pixels moved, not scaled (the frame thread's fast path).</summary>

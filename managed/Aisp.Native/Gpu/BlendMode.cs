@@ -37,5 +37,13 @@ internal static unsafe class BlendMode
         gs_blend_function_separate(GS_BLEND_ONE, GS_BLEND_INVSRCALPHA, GS_BLEND_ZERO, GS_BLEND_ONE);
     }
 
+    /// <summary>Onto the frame: colour kept, the frame's alpha scaled by 1 - the output's alpha (a transparent background).</summary>
+    public static void PushScaleAlpha()
+    {
+        gs_blend_state_push();
+        gs_enable_blending(1);
+        gs_blend_function_separate(GS_BLEND_ZERO, GS_BLEND_ONE, GS_BLEND_ZERO, GS_BLEND_INVSRCALPHA);
+    }
+
     public static void Pop() => gs_blend_state_pop();
 }

@@ -24,6 +24,7 @@ internal sealed unsafe class GpuCompositor : IDisposable
     private readonly PrivacyDrawer _privacy;
     private readonly MorphDrawer _morph;
     private readonly OverlayDrawer _overlay;
+    private readonly BackgroundDrawer _background;
     private readonly AnalysisStager _stager;
     private readonly CpuRoundTrip _cpu;
     private readonly UnitQuad _quad;
@@ -36,6 +37,7 @@ internal sealed unsafe class GpuCompositor : IDisposable
         _privacy = new PrivacyDrawer(fx, _quad);
         _morph = new MorphDrawer(fx);
         _overlay = new OverlayDrawer(fx);
+        _background = new BackgroundDrawer(fx);
         _stager = new AnalysisStager();
         _cpu = new CpuRoundTrip(fx);
     }
@@ -101,11 +103,14 @@ internal sealed unsafe class GpuCompositor : IDisposable
                 }
 
                 break;
+            case ArEngine ar:
+                notice ??= ar.PackError;
+                break;
         }
 
         source.Draw();
         _privacy.Composite();
-        if (view.Engine is MorphEngine)
+        if (view.Engine is MorphEngine or ArEngine)
         {
             _morph.Draw(view.Faces, view.Crops);
         }
@@ -114,6 +119,9 @@ internal sealed unsafe class GpuCompositor : IDisposable
         {
             _overlay.Draw(width, height, view.Faces);
         }
+
+        _background.Draw(view.Background, width, height);
+        notice ??= view.Background?.Notice;
 
         double ms = (Stopwatch.GetTimestamp() - start) * 1000.0 / Stopwatch.Frequency;
         pipeline.EndComposite(timestampNs, ms, view.ResultAgeMs, notice);
@@ -124,6 +132,7 @@ internal sealed unsafe class GpuCompositor : IDisposable
     {
         _privacy.Dispose();
         _morph.Dispose();
+        _background.Dispose();
         _stager.Dispose();
         _cpu.Dispose();
         _quad.Dispose();

@@ -49,7 +49,7 @@ internal sealed unsafe class MorphDrawer(GpuEffect fx) : IDisposable
             }
 
             _used++;
-            var quad = new Quad(MeshCrop.Of(face, side).ToCrop.Inverse(), side, (float)side / slot.Room);
+            var quad = new Quad(MeshCrop.Of(face, side, crops.Margins).ToCrop.Inverse(), side, (float)side / slot.Room);
             GpuEffect.SetTexture(fx.Image, slot.Texture);
             fx.DrawImmediate("Crop"u8, ref quad, &Quad.Emit);
         }

@@ -1,0 +1,147 @@
+using System.Text.Json;
+
+namespace Aisp.Core.Effects;
+
+/// <summary>How a layer follows the head: in the picture plane, turned with the eye line ("roll"), or in 3D with the mesh's yaw and pitch and a perspective ("full").</summary>
+public enum LayerPose
+{
+    Roll,
+    Full,
+}
+
+/// <summary>One picture of a pack, anchored to the face (see README: "Writing an effect pack").</summary>
+public sealed record EffectLayer(string Picture, float[] Rgba, int Width, int Height, int[] Anchors, float Size, float OffsetX, float OffsetY,
+    float PivotX, float PivotY, LayerPose Pose, float Opacity);
+
+/// <summary>
+/// An effect pack: a folder with pack.json and its PNG pictures. Loaded once, when the settings
+/// choose it; anything wrong (bad JSON, a missing or unreadable picture, an unknown anchor, a size
+/// out of range) is an <see cref="InvalidDataException"/> whose message names the file and the
+/// field, which the AR engine shows as its status while it draws no overlay.
+/// </summary>
+public sealed class EffectPack
+{
+    public const string FileName = "pack.json";
+
+    private EffectPack(string name, string folder, EffectLayer[] layers) => (Name, Folder, Layers) = (name, folder, layers);
+
+    public string Name { get; }
+
+    public string Folder { get; }
+
+    public IReadOnlyList<EffectLayer> Layers { get; }
+
+    public static EffectPack Load(string folder)
+    {
+        string path = Path.Combine(folder, FileName);
+        if (!File.Exists(path))
+        {
+            throw new InvalidDataException($"{path} is missing");
+        }
+
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(File.ReadAllBytes(path));
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path} is not valid JSON: {e.Message}");
+        }
+
+        using (doc)
+        {
+            JsonElement root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("layers", out JsonElement layers) || layers.ValueKind != JsonValueKind.Array || layers.GetArrayLength() == 0)
+            {
+                throw new InvalidDataException($"{path}: needs an object with a non-empty \"layers\" array");
+            }
+
+            string name = root.TryGetProperty("name", out JsonElement n) && n.ValueKind == JsonValueKind.String ? n.GetString()! : Path.GetFileName(folder);
+            var list = new List<EffectLayer>();
+            int index = 0;
+            foreach (JsonElement layer in layers.EnumerateArray())
+            {
+                list.Add(Layer(folder, $"{path}: layers[{index++}]", layer));
+            }
+
+            return new EffectPack(name, folder, [.. list]);
+        }
+    }
+
+    private static EffectLayer Layer(string folder, string where, JsonElement e)
+    {
+        if (e.ValueKind != JsonValueKind.Object)
+        {
+            throw new InvalidDataException($"{where} must be an object");
+        }
+
+        string picture = e.TryGetProperty("picture", out JsonElement p) && p.ValueKind == JsonValueKind.String ? p.GetString()! : throw new InvalidDataException($"{where}: \"picture\" (a PNG file name) is required");
+        if (picture.Contains("..", StringComparison.Ordinal) || Path.IsPathRooted(picture))
+        {
+            throw new InvalidDataException($"{where}: \"picture\" must name a file inside the pack's folder");
+        }
+
+        string file = Path.Combine(folder, picture);
+        if (!File.Exists(file))
+        {
+            throw new InvalidDataException($"{where}: picture {file} is missing");
+        }
+
+        float[] rgba;
+        int w, h;
+        try
+        {
+            rgba = PngReader.Read(File.ReadAllBytes(file), out w, out h);
+        }
+        catch (InvalidDataException x)
+        {
+            throw new InvalidDataException($"{where}: picture {file}: {x.Message}");
+        }
+
+        if (!e.TryGetProperty("anchors", out JsonElement a) || a.ValueKind != JsonValueKind.Array || a.GetArrayLength() is < 1 or > 8)
+        {
+            throw new InvalidDataException($"{where}: \"anchors\" must list 1 to 8 of: {string.Join(", ", FaceAnchors.Names)}");
+        }
+
+        int[] anchors = a.EnumerateArray().Select(x => x.ValueKind == JsonValueKind.String && FaceAnchors.TryGet(x.GetString()!, out int v)
+            ? v
+            : throw new InvalidDataException($"{where}: anchor {x} is unknown; anchors are {string.Join(", ", FaceAnchors.Names)}")).ToArray();
+        float size = Number(e, "width", where, 0.05f, 10, 1);
+        (float ox, float oy) = Pair(e, "offset", where, -5, 5, 0, 0);
+        (float px, float py) = Pair(e, "pivot", where, -1, 2, 0.5f, 0.5f);
+        LayerPose pose = !e.TryGetProperty("pose", out JsonElement po) ? LayerPose.Full
+            : po.ValueKind == JsonValueKind.String && po.GetString() is "full" ? LayerPose.Full
+            : po.ValueKind == JsonValueKind.String && po.GetString() is "roll" ? LayerPose.Roll
+            : throw new InvalidDataException($"{where}: \"pose\" must be \"roll\" or \"full\"");
+        float opacity = Number(e, "opacity", where, 0, 1, 1);
+        return new EffectLayer(picture, rgba, w, h, anchors, size, ox, oy, px, py, pose, opacity);
+    }
+
+    private static float Number(JsonElement e, string key, string where, float min, float max, float fallback)
+    {
+        if (!e.TryGetProperty(key, out JsonElement v))
+        {
+            return fallback;
+        }
+
+        return v.ValueKind == JsonValueKind.Number && v.GetDouble() is var d && d >= min && d <= max
+            ? (float)d
+            : throw new InvalidDataException($"{where}: \"{key}\" must be a number from {min} to {max}");
+    }
+
+    private static (float X, float Y) Pair(JsonElement e, string key, string where, float min, float max, float fx, float fy)
+    {
+        if (!e.TryGetProperty(key, out JsonElement v))
+        {
+            return (fx, fy);
+        }
+
+        if (v.ValueKind != JsonValueKind.Array || v.GetArrayLength() != 2 || v.EnumerateArray().Any(x => x.ValueKind != JsonValueKind.Number || x.GetDouble() < min || x.GetDouble() > max))
+        {
+            throw new InvalidDataException($"{where}: \"{key}\" must be two numbers from {min} to {max}");
+        }
+
+        return ((float)v[0].GetDouble(), (float)v[1].GetDouble());
+    }
+}
