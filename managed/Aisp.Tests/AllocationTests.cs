@@ -20,6 +20,7 @@ public sealed class AllocationTests(ITestOutputHelper output)
     [InlineData("privacy", "sync", "performance")] // detection every 6th frame, tracking between: both paths
     [InlineData("morph", "async", "quality")]      // the worker drops what it cannot keep up with
     [InlineData("privacy", "async", "balanced", "\"background\":\"blur\"")] // the person mask and its layer, both threads
+    [InlineData("ar", "async", "quality", "\"lip_tint\":40")]       // retouch, a tint and the glasses, drawn by analysis, placed by the frame thread
     public void A_thousand_frames_allocate_nothing_in_steady_state(string engine, string analysis, string quality, string extra = "")
     {
         using FacePipeline pipeline = SwapFixtures.WithSource(TestAssets.Json(extra: $"\"engine\":\"{engine}\",\"analysis\":\"{analysis}\",\"quality\":\"{quality}\"" + (extra.Length > 0 ? "," + extra : "")), TestAssets.GraceHopper);

@@ -229,7 +229,8 @@ public sealed class MeshSwapTests(ITestOutputHelper output)
         }
     }
 
-    private static (Face Face, string Photo) MostTurned()
+    /// <summary>The face the group photos show most turned (yaw), with its photo.</summary>
+    internal static (Face Face, string Photo) MostTurned()
     {
         using FacePipeline pipeline = FacePipeline.Create(TestAssets.Json(extra: "\"engine\":\"landmarks\",\"landmarks\":\"mesh\",\"stabilize\":false"), NullLoggerFactory.Instance);
         (Face Face, string Photo) best = default;

@@ -29,7 +29,8 @@ public sealed class EffectPack
 
     public string Folder { get; }
 
-    public IReadOnlyList<EffectLayer> Layers { get; }
+    /// <summary>The layers, drawn in this order (an array: the analysis thread walks it without allocating).</summary>
+    public EffectLayer[] Layers { get; }
 
     public static EffectPack Load(string folder)
     {

@@ -64,7 +64,7 @@ public sealed class ArEngine : IFrameEngine
         try
         {
             EffectPack pack = EffectPack.Load(folder);
-            log.LogInformation("Effect pack {Name} loaded from {Folder}: {Layers} layers", pack.Name, folder, pack.Layers.Count);
+            log.LogInformation("Effect pack {Name} loaded from {Folder}: {Layers} layers", pack.Name, folder, pack.Layers.Length);
             return new ArEngine(pack, null, s);
         }
         catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
@@ -183,7 +183,9 @@ public sealed class ArEngine : IFrameEngine
         int side = crop.Side;
         Span<float> mask = _mask.AsSpan(0, side * side);
         mask.Clear();
-        Fill(face, crop, MeshTopology.Oval, mask, 1);
+
+        // The outline shrunk a little, so the feathering below stays inside the face's own outline.
+        Fill(face, crop, MeshTopology.Oval, mask, 1, grow: 0.9f);
         Fill(face, crop, MeshTopology.RightEye, mask, 0, grow: 1.6f);
         Fill(face, crop, MeshTopology.LeftEye, mask, 0, grow: 1.6f);
         Fill(face, crop, FaceRegions.RightBrow, mask, 0, grow: 1.3f);
@@ -235,6 +237,7 @@ public sealed class ArEngine : IFrameEngine
         }
 
         FloatBoxBlur.Apply(mask, side, side, Math.Max(1, radius / 2), _scratch);
+        ClipToOutline(face, crop, mask);
         rgba.Clear();
         for (int i = 0; i < side * side; i++)
         {
@@ -242,6 +245,30 @@ public sealed class ArEngine : IFrameEngine
             if (a > 0)
             {
                 (rgba[4 * i], rgba[(4 * i) + 1], rgba[(4 * i) + 2], rgba[(4 * i) + 3]) = (blurred[i * 3] * a, blurred[(i * 3) + 1] * a, blurred[(i * 3) + 2] * a, a);
+            }
+        }
+    }
+
+    /// <summary>Nothing outside the face's outline, whatever the feathering spread: what retouch promises.</summary>
+    private void ClipToOutline(in Face face, MeshCrop crop, Span<float> mask)
+    {
+        int side = crop.Side;
+        Span<PointF> poly = _polygon.AsSpan(0, MeshTopology.Oval.Length);
+        for (int k = 0; k < poly.Length; k++)
+        {
+            (float x, float y) = crop.ToCrop.Apply(face.Mesh[MeshTopology.Oval[k]].X, face.Mesh[MeshTopology.Oval[k]].Y);
+            poly[k] = new PointF(x, y);
+        }
+
+        for (int y = 0; y < side; y++)
+        {
+            for (int x = 0; x < side; x++)
+            {
+                int i = (y * side) + x;
+                if (mask[i] > 0 && !Polygon.Contains(poly, x + 0.5f, y + 0.5f))
+                {
+                    mask[i] = 0;
+                }
             }
         }
     }

@@ -1,0 +1,298 @@
+using System.Globalization;
+using Aisp.Cli;
+using Aisp.Core.Detection;
+using Aisp.Core.Effects;
+using Aisp.Core.Frames;
+using Aisp.Core.Landmarks;
+using Aisp.Core.Pipeline;
+using Aisp.Core.Swap;
+using Microsoft.Extensions.Logging.Abstractions;
+using OpenCvSharp;
+using Xunit.Abstractions;
+
+namespace Aisp.Tests;
+
+/// <summary>
+/// The AR engine on real faces: every shipped pack draws its picture where its anchors say, a user
+/// pack that is broken is a status and draws nothing, retouch changes nothing outside the face's
+/// outline and leaves the eyes as they are, overlays stay on a moving face, and the full pose
+/// foreshortens a picture on a turned face where "roll" does not.
+/// </summary>
+public sealed class ArTests(ITestOutputHelper output)
+{
+    private static string EffectsDir => Path.Combine(Path.GetDirectoryName(TestAssets.ModelsDir)!, "effects");
+
+    public static TheoryData<string> Packs => new() { "glasses", "cat-ears", "mask", "face-paint" };
+
+    [Theory]
+    [MemberData(nameof(Packs))]
+    public void Every_shipped_pack_draws_its_picture_where_its_anchors_are(string pack)
+    {
+        (Mat before, Mat after, Face face, string notice) = Run(TestAssets.GraceHopper, $"\"effect_pack\":\"{pack}\",\"retouch\":0");
+        using (before)
+        using (after)
+        {
+            Assert.Equal("", notice);
+            (double cx, double cy, double count) = ChangedCentre(before, after);
+            ReadOnlySpan<Point3> mesh = face.Mesh;
+            float unit = FaceMesh.InterOcular(mesh);
+            Point3 expected = pack switch
+            {
+                "glasses" => Mean(mesh, 33, 263, 168),
+                "cat-ears" => mesh[10],
+                "mask" => Mean(mesh, 1, 152, 61, 291),
+                _ => Mean(mesh, 50, 280, 168),
+            };
+            double dx = (cx - expected.X) / unit, dy = (cy - expected.Y) / unit;
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{pack}: {count} pixels changed, centre {dx:F2}, {dy:F2} eye distances from its anchors"));
+            Assert.True(count > 2000, $"{pack} drew only {count} pixels");
+            Assert.True(Math.Abs(dx) < 0.15, $"{pack} is off sideways by {dx:F2} eye distances");
+            double above = pack == "cat-ears" ? -0.6 : 0; // ears sit above the forehead point; the others on their anchors
+            Assert.True(Math.Abs(dy - above) < 0.45, $"{pack} is off vertically: {dy:F2} eye distances");
+            using Mat below = before[new Rect(0, 470, 512, 42)], belowAfter = after[new Rect(0, 470, 512, 42)];
+            Assert.Equal(0, Cv2.Norm(below, belowAfter, NormTypes.INF)); // far from the face nothing changes
+        }
+    }
+
+    [Fact]
+    public void The_png_reader_reads_the_shipped_pictures_as_opencv_does()
+    {
+        foreach (string png in Directory.GetFiles(EffectsDir, "*.png", SearchOption.AllDirectories))
+        {
+            float[] rgba = PngReader.Read(File.ReadAllBytes(png), out int w, out int h);
+            using Mat bgra = Cv2.ImRead(png, ImreadModes.Unchanged);
+            Assert.Equal((bgra.Width, bgra.Height, 4), (w, h, bgra.Channels()));
+            bgra.GetArray(out Vec4b[] px);
+            double worst = 0;
+            for (int i = 0; i < px.Length; i++)
+            {
+                float a = px[i].Item3 / 255f;
+                worst = Math.Max(worst, Math.Abs(rgba[(i * 4) + 3] - a) * 255);
+                worst = Math.Max(worst, Math.Abs(rgba[i * 4] - (px[i].Item2 * a)));
+                worst = Math.Max(worst, Math.Abs(rgba[(i * 4) + 2] - (px[i].Item0 * a)));
+            }
+
+            output.WriteLine($"{Path.GetFileName(png)} {w}x{h}: worst difference {worst:F4} levels");
+            Assert.True(worst < 0.01, $"{png}: {worst}");
+        }
+    }
+
+    public static TheoryData<string, string, string> BrokenPacks => new()
+    {
+        { "bad JSON", """{"layers": [ {"picture": "a.png", """, "not valid JSON" },
+        { "missing picture", """{"layers": [{"picture": "gone.png", "anchors": ["nose_tip"]}]}""", "missing" },
+        { "unknown anchor", """{"layers": [{"picture": "a.png", "anchors": ["third_eye"]}]}""", "third_eye" },
+        { "no layers", """{"name": "empty"}""", "layers" },
+        { "width out of range", """{"layers": [{"picture": "a.png", "anchors": ["nose_tip"], "width": 99}]}""", "width" },
+        { "not a PNG", """{"layers": [{"picture": "pack.json", "anchors": ["nose_tip"]}]}""", "not a PNG" },
+        { "picture outside the folder", """{"layers": [{"picture": "../a.png", "anchors": ["nose_tip"]}]}""", "inside the pack" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BrokenPacks))]
+    public void A_broken_pack_is_a_status_and_draws_nothing(string what, string json, string says)
+    {
+        string dir = Directory.CreateTempSubdirectory("aisp-pack-").FullName;
+        try
+        {
+            File.Copy(Path.Combine(EffectsDir, "glasses", "glasses.png"), Path.Combine(dir, "a.png"));
+            File.WriteAllText(Path.Combine(dir, "pack.json"), json);
+            (Mat before, Mat after, _, string notice) = Run(TestAssets.GraceHopper, $"\"effect_pack\":\"custom\",\"effect_pack_path\":\"{dir}\",\"retouch\":0");
+            using (before)
+            using (after)
+            {
+                output.WriteLine($"{what}: {notice}");
+                Assert.Contains("effect pack", notice, StringComparison.Ordinal);
+                Assert.Contains(says, notice, StringComparison.Ordinal);
+                Assert.Equal(0, Cv2.Norm(before, after, NormTypes.INF));
+            }
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Retouch_smooths_the_skin_inside_the_outline_only_and_leaves_the_eyes()
+    {
+        (Mat before, Mat after, Face face, _) = Run(TestAssets.GraceHopper, "\"effect_pack\":\"none\",\"retouch\":100");
+        using (before)
+        using (after)
+        {
+            PointF[] oval = Outline(face, MeshTopology.Oval);
+            PointF[] rightEye = Outline(face, MeshTopology.RightEye), leftEye = Outline(face, MeshTopology.LeftEye);
+            int outside = 0, inside = 0;
+            double eyes = 0;
+            int eyePixels = 0;
+            before.GetArray(out Vec3b[] a);
+            after.GetArray(out Vec3b[] b);
+            for (int y = 0; y < before.Height; y++)
+            {
+                for (int x = 0; x < before.Width; x++)
+                {
+                    Vec3b p = a[(y * before.Width) + x], q = b[(y * before.Width) + x];
+                    int d = Math.Max(Math.Abs(p.Item0 - q.Item0), Math.Max(Math.Abs(p.Item1 - q.Item1), Math.Abs(p.Item2 - q.Item2)));
+                    bool inOval = Polygon.Contains(oval, x + 0.5f, y + 0.5f);
+                    outside += !inOval && d > 1 ? 1 : 0;
+                    inside += inOval && d > 1 ? 1 : 0;
+                    if (Polygon.Contains(rightEye, x + 0.5f, y + 0.5f) || Polygon.Contains(leftEye, x + 0.5f, y + 0.5f))
+                    {
+                        eyes += d;
+                        eyePixels++;
+                    }
+                }
+            }
+
+            Rect cheek = CheekBox(face);
+            double sharpBefore = Sharpness(before, cheek), sharpAfter = Sharpness(after, cheek);
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"retouch: {inside} pixels changed inside the outline, {outside} outside; eyes changed {eyes / eyePixels:F2} levels; cheek detail {sharpBefore:F1} -> {sharpAfter:F1}"));
+            Assert.Equal(0, outside);
+            Assert.True(inside > 3000, $"only {inside} pixels smoothed");
+            Assert.True(eyes / eyePixels < 1.0, $"the eyes changed by {eyes / eyePixels:F2} levels");
+            Assert.True(sharpAfter < sharpBefore * 0.75, "the cheek was not smoothed");
+        }
+    }
+
+    [Fact]
+    public void Glasses_stay_on_a_moving_face()
+    {
+        using var pipeline = FacePipeline.Create(TestAssets.Json(extra: $"\"engine\":\"ar\",\"analysis\":\"async\",\"quality\":\"quality\",\"retouch\":0,\"effects_dir\":\"{EffectsDir}\""), NullLoggerFactory.Instance);
+        using var buffers = new FrameBuffers(PixelFormat.Bgra);
+        const int Step = 6; // pixels per frame at 30 fps: 180 px/s
+        var offsets = new List<double>();
+        for (int i = 0; i < 40; i++)
+        {
+            int x = 200 + (i * Step);
+            using Mat scene = TestAssets.AstronautScene(300, x, 200);
+            buffers.Load(scene);
+            pipeline.Process(buffers.AsFrame(i * 33_333_333L));
+            using Mat after = new();
+            buffers.Store(after);
+            Thread.Sleep(33);
+            if (i < 10)
+            {
+                continue; // the first mesh, the engine switch, the velocity settling
+            }
+
+            (double cx, _, double count) = ChangedCentre(scene, after);
+            Assert.True(count > 300, $"frame {i}: no glasses drawn");
+            offsets.Add(cx - (x + ((TestAssets.AstronautFace.Left + TestAssets.AstronautFace.Right) / 2 * 300 / 512)));
+        }
+
+        double mean = offsets.Average(), spread = Math.Sqrt(offsets.Average(o => (o - mean) * (o - mean)));
+        double faceWidth = TestAssets.AstronautFace.Width * 300 / 512;
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"glasses centre minus face centre: mean {mean:F1} px, spread {spread:F1} px, worst {offsets.Max(Math.Abs):F1} px (face {faceWidth:F0} px wide, moving {Step} px a frame)"));
+        Assert.True(Math.Abs(mean) < 0.1 * faceWidth, $"the glasses trail the face by {mean:F1} px");
+        Assert.True(spread < 0.05 * faceWidth, $"the glasses wobble about the face by {spread:F1} px");
+    }
+
+    [Fact]
+    public void Full_pose_foreshortens_a_picture_on_a_turned_face_and_roll_does_not()
+    {
+        (Face Face, string Photo) turned = MeshSwapTests.MostTurned();
+        string dir = Directory.CreateTempSubdirectory("aisp-pack-").FullName;
+        try
+        {
+            File.Copy(Path.Combine(EffectsDir, "glasses", "glasses.png"), Path.Combine(dir, "glasses.png"));
+            double Width(string pose)
+            {
+                File.WriteAllText(Path.Combine(dir, "pack.json"), $$"""{"layers": [{"picture": "glasses.png", "anchors": ["right_eye_outer", "left_eye_outer"], "width": 1.5, "pose": "{{pose}}"}]}""");
+                (Mat before, Mat after, Face face, _) = Run(turned.Photo, $"\"effect_pack\":\"custom\",\"effect_pack_path\":\"{dir}\",\"retouch\":0", focus: turned.Face);
+                using (before)
+                using (after)
+                {
+                    using Mat diff = new();
+                    Cv2.Absdiff(before, after, diff);
+                    using Mat grey = diff.CvtColor(ColorConversionCodes.BGR2GRAY);
+                    using Mat changed = grey.Threshold(12, 255, ThresholdTypes.Binary);
+                    Rect r = Cv2.BoundingRect(changed);
+                    output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{pose}: yaw {face.Yaw:F0} degrees, glasses {r.Width} px wide"));
+                    return r.Width;
+                }
+            }
+
+            double full = Width("full"), roll = Width("roll");
+            Assert.True(full < roll * 0.9, $"full pose {full} px against roll {roll} px: not foreshortened");
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private static (Mat Before, Mat After, Face Face, string Notice) Run(string photo, string extra, Face? focus = null)
+    {
+        Mat before = TestAssets.Load(photo);
+        using var pipeline = FacePipeline.Create(TestAssets.Json(extra: $"\"engine\":\"ar\",\"stabilize\":false,\"effects_dir\":\"{EffectsDir}\"," + extra), NullLoggerFactory.Instance);
+        using var buffers = new FrameBuffers(PixelFormat.Bgra);
+        buffers.Load(before);
+        pipeline.Process(buffers.AsFrame());
+        Face[] found = pipeline.LastFaces.ToArray().Where(f => f.HasMesh).ToArray();
+        Face face = focus is { } near
+            ? found.MinBy(f => Math.Abs(f.Box.Left - near.Box.Left) + Math.Abs(f.Box.Top - near.Box.Top))
+            : found.MaxBy(f => f.Box.Area);
+        var after = new Mat(before.Size(), MatType.CV_8UC3);
+        buffers.Store(after);
+        if (focus is not null)
+        {
+            // Only that face's pixels count: the others get glasses too.
+            using var keep = new Mat(before.Size(), MatType.CV_8UC1, Scalar.All(0));
+            var box = new Rect((int)(face.Box.Left - face.Box.Width), (int)(face.Box.Top - face.Box.Height), (int)(face.Box.Width * 3), (int)(face.Box.Height * 3));
+            keep[box & new Rect(0, 0, before.Width, before.Height)].SetTo(Scalar.All(255));
+            before.CopyTo(after, ~keep);
+        }
+
+        return (before, after, face, pipeline.Stats.Read([]).Notice);
+    }
+
+    private static (double X, double Y, double Count) ChangedCentre(Mat before, Mat after)
+    {
+        using Mat diff = new();
+        Cv2.Absdiff(before, after, diff);
+        using Mat grey = diff.CvtColor(ColorConversionCodes.BGR2GRAY);
+        using Mat changed = grey.Threshold(12, 255, ThresholdTypes.Binary);
+        Moments m = Cv2.Moments(changed, binaryImage: true);
+        return m.M00 > 0 ? (m.M10 / m.M00, m.M01 / m.M00, m.M00) : (0, 0, 0);
+    }
+
+    private static Point3 Mean(ReadOnlySpan<Point3> mesh, params int[] vertices)
+    {
+        float x = 0, y = 0, z = 0;
+        foreach (int v in vertices)
+        {
+            (x, y, z) = (x + mesh[v].X, y + mesh[v].Y, z + mesh[v].Z);
+        }
+
+        return new Point3(x / vertices.Length, y / vertices.Length, z / vertices.Length);
+    }
+
+    private static PointF[] Outline(in Face face, int[] vertices)
+    {
+        var points = new PointF[vertices.Length];
+        for (int k = 0; k < vertices.Length; k++)
+        {
+            points[k] = new PointF(face.Mesh[vertices[k]].X, face.Mesh[vertices[k]].Y);
+        }
+
+        return points;
+    }
+
+    /// <summary>A box on the right cheek (the image's left), between the eye, the nose and the mouth corner.</summary>
+    private static Rect CheekBox(in Face face)
+    {
+        Point3 c = face.Mesh[50];
+        int side = (int)(FaceMesh.InterOcular(face.Mesh) * 0.35f);
+        return new Rect((int)c.X - (side / 2), (int)c.Y - (side / 2), side, side);
+    }
+
+    private static double Sharpness(Mat bgr, Rect r)
+    {
+        using Mat region = bgr[r];
+        using Mat grey = region.CvtColor(ColorConversionCodes.BGR2GRAY);
+        using var lap = new Mat();
+        Cv2.Laplacian(grey, lap, MatType.CV_32F);
+        using Mat abs = Cv2.Abs(lap);
+        return Cv2.Mean(abs).Val0;
+    }
+}
