@@ -111,7 +111,8 @@ static double cpu_seconds(void)
 	return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 }
 
-static struct run run_config(const char *filter_id, const char *engine, const char *compositor, bool sync, int frames)
+static struct run run_config(const char *filter_id, const char *engine, const char *compositor, const char *background,
+			     bool sync, int frames)
 {
 	struct run r = {0};
 	obs_source_t *src = obs_source_create_private(sync ? "bench_sync" : "bench_async", "bench", NULL);
@@ -124,6 +125,7 @@ static struct run run_config(const char *filter_id, const char *engine, const ch
 			obs_data_set_string(s, "engine", engine);
 			obs_data_set_string(s, "source_image", SOURCE_FACE);
 			obs_data_set_string(s, "compositor", compositor);
+			obs_data_set_string(s, "background", background ? background : "none");
 		}
 		filter = obs_source_create_private(filter_id, "filter", s);
 		obs_data_release(s);
@@ -235,26 +237,34 @@ int main(int argc, char **argv)
 		}
 		frame_pixels = bmalloc((size_t)fw * fh * 4);
 		struct {
-			const char *name, *filter, *engine, *compositor;
+			const char *name, *filter, *engine, *compositor, *background;
 			bool sync, large;
-		} configs[] = {{"no filter", NULL, NULL, NULL, false, false},
-			       {"pass-through filter", "bench_pass_through", NULL, NULL, false, false},
-			       {"AISP privacy, auto compositor", "aisp_face_filter", "privacy", "auto", false, false},
-			       {"AISP privacy, GPU compositor", "aisp_face_filter", "privacy", "gpu", false, false},
-			       {"AISP privacy, CPU compositor", "aisp_face_filter", "privacy", "cpu", false, false},
-			       {"AISP morph, GPU compositor", "aisp_face_filter", "morph", "gpu", false, false},
-			       {"AISP morph, CPU compositor", "aisp_face_filter", "morph", "cpu", false, false},
-			       {"large face (1/3 of the height), no filter", NULL, NULL, NULL, false, true},
-			       {"large face, AISP morph, GPU compositor", "aisp_face_filter", "morph", "gpu", false, true},
-			       {"large face, AISP morph, CPU compositor", "aisp_face_filter", "morph", "cpu", false, true},
-			       {"GPU-drawn source, no filter", NULL, NULL, NULL, true, false},
-			       {"GPU-drawn source, AISP privacy, GPU compositor", "aisp_face_filter", "privacy", "gpu", true, false},
-			       {"GPU-drawn source, AISP privacy, CPU compositor", "aisp_face_filter", "privacy", "cpu", true, false}};
+		} configs[] = {{"no filter", NULL, NULL, NULL, NULL, false, false},
+			       {"pass-through filter", "bench_pass_through", NULL, NULL, NULL, false, false},
+			       {"AISP privacy, auto compositor", "aisp_face_filter", "privacy", "auto", NULL, false, false},
+			       {"AISP privacy, GPU compositor", "aisp_face_filter", "privacy", "gpu", NULL, false, false},
+			       {"AISP privacy, CPU compositor", "aisp_face_filter", "privacy", "cpu", NULL, false, false},
+			       {"AISP morph, GPU compositor", "aisp_face_filter", "morph", "gpu", NULL, false, false},
+			       {"AISP morph, CPU compositor", "aisp_face_filter", "morph", "cpu", NULL, false, false},
+			       {"AISP AR (glasses, retouch), GPU compositor", "aisp_face_filter", "ar", "gpu", NULL, false, false},
+			       {"AISP AR (glasses, retouch), CPU compositor", "aisp_face_filter", "ar", "cpu", NULL, false, false},
+			       {"background blur (engine none), GPU compositor", "aisp_face_filter", "none", "gpu", "blur", false, false},
+			       {"background blur (engine none), CPU compositor", "aisp_face_filter", "none", "cpu", "blur", false, false},
+			       {"background transparent (engine none), GPU compositor", "aisp_face_filter", "none", "gpu", "transparent", false, false},
+			       {"background blur + privacy, CPU compositor", "aisp_face_filter", "privacy", "cpu", "blur", false, false},
+			       {"large face (1/3 of the height), no filter", NULL, NULL, NULL, NULL, false, true},
+			       {"large face, AISP morph, GPU compositor", "aisp_face_filter", "morph", "gpu", NULL, false, true},
+			       {"large face, AISP morph, CPU compositor", "aisp_face_filter", "morph", "cpu", NULL, false, true},
+			       {"GPU-drawn source, no filter", NULL, NULL, NULL, NULL, true, false},
+			       {"GPU-drawn source, AISP privacy, GPU compositor", "aisp_face_filter", "privacy", "gpu", NULL, true, false},
+			       {"GPU-drawn source, AISP privacy, CPU compositor", "aisp_face_filter", "privacy", "cpu", NULL, true, false},
+			       {"GPU-drawn source, background blur, GPU compositor", "aisp_face_filter", "none", "gpu", "blur", true, false}};
 		for (size_t c = 0; c < sizeof(configs) / sizeof(configs[0]); c++) {
 			if (configs[c].large && fh < 720)
 				continue; /* the close-up is measured where it costs most */
 			compose(configs[c].large);
-			struct run r = run_config(configs[c].filter, configs[c].engine, configs[c].compositor, configs[c].sync, frames);
+			struct run r = run_config(configs[c].filter, configs[c].engine, configs[c].compositor, configs[c].background,
+						  configs[c].sync, frames);
 			static const char *levels[] = {"quality", "balanced", "performance"};
 			if (configs[c].engine)
 				printf("| %ux%u | %s | %.2f | %u / %u | %.2f / %.2f | %.1f | %.0f | %llu / %llu | %s | %.0f | %.0f |\n", fw,

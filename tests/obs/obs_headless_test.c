@@ -455,6 +455,8 @@ static void check_compositors(void)
 		/* The mesh swap's crop, drawn once by analysis, placed by each: measured 0.05 mean, 0 bytes
 		 * over 8 (bilinear taps of the float crop, rounded differently). */
 		{"morph", "pixelate", 0.15, 20},
+		/* AR (retouch and the default glasses) takes the same crop path as the mesh swap. */
+		{"ar", "pixelate", 0.15, 20},
 	};
 	uint8_t *plain = bmalloc((size_t)W * H * 4), *cpu = bmalloc((size_t)W * H * 4), *gpu = bmalloc((size_t)W * H * 4);
 	for (int kind = 0; kind < 2; kind++) {
