@@ -14,7 +14,7 @@ public class PipelineBenchmarks
     private FacePipeline _pipeline = null!;
     private FrameBuffers _frame = null!;
 
-    [Params("none", "privacy", "landmarks", "morph")]
+    [Params("none", "privacy", "landmarks", "morph", "ar")]
     public string Engine { get; set; } = "privacy";
 
     [GlobalSetup]

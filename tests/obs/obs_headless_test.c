@@ -526,11 +526,11 @@ static double region_change(const uint8_t *a, const uint8_t *b, int x0, int y0, 
 }
 
 /* The background (person mask on the analysis thread, layer composited by either compositor): on
- * both source kinds, blur and transparent, the two compositors give the same whole picture, the
+ * both source kinds, blur, replace and transparent, the two compositors give the same whole picture, the
  * face is left as it was and the background behind her (the model rocket) changes. */
 static void check_background(void)
 {
-	static const char *modes[] = {"blur", "transparent"};
+	static const char *modes[] = {"blur", "replace", "transparent"};
 	enum { FACE_X = 195, FACE_Y = 90, FACE_W = 60, FACE_H = 70, BACK_X = 370, BACK_Y = 20, BACK_W = 80, BACK_H = 200 };
 	uint8_t *plain = bmalloc((size_t)W * H * 4), *cpu = bmalloc((size_t)W * H * 4), *gpu = bmalloc((size_t)W * H * 4);
 	for (int kind = 0; kind < 2; kind++) {
@@ -542,6 +542,7 @@ static void check_background(void)
 		obs_data_t *settings = obs_data_create();
 		obs_data_set_string(settings, "engine", "none");
 		obs_data_set_string(settings, "background_model", "general");
+		obs_data_set_string(settings, "background_image", "/usr/share/doc/facedetect/examples/640px-IceBlockNearJoekullsarlon.jpg");
 		obs_source_t *filter = obs_source_create_private("aisp_face_filter", "aisp background", settings);
 		obs_data_release(settings);
 		obs_source_filter_add(source, filter);

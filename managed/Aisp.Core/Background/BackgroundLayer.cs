@@ -1,8 +1,9 @@
 namespace Aisp.Core.Background;
 
 /// <summary>
-/// What analysis made of the background for one result, at the output's size: premultiplied RGBA
-/// bytes (R, G, B, A in that order; A is how much the background shows: 0 on the person), with
+/// What analysis made of the background for one result, at the output's size: premultiplied
+/// colour and alpha bytes (R, G, B, A, or B, G, R, A when painted from BGRA frames, so the CPU
+/// moves whole pixels; A is how much the background shows: 0 on the person), with
 /// per-row spans of the columns where A is above zero, so compositing skips the person. The CPU
 /// compositor (<see cref="LayerBlender"/>) and the GPU one (a texture drawn as one quad) composite
 /// the same bytes, so they give the same picture. Mode "transparent" carries alpha only: the
@@ -18,6 +19,9 @@ public sealed class BackgroundLayer
 
     /// <summary>True: only the alpha counts (transparent background); false: premultiplied colour over the frame.</summary>
     public bool AlphaOnly { get; private set; }
+
+    /// <summary>Byte order: B, G, R, A (painted from BGRA or BGRX frames) rather than R, G, B, A.</summary>
+    public bool Bgra { get; private set; }
 
     public int Width { get; private set; }
 
@@ -43,7 +47,7 @@ public sealed class BackgroundLayer
     }
 
     /// <summary>Starts a layer of <paramref name="width"/> x <paramref name="height"/>; returns its bytes (4 per pixel) and row spans (2 per row) to fill.</summary>
-    public void Begin(int width, int height, bool alphaOnly, out Span<byte> rgba, out Span<int> rows)
+    public void Begin(int width, int height, bool alphaOnly, bool bgra, out Span<byte> rgba, out Span<int> rows)
     {
         int bytes = width * height * 4;
         if (_rgba.Length < bytes)
@@ -56,13 +60,41 @@ public sealed class BackgroundLayer
             _rows = new int[height * 2];
         }
 
-        (Width, Height, AlphaOnly, Ready) = (width, height, alphaOnly, false);
+        (Width, Height, AlphaOnly, Bgra, Ready) = (width, height, alphaOnly, bgra, false);
         Version++;
         rgba = _rgba.AsSpan(0, bytes);
         rows = _rows.AsSpan(0, height * 2);
     }
 
     public void Complete() => Ready = true;
+
+    private byte[] _grid = [];
+
+    /// <summary>The layer on the analysis grid (premultiplied, this layer's byte order): what the GPU compositor uploads and samples bilinearly; the full-size bytes are the same grid, bilinear.</summary>
+    public ReadOnlySpan<byte> Grid => _grid.AsSpan(0, GridWidth * GridHeight * 4);
+
+    public int GridWidth { get; private set; }
+
+    public int GridHeight { get; private set; }
+
+    /// <summary>Replace: the picture at the output's size (4 bytes a pixel, this layer's order, opaque), which the grid's alpha mixes in; null otherwise.</summary>
+    public byte[]? Cover { get; private set; }
+
+    /// <summary>Changes whenever <see cref="Cover"/> is another picture or size (a GPU texture of it is uploaded once per version).</summary>
+    public long CoverVersion { get; private set; }
+
+    public Span<byte> BeginGrid(int width, int height)
+    {
+        if (_grid.Length < width * height * 4)
+        {
+            _grid = new byte[width * height * 4];
+        }
+
+        (GridWidth, GridHeight) = (width, height);
+        return _grid.AsSpan(0, width * height * 4);
+    }
+
+    public void SetCover(byte[]? cover, long version) => (Cover, CoverVersion) = (cover, version);
 
     /// <summary>The layer's pixels, row after row, 4 bytes each.</summary>
     public ReadOnlySpan<byte> Rgba => _rgba.AsSpan(0, Width * Height * 4);

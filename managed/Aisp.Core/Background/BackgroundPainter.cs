@@ -19,12 +19,14 @@ public sealed class BackgroundPainter
     private byte[] _cover = [];
     private BackgroundPicture? _coverOf;
     private int _coverWidth, _coverHeight;
+    private bool _coverBgra;
+    private long _coverVersion;
 
     /// <summary>Working-grid blur radius for a strength of 1..100: up to a sixteenth of the grid's width.</summary>
     public static int BlurRadius(int strength, int gridWidth) => Math.Max(1, (int)MathF.Round(strength / 100f * gridWidth / 16f));
 
     /// <summary>Paints the layer; returns a notice when the mode cannot be served (replace without a picture), the layer then not ready.</summary>
-    public string? Paint(PersonMask mask, string mode, int blurStrength, BackgroundPicture? picture, int width, int height, BackgroundLayer into)
+    public string? Paint(PersonMask mask, string mode, int blurStrength, BackgroundPicture? picture, int width, int height, bool bgra, BackgroundLayer into)
     {
         if (mode == BackgroundModes.Replace && picture is null)
         {
@@ -33,57 +35,65 @@ public sealed class BackgroundPainter
         }
 
         int gw = mask.Width, gh = mask.Height;
-        if (mode == BackgroundModes.Blur)
+        bool blur = mode == BackgroundModes.Blur, replace = mode == BackgroundModes.Replace;
+        if (blur)
         {
             BlurBackground(mask, blurStrength);
         }
-        else if (mode == BackgroundModes.Replace && (picture != _coverOf || width != _coverWidth || height != _coverHeight))
+        else if (replace && (picture != _coverOf || width != _coverWidth || height != _coverHeight || bgra != _coverBgra))
         {
-            if (_cover.Length < width * height * 3)
-            {
-                _cover = new byte[width * height * 3];
-            }
-
-            picture!.CoverInto(_cover, width, height);
-            (_coverOf, _coverWidth, _coverHeight) = (picture, width, height);
+            // A new array, not the old one refilled: a GPU upload of the previous result may still read it. Once per picture and size.
+            _cover = new byte[width * height * 4];
+            picture!.CoverInto(_cover, width, height, bgra);
+            (_coverOf, _coverWidth, _coverHeight, _coverBgra) = (picture, width, height, bgra);
+            _coverVersion++;
         }
 
-        // Each output column's place on the working grid, once per row length.
+        into.Begin(width, height, mode == BackgroundModes.Transparent, bgra, out Span<byte> rgba, out Span<int> rows);
+        into.SetCover(replace ? _cover : null, _coverVersion);
+        int ri = bgra ? 2 : 0, bi = bgra ? 0 : 2;
+
+        // The layer on the working grid: premultiplied bytes, what the GPU compositor uploads and samples (bilinear).
+        Span<byte> grid = into.BeginGrid(gw, gh);
+        ReadOnlySpan<float> m = mask.Mask;
+        for (int i = 0; i < gw * gh; i++)
+        {
+            int a = (int)(((1 - m[i]) * 255) + 0.5f);
+            float k = a / 255f;
+            Span<byte> g = grid.Slice(i * 4, 4);
+            g[3] = (byte)a;
+            (g[ri], g[1], g[bi]) = blur ? ((byte)((_bg[i * 3] * k) + 0.5f), (byte)((_bg[(i * 3) + 1] * k) + 0.5f), (byte)((_bg[(i * 3) + 2] * k) + 0.5f)) : ((byte)0, (byte)0, (byte)0);
+        }
+
+        // At the output's size, for the CPU compositor: the same grid, bilinear (as the GPU samples it), in bytes.
         if (_x0.Length < width)
         {
             _x0 = new int[width];
             _wx = new float[width];
         }
 
-        // The grid and the output both span the whole frame: output pixel centres map to the grid by the ratio of their sizes.
-        into.Begin(width, height, mode == BackgroundModes.Transparent, out Span<byte> rgba, out Span<int> rows);
         float sx = (float)gw / width, sy = (float)gh / height;
         for (int x = 0; x < width; x++)
         {
             float fx = Math.Clamp(((x + 0.5f) * sx) - 0.5f, 0, gw - 1);
-            _x0[x] = Math.Min((int)fx, gw - 2 < 0 ? 0 : gw - 2);
+            _x0[x] = Math.Min((int)fx, Math.Max(0, gw - 2));
             _wx[x] = fx - _x0[x];
         }
 
-        ReadOnlySpan<float> m = mask.Mask;
-        bool blur = mode == BackgroundModes.Blur, replace = mode == BackgroundModes.Replace;
         long person = 0;
         for (int y = 0; y < height; y++)
         {
             float fy = Math.Clamp(((y + 0.5f) * sy) - 0.5f, 0, gh - 1);
             int y0 = Math.Min((int)fy, Math.Max(0, gh - 2)), y1 = Math.Min(y0 + 1, gh - 1);
             float wy = fy - y0;
-            int r0 = y0 * gw, r1 = y1 * gw;
+            int r0 = y0 * gw * 4, r1 = y1 * gw * 4;
             int first = width, last = 0;
             Span<byte> row = rgba.Slice(y * width * 4, width * 4);
             for (int x = 0; x < width; x++)
             {
-                int x0 = _x0[x], x1 = Math.Min(x0 + 1, gw - 1);
+                int c00 = r0 + (_x0[x] * 4), c01 = Math.Min(c00 + 4, r0 + (gw * 4) - 4), c10 = r1 + (_x0[x] * 4), c11 = Math.Min(c10 + 4, r1 + (gw * 4) - 4);
                 float wx = _wx[x];
-                float top = m[r0 + x0] + ((m[r0 + x1] - m[r0 + x0]) * wx);
-                float bottom = m[r1 + x0] + ((m[r1 + x1] - m[r1 + x0]) * wx);
-                float shows = 1 - (top + ((bottom - top) * wy));
-                int a = (int)((shows * 255) + 0.5f);
+                int a = (int)(Lerp(grid, c00 + 3, c01 + 3, c10 + 3, c11 + 3, wx, wy) + 0.5f);
                 Span<byte> px = row.Slice(x * 4, 4);
                 if (a <= 0)
                 {
@@ -93,22 +103,19 @@ public sealed class BackgroundPainter
                 }
 
                 (first, last) = (Math.Min(first, x), x + 1);
-                float r = 0, g = 0, b = 0;
-                if (blur)
-                {
-                    (r, g, b) = (Bilinear(_bg, gw, r0, r1, x0, x1, wx, wy, 0), Bilinear(_bg, gw, r0, r1, x0, x1, wx, wy, 1), Bilinear(_bg, gw, r0, r1, x0, x1, wx, wy, 2));
-                }
-                else if (replace)
-                {
-                    int i = ((y * width) + x) * 3;
-                    (r, g, b) = (_cover[i], _cover[i + 1], _cover[i + 2]);
-                }
-
-                float k = a / 255f;
-                px[0] = (byte)((r * k) + 0.5f);
-                px[1] = (byte)((g * k) + 0.5f);
-                px[2] = (byte)((b * k) + 0.5f);
                 px[3] = (byte)a;
+                if (replace)
+                {
+                    int i = ((y * width) + x) * 4;
+                    float k = a / 255f;
+                    (px[0], px[1], px[2]) = ((byte)((_cover[i] * k) + 0.5f), (byte)((_cover[i + 1] * k) + 0.5f), (byte)((_cover[i + 2] * k) + 0.5f));
+                }
+                else
+                {
+                    px[0] = (byte)(Lerp(grid, c00, c01, c10, c11, wx, wy) + 0.5f);
+                    px[1] = (byte)(Lerp(grid, c00 + 1, c01 + 1, c10 + 1, c11 + 1, wx, wy) + 0.5f);
+                    px[2] = (byte)(Lerp(grid, c00 + 2, c01 + 2, c10 + 2, c11 + 2, wx, wy) + 0.5f);
+                }
             }
 
             rows[y * 2] = first;
@@ -120,10 +127,9 @@ public sealed class BackgroundPainter
         return null;
     }
 
-    private static float Bilinear(float[] rgb, int gw, int r0, int r1, int x0, int x1, float wx, float wy, int c)
+    private static float Lerp(Span<byte> g, int i00, int i01, int i10, int i11, float wx, float wy)
     {
-        float a = rgb[((r0 + x0) * 3) + c], b = rgb[((r0 + x1) * 3) + c], d = rgb[((r1 + x0) * 3) + c], e = rgb[((r1 + x1) * 3) + c];
-        float top = a + ((b - a) * wx), bottom = d + ((e - d) * wx);
+        float top = g[i00] + ((g[i01] - g[i00]) * wx), bottom = g[i10] + ((g[i11] - g[i10]) * wx);
         return top + ((bottom - top) * wy);
     }
 

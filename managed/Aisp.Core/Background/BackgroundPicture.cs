@@ -43,9 +43,10 @@ public sealed class BackgroundPicture
         return new BackgroundPicture(rgb, image.Width, image.Height, label);
     }
 
-    /// <summary>The picture scaled to cover <paramref name="width"/> x <paramref name="height"/> (bilinear), into RGB bytes.</summary>
-    public void CoverInto(Span<byte> rgb, int width, int height)
+    /// <summary>The picture scaled to cover <paramref name="width"/> x <paramref name="height"/> (bilinear), into opaque RGBA (or BGRA) bytes.</summary>
+    public void CoverInto(Span<byte> rgba, int width, int height, bool bgra)
     {
+        int ri = bgra ? 2 : 0, bi = bgra ? 0 : 2;
         float scale = MathF.Max((float)width / Width, (float)height / Height);
         float offX = ((Width * scale) - width) / 2, offY = ((Height * scale) - height) / 2;
         for (int y = 0; y < height; y++)
@@ -58,12 +59,15 @@ public sealed class BackgroundPicture
                 float sx = Math.Clamp(((x + 0.5f + offX) / scale) - 0.5f, 0, Width - 1);
                 int x0 = (int)sx, x1 = Math.Min(x0 + 1, Width - 1);
                 float wx = sx - x0;
+                int o = ((y * width) + x) * 4;
                 for (int c = 0; c < 3; c++)
                 {
                     float top = _rgb[(((y0 * Width) + x0) * 3) + c] + ((_rgb[(((y0 * Width) + x1) * 3) + c] - _rgb[(((y0 * Width) + x0) * 3) + c]) * wx);
                     float bottom = _rgb[(((y1 * Width) + x0) * 3) + c] + ((_rgb[(((y1 * Width) + x1) * 3) + c] - _rgb[(((y1 * Width) + x0) * 3) + c]) * wx);
-                    rgb[(((y * width) + x) * 3) + c] = (byte)(top + ((bottom - top) * wy) + 0.5f);
+                    rgba[o + (c == 0 ? ri : c == 2 ? bi : 1)] = (byte)(top + ((bottom - top) * wy) + 0.5f);
                 }
+
+                rgba[o + 3] = 255;
             }
         }
     }

@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using Aisp.Core.Frames;
 
 namespace Aisp.Core.Background;
@@ -65,8 +66,15 @@ public static unsafe class LayerBlender
 
     private static void BlendPacked(in Frame frame, BackgroundLayer layer, int w, int h)
     {
+        if (layer.Bgra == (frame.Format != PixelFormat.Rgba))
+        {
+            BlendSameOrder(frame, layer, w, h);
+            return;
+        }
+
         ReadOnlySpan<int> rows = layer.Rows;
         (int ri, int gi, int bi) = frame.PackedOrder;
+        (int lr, int lb) = layer.Bgra ? (2, 0) : (0, 2);
         fixed (byte* src = layer.Rgba)
         {
             for (int y = 0; y < h; y++)
@@ -80,23 +88,86 @@ public static unsafe class LayerBlender
                     int a = l[3];
                     if (a == 255)
                     {
-                        (p[ri], p[gi], p[bi]) = (l[0], l[1], l[2]);
+                        (p[ri], p[gi], p[bi]) = (l[lr], l[1], l[lb]);
                     }
                     else if (a != 0)
                     {
                         int keep = 255 - a;
-                        p[ri] = (byte)(Div255(p[ri] * keep) + l[0]);
+                        p[ri] = (byte)(Div255(p[ri] * keep) + l[lr]);
                         p[gi] = (byte)(Div255(p[gi] * keep) + l[1]);
-                        p[bi] = (byte)(Div255(p[bi] * keep) + l[2]);
+                        p[bi] = (byte)(Div255(p[bi] * keep) + l[lb]);
                     }
                 }
             }
         }
     }
 
+    /// <summary>
+    /// The layer in the frame's own byte order (the common case: the layer was painted from this
+    /// source's frames): whole pixels as 32-bit words, eight at a time where they are all fully
+    /// background (colour copied, the frame's alpha kept) or all person (skipped), one by one on the edge.
+    /// </summary>
+    private static void BlendSameOrder(in Frame frame, BackgroundLayer layer, int w, int h)
+    {
+        ReadOnlySpan<int> rows = layer.Rows;
+        var colour = Vector256.Create(0x00FFFFFFu);
+        var opaque = Vector256.Create(0xFF000000u);
+        fixed (byte* src = layer.Rgba)
+        {
+            for (int y = 0; y < h; y++)
+            {
+                uint* d = (uint*)(frame.Plane0 + ((long)y * frame.Stride0));
+                uint* s = (uint*)(src + ((long)y * layer.Width * 4));
+                int x = rows[y * 2], end = Math.Min(w, rows[(y * 2) + 1]);
+                for (; x + 8 <= end; x += 8)
+                {
+                    Vector256<uint> l = Vector256.Load(s + x);
+                    Vector256<uint> alpha = l & opaque;
+                    if (alpha == opaque)
+                    {
+                        Vector256<uint> f = Vector256.Load(d + x);
+                        ((l & colour) | (f & opaque)).Store(d + x);
+                    }
+                    else if (alpha != Vector256<uint>.Zero)
+                    {
+                        for (int k = x; k < x + 8; k++)
+                        {
+                            Mix(d + k, s[k]);
+                        }
+                    }
+                }
+
+                for (; x < end; x++)
+                {
+                    Mix(d + x, s[x]);
+                }
+            }
+        }
+    }
+
+    /// <summary>One pixel: premultiplied layer colour over the frame's, the frame's alpha kept.</summary>
+    private static void Mix(uint* d, uint l)
+    {
+        uint a = l >> 24;
+        if (a == 255)
+        {
+            *d = (l & 0x00FFFFFF) | (*d & 0xFF000000);
+        }
+        else if (a != 0)
+        {
+            int keep = 255 - (int)a;
+            uint f = *d;
+            uint c0 = (uint)Div255((int)(f & 0xFF) * keep) + (l & 0xFF);
+            uint c1 = (uint)Div255((int)((f >> 8) & 0xFF) * keep) + ((l >> 8) & 0xFF);
+            uint c2 = (uint)Div255((int)((f >> 16) & 0xFF) * keep) + ((l >> 16) & 0xFF);
+            *d = Math.Min(c0, 255u) | (Math.Min(c1, 255u) << 8) | (Math.Min(c2, 255u) << 16) | (f & 0xFF000000);
+        }
+    }
+
     private static void BlendYuv(in Frame frame, BackgroundLayer layer, int w, int h)
     {
         var enc = new YuvEncoder(frame.Matrix, frame.Range);
+        (int lr, int lbi) = layer.Bgra ? (2, 0) : (0, 2);
         bool nv12 = frame.Format == PixelFormat.Nv12;
         ReadOnlySpan<int> rows = layer.Rows;
 
@@ -120,7 +191,7 @@ public static unsafe class LayerBlender
                     int a = l[3];
                     if (a != 0)
                     {
-                        float luma = (yOffset * a / 255f) + (kr * l[0]) + (kg * l[1]) + (kb * l[2]);
+                        float luma = (yOffset * a / 255f) + (kr * l[lr]) + (kg * l[1]) + (kb * l[lbi]);
                         d[x] = (byte)Math.Clamp((int)((d[x] * (255 - a) / 255f) + luma + 0.5f), 0, 255);
                     }
                 }
@@ -144,7 +215,7 @@ public static unsafe class LayerBlender
                         continue;
                     }
 
-                    float r = (la[xa] + la[xb] + lb[xa] + lb[xb]) / 4f, g = (la[xa + 1] + la[xb + 1] + lb[xa + 1] + lb[xb + 1]) / 4f, b = (la[xa + 2] + la[xb + 2] + lb[xa + 2] + lb[xb + 2]) / 4f;
+                    float r = (la[xa + lr] + la[xb + lr] + lb[xa + lr] + lb[xb + lr]) / 4f, g = (la[xa + 1] + la[xb + 1] + lb[xa + 1] + lb[xb + 1]) / 4f, b = (la[xa + lbi] + la[xb + lbi] + lb[xa + lbi] + lb[xb + lbi]) / 4f;
                     float k = a / (4 * 255f);
                     float u = (u0 * k) + (ur * r) + (ug * g) + (ub * b), v = (v0 * k) + (vr * r) + (vg * g) + (vb * b);
                     int i = cx * step;

@@ -6,8 +6,9 @@ namespace Aisp.Core.Effects;
 /// <summary>
 /// Reads the PNG pictures of effect packs into premultiplied RGBA floats (0..255 colour, 0..1
 /// alpha): 8-bit grey, grey + alpha, RGB, RGBA and palette (with tRNS), not interlaced, which is
-/// what drawing programs write. The core links no image library; what it cannot read is an
-/// <see cref="ErrorKind.Model"/>-free <see cref="InvalidDataException"/> naming the reason.
+/// what drawing programs write. The core links no image library (packs are read by the core, not
+/// the host); what it cannot read is an <see cref="InvalidDataException"/> naming the reason,
+/// which the AR engine shows as its status.
 /// </summary>
 public static class PngReader
 {

@@ -37,12 +37,23 @@ internal static unsafe class BlendMode
         gs_blend_function_separate(GS_BLEND_ONE, GS_BLEND_INVSRCALPHA, GS_BLEND_ZERO, GS_BLEND_ONE);
     }
 
-    /// <summary>Onto the frame: colour kept, the frame's alpha scaled by 1 - the output's alpha (a transparent background).</summary>
+    /// <summary>
+    /// Onto the frame: the frame's alpha scaled by 1 - the output's alpha (a transparent background),
+    /// colour not written at all (a colour mask, not a blend that keeps it: software renderers take a
+    /// much slower path for the latter). Paired with <see cref="PopScaleAlpha"/>, which restores the mask.
+    /// </summary>
     public static void PushScaleAlpha()
     {
         gs_blend_state_push();
         gs_enable_blending(1);
-        gs_blend_function_separate(GS_BLEND_ZERO, GS_BLEND_ONE, GS_BLEND_ZERO, GS_BLEND_INVSRCALPHA);
+        gs_blend_function_separate(GS_BLEND_ZERO, GS_BLEND_INVSRCALPHA, GS_BLEND_ZERO, GS_BLEND_INVSRCALPHA);
+        gs_enable_color(0, 0, 0, 1);
+    }
+
+    public static void PopScaleAlpha()
+    {
+        gs_enable_color(1, 1, 1, 1);
+        gs_blend_state_pop();
     }
 
     public static void Pop() => gs_blend_state_pop();

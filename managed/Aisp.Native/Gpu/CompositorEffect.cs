@@ -10,6 +10,7 @@ internal static class CompositorEffect
     public const string Source = """
 uniform float4x4 ViewProj;
 uniform texture2d image;
+uniform texture2d mask_image; // background "replace": the layer on the analysis grid, whose alpha mixes 'image' in
 uniform float4 region;      // x, y, width, height in frame pixels
 uniform float4 frame_size;  // width, height, 1/width, 1/height of 'image'
 uniform float4 grid;        // pixelate: block size, blocks across, blocks down
@@ -105,6 +106,14 @@ float4 PSCrop(VertUV v_in) : TARGET
 	return float4(c.rgb / 255.0, c.a);
 }
 
+/* Background "replace" (CPU: Background/BackgroundPainter.cs): the picture, premultiplied by the
+   alpha of the layer on the analysis grid, sampled bilinearly as the CPU upsamples it. */
+float4 PSMasked(VertUV v_in) : TARGET
+{
+	float a = mask_image.Sample(linearClamp, v_in.uv).a;
+	return float4(image.Sample(pointClamp, v_in.uv).rgb * a, a);
+}
+
 float4 PSSolid(VertColor v_in) : TARGET
 {
 	return v_in.color;
@@ -115,6 +124,7 @@ technique BlockMean { pass { vertex_shader = VSUV(v_in); pixel_shader = PSBlockM
 technique BlockShow { pass { vertex_shader = VSUV(v_in); pixel_shader = PSBlockShow(v_in); } }
 technique Box { pass { vertex_shader = VSUV(v_in); pixel_shader = PSBox(v_in); } }
 technique Crop { pass { vertex_shader = VSUV(v_in); pixel_shader = PSCrop(v_in); } }
+technique Masked { pass { vertex_shader = VSUV(v_in); pixel_shader = PSMasked(v_in); } }
 technique Solid { pass { vertex_shader = VSColor(v_in); pixel_shader = PSSolid(v_in); } }
 """;
 }

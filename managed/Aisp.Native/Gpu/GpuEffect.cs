@@ -22,6 +22,7 @@ internal sealed unsafe class GpuEffect : IDisposable
         Step = Param(effect, "step"u8);
         Extent = Param(effect, "extent"u8);
         UvTransform = Param(effect, "uv_xform"u8);
+        MaskImage = Param(effect, "mask_image"u8);
     }
 
     public nint Image { get; }
@@ -31,6 +32,7 @@ internal sealed unsafe class GpuEffect : IDisposable
     public nint Step { get; }
     public nint Extent { get; }
     public nint UvTransform { get; }
+    public nint MaskImage { get; }
 
     /// <summary>Compiles the effect; throws <see cref="GraphicsException"/> with libobs's compiler message.</summary>
     public static GpuEffect Compile()

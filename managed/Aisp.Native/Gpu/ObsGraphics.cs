@@ -43,6 +43,7 @@ internal static unsafe class ObsGraphics
     public static delegate* unmanaged<void> gs_blend_state_pop;
     public static delegate* unmanaged<int, int, int, int, void> gs_blend_function_separate;
     public static delegate* unmanaged<byte, void> gs_enable_blending;
+    public static delegate* unmanaged<byte, byte, byte, byte, void> gs_enable_color;
     public static delegate* unmanaged<void> gs_matrix_push;
     public static delegate* unmanaged<void> gs_matrix_pop;
     public static delegate* unmanaged<float, float, float, void> gs_matrix_translate3f;
@@ -124,6 +125,7 @@ internal static unsafe class ObsGraphics
         gs_blend_state_pop = (delegate* unmanaged<void>)F("gs_blend_state_pop");
         gs_blend_function_separate = (delegate* unmanaged<int, int, int, int, void>)F("gs_blend_function_separate");
         gs_enable_blending = (delegate* unmanaged<byte, void>)F("gs_enable_blending");
+        gs_enable_color = (delegate* unmanaged<byte, byte, byte, byte, void>)F("gs_enable_color");
         gs_matrix_push = (delegate* unmanaged<void>)F("gs_matrix_push");
         gs_matrix_pop = (delegate* unmanaged<void>)F("gs_matrix_pop");
         gs_matrix_translate3f = (delegate* unmanaged<float, float, float, void>)F("gs_matrix_translate3f");

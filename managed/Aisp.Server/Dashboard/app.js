@@ -2,7 +2,7 @@
 // Text from the server only ever goes into textContent, never into HTML.
 "use strict";
 
-const ENGINES = ["privacy", "morph", "inswapper", "landmarks", "none"];
+const ENGINES = ["privacy", "morph", "inswapper", "ar", "landmarks", "none"];
 const HISTORY = 60;          // latency samples kept per filter for its chart
 const MAX_EVENTS = 200;      // rows kept in the event log
 const $ = (id) => document.getElementById(id);
