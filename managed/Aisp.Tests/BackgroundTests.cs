@@ -78,6 +78,28 @@ public sealed class BackgroundTests(ITestOutputHelper output)
         }
     }
 
+    [Theory]
+    [InlineData("i420")]
+    [InlineData("nv12")]
+    public void A_yuv_frame_gets_the_picture_a_bgra_frame_gets(string format)
+    {
+        (Mat plain, Mat bgra, _) = Run("\"background\":\"blur\",\"background_model\":\"general\"", PixelFormat.Bgra);
+        (Mat yuvPlain, Mat yuv, _) = Run("\"background\":\"blur\",\"background_model\":\"general\"", FrameBuffers.ParseFormat(format));
+        using (plain)
+        using (bgra)
+        using (yuvPlain)
+        using (yuv)
+        {
+            // Each against its own unfiltered picture (YUV loses a little colour on the way): the change must be the same.
+            using Mat a = new(), b = new();
+            Cv2.Absdiff(plain, bgra, a);
+            Cv2.Absdiff(yuvPlain, yuv, b);
+            double rocket = MeanDiff(a, b, Rocket), whole = MeanDiff(a, b, new Rect(0, 0, 512, 512));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{format} against bgra: change differs by {rocket:F2} levels on the rocket, {whole:F2} over the frame"));
+            Assert.True(rocket < 3 && whole < 2, $"{format} and bgra differ: {rocket:F2} / {whole:F2}");
+        }
+    }
+
     [Fact]
     public void Replace_puts_the_picture_behind_the_person()
     {

@@ -20,8 +20,11 @@ public sealed class BackgroundLayer
     /// <summary>True: only the alpha counts (transparent background); false: premultiplied colour over the frame.</summary>
     public bool AlphaOnly { get; private set; }
 
-    /// <summary>Byte order: B, G, R, A (painted from BGRA or BGRX frames) rather than R, G, B, A.</summary>
+    /// <summary>Byte order: B, G, R, A (painted from BGRA or BGRX frames) rather than R, G, B, A. Also the order of <see cref="Grid"/>.</summary>
     public bool Bgra { get; private set; }
+
+    /// <summary>Painted from YUV frames: the full-size bytes are premultiplied Y, U, V, A in the frame's matrix and range (the grid stays RGB for the GPU).</summary>
+    public bool Yuv { get; private set; }
 
     public int Width { get; private set; }
 
@@ -47,7 +50,7 @@ public sealed class BackgroundLayer
     }
 
     /// <summary>Starts a layer of <paramref name="width"/> x <paramref name="height"/>; returns its bytes (4 per pixel) and row spans (2 per row) to fill.</summary>
-    public void Begin(int width, int height, bool alphaOnly, bool bgra, out Span<byte> rgba, out Span<int> rows)
+    public void Begin(int width, int height, bool alphaOnly, bool bgra, bool yuv, out Span<byte> rgba, out Span<int> rows)
     {
         int bytes = width * height * 4;
         if (_rgba.Length < bytes)
@@ -60,7 +63,7 @@ public sealed class BackgroundLayer
             _rows = new int[height * 2];
         }
 
-        (Width, Height, AlphaOnly, Bgra, Ready) = (width, height, alphaOnly, bgra, false);
+        (Width, Height, AlphaOnly, Bgra, Yuv, Ready) = (width, height, alphaOnly, bgra, yuv, false);
         Version++;
         rgba = _rgba.AsSpan(0, bytes);
         rows = _rows.AsSpan(0, height * 2);

@@ -46,7 +46,7 @@ public sealed class BackgroundMatte : IDisposable
         ReadOnlySpan<float> probabilities = _segmenter.Run(frame, out Letterbox box);
         _mask.Update(frame, probabilities, box);
         int width = (int)MathF.Ceiling((frame.Width * scale) - 0.01f), height = (int)MathF.Ceiling((frame.Height * scale) - 0.01f);
-        string? notice = _painter.Paint(_mask, s.Background, s.BackgroundBlur, picture, width, height, frame.Format is PixelFormat.Bgra or PixelFormat.Bgrx, layer);
+        string? notice = _painter.Paint(_mask, s.Background, s.BackgroundBlur, picture, width, height, frame, layer);
         layer.Ms = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
         return notice;
     }

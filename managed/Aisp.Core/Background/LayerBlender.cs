@@ -38,6 +38,10 @@ public static unsafe class LayerBlender
         {
             BlendPacked(frame, layer, w, h);
         }
+        else if (layer.Yuv)
+        {
+            BlendYuvLayer(frame, layer, w, h);
+        }
         else
         {
             BlendYuv(frame, layer, w, h);
@@ -164,6 +168,58 @@ public static unsafe class LayerBlender
         }
     }
 
+    /// <summary>A layer painted in the frame's own Y, U, V (premultiplied): luma per pixel, chroma per 2x2 block with the block's mean alpha, integers only.</summary>
+    private static void BlendYuvLayer(in Frame frame, BackgroundLayer layer, int w, int h)
+    {
+        bool nv12 = frame.Format == PixelFormat.Nv12;
+        ReadOnlySpan<int> rows = layer.Rows;
+        fixed (byte* src = layer.Rgba)
+        {
+            for (int y = 0; y < h; y++)
+            {
+                byte* d = frame.Plane0 + ((long)y * frame.Stride0);
+                byte* s = src + ((long)y * layer.Width * 4);
+                for (int x = rows[y * 2], end = Math.Min(w, rows[(y * 2) + 1]); x < end; x++)
+                {
+                    int a = s[(x * 4) + 3];
+                    if (a == 255)
+                    {
+                        d[x] = s[x * 4];
+                    }
+                    else if (a != 0)
+                    {
+                        d[x] = (byte)Math.Min(255, Div255(d[x] * (255 - a)) + s[x * 4]);
+                    }
+                }
+            }
+
+            for (int cy = 0; cy < (h + 1) / 2; cy++)
+            {
+                int ya = cy * 2, yb = Math.Min(ya + 1, h - 1);
+                int from = Math.Min(rows[ya * 2], rows[yb * 2]) / 2, to = Math.Min((Math.Max(rows[(ya * 2) + 1], rows[(yb * 2) + 1]) + 1) / 2, (w + 1) / 2);
+                byte* up = frame.Plane1 + ((long)cy * frame.Stride1);
+                byte* vp = nv12 ? up + 1 : frame.Plane2 + ((long)cy * frame.Stride2);
+                int step = nv12 ? 2 : 1;
+                byte* la = src + ((long)ya * layer.Width * 4), lb = src + ((long)yb * layer.Width * 4);
+                for (int cx = from; cx < to; cx++)
+                {
+                    int xa = cx * 8, xb = Math.Min((cx * 2) + 1, w - 1) * 4;
+                    int a4 = la[xa + 3] + la[xb + 3] + lb[xa + 3] + lb[xb + 3];
+                    if (a4 == 0)
+                    {
+                        continue;
+                    }
+
+                    int keep = 255 - ((a4 + 2) >> 2), i = cx * step;
+                    int u = (la[xa + 1] + la[xb + 1] + lb[xa + 1] + lb[xb + 1] + 2) >> 2, v = (la[xa + 2] + la[xb + 2] + lb[xa + 2] + lb[xb + 2] + 2) >> 2;
+                    up[i] = (byte)Math.Min(255, Div255(up[i] * keep) + u);
+                    vp[i] = (byte)Math.Min(255, Div255(vp[i] * keep) + v);
+                }
+            }
+        }
+    }
+
+    /// <summary>A layer in RGB over a YUV frame (painted from another format): converted per pixel, slower; kept for completeness.</summary>
     private static void BlendYuv(in Frame frame, BackgroundLayer layer, int w, int h)
     {
         var enc = new YuvEncoder(frame.Matrix, frame.Range);
