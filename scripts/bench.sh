@@ -97,6 +97,13 @@ privacy_auto=$(row "AISP privacy, auto compositor"); privacy_cpu=$(row "AISP pri
 morph_cpu=$(row "AISP morph, CPU compositor"); privacy_gpu=$(row "AISP privacy, GPU compositor")
 large_cpu=$(row "large face, AISP morph, CPU compositor"); large_gpu=$(row "large face, AISP morph, GPU compositor")
 need "the 1280x720 rows" "$privacy_auto$privacy_cpu$morph_cpu$privacy_gpu$large_cpu$large_gpu"
+blur_cpu=$(row "background blur (engine none), CPU compositor"); blur_gpu=$(row "background blur (engine none), GPU compositor")
+blur_privacy=$(row "background blur + privacy, CPU compositor"); ar_cpu=$(row "AISP AR (glasses, retouch), CPU compositor")
+ar_gpu=$(row "AISP AR (glasses, retouch), GPU compositor")
+need "the background and AR rows" "$blur_cpu$blur_gpu$blur_privacy$ar_cpu$ar_gpu"
+background_analysis=$(grep -h "| Analyse" "$art"/results/*Background*-report-github.md | grep -F "landscape" | grep -F "Bgra" | awk -F'|' '{gsub(/[* ]/, "", $5); print $5}')
+background_blend=$(grep -h "| Blend" "$art"/results/*Background*-report-github.md | grep -F "landscape" | awk -F'|' '{gsub(/[* ]/, "", $4); gsub(/[* ]/, "", $5); printf "%s %s, ", $4, $5}')
+need BackgroundBenchmarks "$background_analysis$background_blend"
 lagged=$(awk -F'|' '/^\| [0-9]+x[0-9]+ \|/ {split($5, a, "/"); n += a[1]; t += a[2]} END {print n " of " t}' "$art/obs.md")
 analysis=$(for level in quality balanced performance; do
   grep -h "AnalysePerFrame" "$art"/results/*Analysis*-report-github.md | grep -F "$level" | awk -F'|' -v l="$level" '{gsub(/[* ]/, "", $4); printf "%s %s, ", l, $4}'
@@ -106,6 +113,8 @@ cli_fps() { awk -F'|' -v s="\`$1\`" 'index($2, s) {gsub(/ /, "", $4); print $4}'
 summary=$(cat <<SUMMARY
 - Frames lagged by OBS in the headless runs (every configuration, 640x360 and 1280x720): $lagged.
 - Time the filter adds to OBS's graphics thread at 1280x720, p50 / p99 ms: privacy with the automatic compositor $(col "$privacy_auto" 6), CPU compositor $(col "$privacy_cpu" 6), GPU compositor on llvmpipe $(col "$privacy_gpu" 6); mesh swap on the CPU $(col "$morph_cpu" 6); mesh swap on a face a third of the frame high, CPU compositor $(col "$large_cpu" 6) (lagged $(col "$large_cpu" 5), result age $(col "$large_cpu" 8) ms, quality level $(col "$large_cpu" 10)), GPU compositor $(col "$large_gpu" 6).
+- Background blur at 1280x720 (engine none, default mask model), p50 / p99 ms on the graphics thread: CPU compositor $(col "$blur_cpu" 6) (lagged $(col "$blur_cpu" 5)), GPU compositor $(col "$blur_gpu" 6) (lagged $(col "$blur_gpu" 5)); with privacy too, CPU $(col "$blur_privacy" 6). obs-backgroundremoval, measured by the issue on a machine like this one, adds 17 ms (28 when the CPU is busy). Analysis per frame for the mask and its layer, one core: ${background_analysis}; the CPU blend: ${background_blend%, } (BackgroundBenchmarks).
+- AR (glasses and retouch) at 1280x720: $(col "$ar_cpu" 6) ms p50 / p99 with the CPU compositor, $(col "$ar_gpu" 6) with the GPU compositor.
 - Analysis per frame on one core (detect + landmarks + tracking, AnalysisBenchmarks): ${analysis%, }.
 - Recognition: one embedding $(grep -h "EmbedOneFace" "$art"/results/*Embedding*-report-github.md | awk -F'|' '{gsub(/[* ]/, "", $3); print $3}'); threshold $(awk -F'|' '{gsub(/ /, "", $2); print $2}' <<<"$calibration") with $(awk -F'|' '{gsub(/ /, "", $5); gsub(/ /, "", $6); print $5 " false rejects and " $6 " false accepts"}' <<<"$calibration") on the calibration photos.
 - AISP server with $(col "$server_row" 2) dashboard clients on the event stream and $(col "$server_row" 4) status requests a second through OBS for a minute: $(col "$server_row" 5) errors, p99 $(col "$server_row" 8) ms.
@@ -147,7 +156,9 @@ out=docs/BENCHMARKS.md
   echo "includes its trial frames. The mesh swap draws each face's crop on the analysis thread; both compositors"
   echo "only place it (the GPU one uploads it as a texture, no off-screen pass, so llvmpipe does not stall on it)."
   echo "\"large face\": the photo zoomed about the astronaut's face until it is a third of the frame high (1280x720"
-  echo "only), the close-up a webcam gives."
+  echo "only), the close-up a webcam gives. AR: the glasses pack with retouch at 40, drawn per face on the analysis"
+  echo "thread like the mesh swap. Background: the person mask on the analysis thread, the layer composited by the"
+  echo "compositor named (the GPU one uploads the layer on the analysis grid, a few hundred pixels across)."
   echo
   echo "$obs_table"
   echo
