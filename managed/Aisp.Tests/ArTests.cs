@@ -145,7 +145,7 @@ public sealed class ArTests(ITestOutputHelper output)
             }
 
             Rect cheek = CheekBox(face);
-            double sharpBefore = Sharpness(before, cheek), sharpAfter = Sharpness(after, cheek);
+            double sharpBefore = BackgroundTests.Sharpness(before, cheek), sharpAfter = BackgroundTests.Sharpness(after, cheek);
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"retouch: {inside} pixels changed inside the outline, {outside} outside; eyes changed {eyes / eyePixels:F2} levels; cheek detail {sharpBefore:F1} -> {sharpAfter:F1}"));
             Assert.Equal(0, outside);
             Assert.True(inside > 3000, $"only {inside} pixels smoothed");
@@ -284,15 +284,5 @@ public sealed class ArTests(ITestOutputHelper output)
         Point3 c = face.Mesh[50];
         int side = (int)(FaceMesh.InterOcular(face.Mesh) * 0.35f);
         return new Rect((int)c.X - (side / 2), (int)c.Y - (side / 2), side, side);
-    }
-
-    private static double Sharpness(Mat bgr, Rect r)
-    {
-        using Mat region = bgr[r];
-        using Mat grey = region.CvtColor(ColorConversionCodes.BGR2GRAY);
-        using var lap = new Mat();
-        Cv2.Laplacian(grey, lap, MatType.CV_32F);
-        using Mat abs = Cv2.Abs(lap);
-        return Cv2.Mean(abs).Val0;
     }
 }

@@ -146,6 +146,45 @@ public sealed class BackgroundTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>A still person filmed by a noisy camera: the mask, averaged over frames, flickers less at the edges than each frame's own mask.</summary>
+    [Fact]
+    public void The_mask_is_steadier_over_time_than_frame_by_frame()
+    {
+        using Mat photo = TestAssets.Load(TestAssets.Astronaut);
+        var settings = new Aisp.Core.Settings.PipelineSettings { ModelsDir = TestAssets.ModelsDir };
+        using var segmenter = Aisp.Core.Background.PersonSegmenter.Load(settings.ModelsDir, "selfie-general", "cpu", 1, NullLogger.Instance);
+        var running = new Aisp.Core.Background.PersonMask();
+        float[]? lastRunning = null, lastAlone = null;
+        double flickerRunning = 0, flickerAlone = 0;
+        using var buffers = new FrameBuffers(PixelFormat.Bgra);
+        for (int i = 0; i < 12; i++)
+        {
+            using Mat noise = new(photo.Size(), MatType.CV_16SC3);
+            Cv2.Randn(noise, Scalar.All(0), Scalar.All(6)); // a webcam's sensor noise
+            using Mat frame = new();
+            photo.ConvertTo(frame, MatType.CV_16SC3);
+            Cv2.Add(frame, noise, frame);
+            frame.ConvertTo(frame, MatType.CV_8UC3);
+            buffers.Load(frame);
+            Frame view = buffers.AsFrame();
+            running.Update(view, segmenter.Run(view, out Letterbox box), box);
+            var alone = new Aisp.Core.Background.PersonMask();
+            alone.Update(view, segmenter.Run(view, out box), box);
+            float[] r = running.Mask.ToArray(), a = alone.Mask.ToArray();
+            if (lastRunning is not null && i >= 4)
+            {
+                flickerRunning += r.Zip(lastRunning, (x, y) => Math.Abs(x - y)).Sum();
+                flickerAlone += a.Zip(lastAlone!, (x, y) => Math.Abs(x - y)).Sum();
+            }
+
+            (lastRunning, lastAlone) = (r, a);
+        }
+
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"mask change per frame (sum over the grid): averaged over time {flickerRunning / 7:F1}, frame by frame {flickerAlone / 7:F1}"));
+        Assert.True(flickerAlone > 0, "the noise did not change the mask at all: nothing to smooth");
+        Assert.True(flickerRunning < flickerAlone * 0.7, $"smoothing over time did not steady the mask: {flickerRunning:F1} against {flickerAlone:F1}");
+    }
+
     [Fact]
     public void An_unknown_background_mode_is_an_invalid_setting()
     {
@@ -194,7 +233,7 @@ public sealed class BackgroundTests(ITestOutputHelper output)
     }
 
     /// <summary>Mean absolute Laplacian of the region's grey levels: how much fine detail it has.</summary>
-    private static double Sharpness(Mat bgr, Rect r)
+    internal static double Sharpness(Mat bgr, Rect r)
     {
         using Mat region = bgr[r];
         using Mat grey = region.CvtColor(ColorConversionCodes.BGR2GRAY);

@@ -7,10 +7,9 @@ namespace Aisp.Core.Background;
 /// The CPU compositor's part of the background, on the frame thread: the layer's premultiplied
 /// colour over the frame (out = frame x (1 - A) + layer), in the frame's own format, or for a
 /// transparent background the frame's alpha lowered by A. Only each row's span where the
-/// background shows is visited; where it shows fully the layer's colour is simply copied. YUV
-/// frames take the layer's colour through the frame's matrix and range: luma per pixel, chroma per
-/// 2x2 block with the block's mean alpha (the conversion is linear, so premultiplied colour
-/// converts as it is). Integer arithmetic, no allocation.
+/// background shows is visited; where it shows fully the layer's colour is simply copied. For YUV
+/// frames analysis painted the layer in the frame's own Y, U, V: luma per pixel, chroma per 2x2
+/// block with the block's mean alpha. Integer arithmetic, no allocation.
 /// </summary>
 public static unsafe class LayerBlender
 {
@@ -34,7 +33,7 @@ public static unsafe class LayerBlender
             return null;
         }
 
-        if (frame.IsPacked)
+        if (frame.IsPacked && !layer.Yuv)
         {
             BlendPacked(frame, layer, w, h);
         }
@@ -42,10 +41,8 @@ public static unsafe class LayerBlender
         {
             BlendYuvLayer(frame, layer, w, h);
         }
-        else
-        {
-            BlendYuv(frame, layer, w, h);
-        }
+
+        // else: a layer painted from packed frames over a YUV one (the source changed format): the next result is painted for it.
 
         return null;
     }
@@ -214,69 +211,6 @@ public static unsafe class LayerBlender
                     int u = (la[xa + 1] + la[xb + 1] + lb[xa + 1] + lb[xb + 1] + 2) >> 2, v = (la[xa + 2] + la[xb + 2] + lb[xa + 2] + lb[xb + 2] + 2) >> 2;
                     up[i] = (byte)Math.Min(255, Div255(up[i] * keep) + u);
                     vp[i] = (byte)Math.Min(255, Div255(vp[i] * keep) + v);
-                }
-            }
-        }
-    }
-
-    /// <summary>A layer in RGB over a YUV frame (painted from another format): converted per pixel, slower; kept for completeness.</summary>
-    private static void BlendYuv(in Frame frame, BackgroundLayer layer, int w, int h)
-    {
-        var enc = new YuvEncoder(frame.Matrix, frame.Range);
-        (int lr, int lbi) = layer.Bgra ? (2, 0) : (0, 2);
-        bool nv12 = frame.Format == PixelFormat.Nv12;
-        ReadOnlySpan<int> rows = layer.Rows;
-
-        // Luma of premultiplied colour: offset x alpha + the matrix's weights on the colour.
-        float yOffset = enc.Luma(0, 0, 0);
-        float kr = enc.Luma(1, 0, 0) - yOffset, kg = enc.Luma(0, 1, 0) - yOffset, kb = enc.Luma(0, 0, 1) - yOffset;
-        (float ur, float vr) = enc.Chroma(1, 0, 0);
-        (float ug, float vg) = enc.Chroma(0, 1, 0);
-        (float ub, float vb) = enc.Chroma(0, 0, 1);
-        (float u0, float v0) = enc.Chroma(0, 0, 0);
-        (ur, vr, ug, vg, ub, vb) = (ur - u0, vr - v0, ug - u0, vg - v0, ub - u0, vb - v0);
-        fixed (byte* src = layer.Rgba)
-        {
-            for (int y = 0; y < h; y++)
-            {
-                byte* d = frame.Plane0 + ((long)y * frame.Stride0);
-                byte* s = src + ((long)y * layer.Width * 4);
-                for (int x = rows[y * 2], end = Math.Min(w, rows[(y * 2) + 1]); x < end; x++)
-                {
-                    byte* l = s + (x * 4);
-                    int a = l[3];
-                    if (a != 0)
-                    {
-                        float luma = (yOffset * a / 255f) + (kr * l[lr]) + (kg * l[1]) + (kb * l[lbi]);
-                        d[x] = (byte)Math.Clamp((int)((d[x] * (255 - a) / 255f) + luma + 0.5f), 0, 255);
-                    }
-                }
-            }
-
-            // Chroma: one sample per 2x2 block, mixed by the block's mean alpha.
-            for (int cy = 0; cy < (h + 1) / 2; cy++)
-            {
-                int ya = cy * 2, yb = Math.Min(ya + 1, h - 1);
-                int from = Math.Min(rows[ya * 2], rows[yb * 2]) / 2, to = (Math.Max(rows[(ya * 2) + 1], rows[(yb * 2) + 1]) + 1) / 2;
-                byte* up = frame.Plane1 + ((long)cy * frame.Stride1);
-                byte* vp = nv12 ? up + 1 : frame.Plane2 + ((long)cy * frame.Stride2);
-                int step = nv12 ? 2 : 1;
-                byte* la = src + ((long)ya * layer.Width * 4), lb = src + ((long)yb * layer.Width * 4);
-                for (int cx = from; cx < Math.Min(to, (w + 1) / 2); cx++)
-                {
-                    int xa = cx * 2 * 4, xb = Math.Min((cx * 2) + 1, w - 1) * 4;
-                    int a = la[xa + 3] + la[xb + 3] + lb[xa + 3] + lb[xb + 3];
-                    if (a == 0)
-                    {
-                        continue;
-                    }
-
-                    float r = (la[xa + lr] + la[xb + lr] + lb[xa + lr] + lb[xb + lr]) / 4f, g = (la[xa + 1] + la[xb + 1] + lb[xa + 1] + lb[xb + 1]) / 4f, b = (la[xa + lbi] + la[xb + lbi] + lb[xa + lbi] + lb[xb + lbi]) / 4f;
-                    float k = a / (4 * 255f);
-                    float u = (u0 * k) + (ur * r) + (ug * g) + (ub * b), v = (v0 * k) + (vr * r) + (vg * g) + (vb * b);
-                    int i = cx * step;
-                    up[i] = (byte)Math.Clamp((int)((up[i] * (1 - k)) + u + 0.5f), 0, 255);
-                    vp[i] = (byte)Math.Clamp((int)((vp[i] * (1 - k)) + v + 0.5f), 0, 255);
                 }
             }
         }
