@@ -101,7 +101,7 @@ blur_cpu=$(row "background blur (engine none), CPU compositor"); blur_gpu=$(row 
 blur_privacy=$(row "background blur + privacy, CPU compositor"); ar_cpu=$(row "AISP AR (glasses, retouch), CPU compositor")
 ar_gpu=$(row "AISP AR (glasses, retouch), GPU compositor")
 need "the background and AR rows" "$blur_cpu$blur_gpu$blur_privacy$ar_cpu$ar_gpu"
-background_analysis=$(grep -h "| Analyse" "$art"/results/*Background*-report-github.md | grep -F "landscape" | grep -F "Bgra" | awk -F'|' '{gsub(/[* ]/, "", $5); print $5}')
+background_analysis=$(grep -h "Analyse\*\* |\|| Analyse " "$art"/results/*Background*-report-github.md | grep -F "landscape" | grep -F "Bgra" | awk -F'|' '{gsub(/[* ]/, "", $5); print $5}')
 background_blend=$(grep -h "| Blend" "$art"/results/*Background*-report-github.md | grep -F "landscape" | awk -F'|' '{gsub(/[* ]/, "", $4); gsub(/[* ]/, "", $5); printf "%s %s, ", $4, $5}')
 need BackgroundBenchmarks "$background_analysis$background_blend"
 lagged=$(awk -F'|' '/^\| [0-9]+x[0-9]+ \|/ {split($5, a, "/"); n += a[1]; t += a[2]} END {print n " of " t}' "$art/obs.md")
