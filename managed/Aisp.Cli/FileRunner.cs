@@ -84,6 +84,9 @@ public sealed class FileRunner : IDisposable
 
     public PipelineStats Stats => _pipeline.Stats;
 
+    /// <summary>Frames privacy covered whole because their analysis failed.</summary>
+    public long FramesCoveredOnFailure => _pipeline.FramesCoveredOnFailure;
+
     public static bool IsImage(string path) => ImageExtensions.Contains(Path.GetExtension(path).ToLowerInvariant());
 
     /// <summary>Processes the whole input; returns the number of frames read.</summary>
@@ -248,6 +251,14 @@ public sealed class FileRunner : IDisposable
         }
         catch (AispException e) when (e.Kind is ErrorKind.Inference or ErrorKind.InvalidFrame)
         {
+            if (_pipeline.LastFailureCovered)
+            {
+                // Privacy fails closed: the frame was covered whole, and the run's exit code says so.
+                _log.LogError("Frame at {Timestamp} ns covered whole: its analysis failed: {Message}", timestampNs, e.Message);
+                _buffers.Store(bgr);
+                return;
+            }
+
             _log.LogWarning("Frame at {Timestamp} ns passed through unfiltered: {Message}", timestampNs, e.Message);
             return;
         }

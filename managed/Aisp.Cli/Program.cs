@@ -54,10 +54,13 @@ try
     var stopwatch = Stopwatch.StartNew();
     using var outputs = new OutputFiles(); // removes every file of a run that fails
     string json;
+    string? failedClosed;
+    int failedClosedCode;
     using (var runner = new FileRunner(options, outputs, loggers))
     {
         int frames = runner.Run();
-        json = StatsJson.Write(runner.Stats, options.Input, options.Output, frames, stopwatch.Elapsed.TotalSeconds);
+        json = StatsJson.Write(runner.Stats, options.Input, options.Output, frames, stopwatch.Elapsed.TotalSeconds, runner.FramesCoveredOnFailure);
+        (failedClosedCode, failedClosed) = FailClosedOutcome.Of(runner.Stats.Read([]), runner.FramesCoveredOnFailure, frames);
     }
 
     if (options.StatsPath is not null)
@@ -67,6 +70,13 @@ try
 
     outputs.Commit();
     Console.WriteLine(json);
+    if (failedClosed is not null)
+    {
+        // The output is written (privacy covered what it could not vouch for), but the run did not go as asked.
+        Console.Error.WriteLine($"aisp: error: {failedClosed}");
+        return failedClosedCode;
+    }
+
     return ExitCodes.Ok;
 }
 catch (AispException e)

@@ -7,9 +7,9 @@ namespace Aisp.Cli;
 /// <summary>Writes the pipeline statistics as the JSON the CLI prints (same names as aisp_stats).</summary>
 public static class StatsJson
 {
-    private static readonly string[] StageNames = ["handoff", "detect", "landmarks", "engine", "composite", "total"];
+    private static readonly string[] StageNames = ["handoff", "detect", "landmarks", "engine", "composite", "total", "cover"];
 
-    public static string Write(PipelineStats stats, string input, string output, int framesIn, double wallSeconds)
+    public static string Write(PipelineStats stats, string input, string output, int framesIn, double wallSeconds, long framesCoveredOnFailure = 0)
     {
         Span<StageLatency> stages = stackalloc StageLatency[PipelineStats.StageCount];
         StatsCounters c = stats.Read(stages);
@@ -24,8 +24,11 @@ public static class StatsJson
             w.WriteNumber("frames_failed", c.FramesFailed);
             w.WriteNumber("errors", c.Errors);
             w.WriteNumber("frames_analysed", c.FramesAnalysed);
+            w.WriteNumber("frames_covered_on_failure", framesCoveredOnFailure);
             w.WriteNumber("frames_dropped", c.FramesDropped);
             w.WriteNumber("faces_last_frame", c.FacesLastFrame);
+            w.WriteNumber("faces_covered", c.FacesCovered);
+            w.WriteNumber("faces_over_budget", c.FacesOverBudget);
             w.WriteNumber("result_age_ms", Math.Round(c.ResultAgeMs, 3));
             w.WriteString("quality", c.Quality.ToString().ToLowerInvariant());
             w.WriteNumber("budget_share", Math.Round(c.BudgetShare, 3));

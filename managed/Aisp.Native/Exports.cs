@@ -341,6 +341,7 @@ public static unsafe class Exports
             }
 
             target.Monitor.SetPaused(paused != 0);
+            target.Pipeline.Paused = paused != 0; // privacy covers the whole frame while paused
             return Ok();
         }
         catch (Exception e)

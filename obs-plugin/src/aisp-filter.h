@@ -35,6 +35,10 @@ struct aisp_filter {
 	atomic_bool privacy_wanted;
 	atomic_bool faces_shown;
 	atomic_bool identities; /* a face library is set: the status counts known and unknown faces */
+	/* Paused from a remote control (obs-websocket's Pause) while privacy was chosen: the filter stays
+	 * enabled and the core covers the whole frame (privacy never pauses to the raw picture); only
+	 * turning the filter off by hand in OBS shows it. Other engines pause by disabling the filter. */
+	atomic_bool remote_paused;
 
 	/* Settings are applied on this filter's own worker: model loads and source pictures never
 	 * block the UI thread, and never the graphics thread (frames keep the old engine meanwhile).

@@ -416,12 +416,19 @@ static void set_enabled(obs_data_t *request, obs_data_t *response, bool enabled)
 	obs_source_t *filter = find_filter(request, response);
 	if (!filter)
 		return;
-	obs_source_set_enabled(filter, enabled);
 	struct aisp_filter *f = obs_obj_get_data(filter);
+	/* Privacy fails closed: a paused privacy filter stays enabled and the core covers the whole
+	 * frame (state PAUSED); other engines pause by disabling the filter, as before. */
+	bool cover = !enabled && f && atomic_load(&f->privacy_wanted);
+	if (f)
+		atomic_store(&f->remote_paused, cover);
+	if (!cover)
+		obs_source_set_enabled(filter, enabled);
 	aisp_instance *instance = f ? atomic_load(&f->instance) : NULL;
 	if (instance && aisp_core())
 		aisp_core()->set_paused(instance, !enabled); /* the state now, not at the next look */
-	blog(LOG_INFO, "[aisp] filter '%s' %s remotely", obs_source_get_name(filter), enabled ? "resumed" : "paused");
+	blog(LOG_INFO, "[aisp] filter '%s' %s remotely%s", obs_source_get_name(filter), enabled ? "resumed" : "paused",
+	     cover ? " (privacy: the whole frame stays covered)" : "");
 	obs_source_release(filter);
 	answer_id(request, response);
 }
@@ -484,7 +491,7 @@ static void poll_filters(void)
 		aisp_instance *instance = f ? atomic_load(&f->instance) : NULL;
 		if (!instance)
 			continue;
-		core->set_paused(instance, !obs_source_enabled(list.filters[i]));
+		core->set_paused(instance, !obs_source_enabled(list.filters[i]) || atomic_load(&f->remote_paused));
 		char json[4096];
 		while (core->next_event(instance, json, sizeof(json)) > 0)
 			emit_event(list.filters[i], json);

@@ -35,6 +35,8 @@ public sealed class BlazeFaceDetector : IFaceDetector
 
     public string Name => _entry.Name;
 
+    public (int Width, int Height) InputSize => (_entry.InputWidth, _entry.InputHeight);
+
     public string ExecutionProvider => _model.ExecutionProvider;
 
     public void Detect(in Frame frame, float minScore, List<Face> faces)

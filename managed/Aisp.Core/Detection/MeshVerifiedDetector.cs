@@ -17,6 +17,8 @@ public sealed class MeshVerifiedDetector(IFaceDetector inner, FaceMesh mesh) : I
 
     public string Name => inner.Name;
 
+    public (int Width, int Height) InputSize => inner.InputSize;
+
     public string ExecutionProvider => inner.ExecutionProvider;
 
     public void Detect(in Frame frame, float minScore, List<Face> faces)

@@ -28,6 +28,8 @@ public sealed class UltraFaceDetector : IFaceDetector
 
     public string Name => _entry.Name;
 
+    public (int Width, int Height) InputSize => (_entry.InputWidth, _entry.InputHeight);
+
     public string ExecutionProvider => _model.ExecutionProvider;
 
     public void Detect(in Frame frame, float minScore, List<Face> faces)

@@ -18,6 +18,9 @@ public enum EngineNeeds
 
     /// <summary>The prepared work reads the face's own pixels at full resolution (a swap model's input): analysis gets the frame undecimated.</summary>
     FullResolution = 16,
+
+    /// <summary>Every face must be found and covered (privacy): analysis also searches turned views and tiles and keeps lost faces covered a while (<see cref="Coverage.CoverTracks"/>).</summary>
+    Coverage = 32 | Faces,
 }
 
 /// <summary>

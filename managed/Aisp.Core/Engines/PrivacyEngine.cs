@@ -26,7 +26,7 @@ public sealed unsafe class PrivacyEngine : IFrameEngine
 
     public string Name => EngineNames.Privacy;
 
-    public EngineNeeds Needs => EngineNeeds.Faces;
+    public EngineNeeds Needs => EngineNeeds.Coverage;
 
     public bool DrawsOnGpu => true;
 

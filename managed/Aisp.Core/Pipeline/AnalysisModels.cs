@@ -13,8 +13,9 @@ public sealed class AnalysisModels : IDisposable
     public const string LandmarkModel = "landmarks-68";
     public const string MeshModel = "face-mesh-468";
 
-    private AnalysisModels(IFaceDetector detector, ILandmarker? landmarker, FaceMesh? sourceMesh, FaceRecognizer? recognizer, RecognitionWorker? recognition, IdentitySet? identities)
+    private AnalysisModels(IFaceDetector detector, ILandmarker? landmarker, FaceMesh? sourceMesh, FaceRecognizer? recognizer, RecognitionWorker? recognition, IdentitySet? identities, FaceMesh? verifier)
     {
+        Verifier = verifier;
         SourceMesh = sourceMesh;
         Detector = detector;
         Landmarker = landmarker;
@@ -28,6 +29,13 @@ public sealed class AnalysisModels : IDisposable
 
     /// <summary>With landmarks: the mesh that source pictures get on top of their 68 points (the mesh swap draws from it whatever the targets use).</summary>
     public FaceMesh? SourceMesh { get; }
+
+    /// <summary>
+    /// For detectors whose finds the mesh does not check already (UltraFace): the mesh that checks
+    /// what privacy's extra views (turned frames, tiles) find, since every extra look at the frame is
+    /// one more chance to take a helmet or a clock for a face.
+    /// </summary>
+    public FaceMesh? Verifier { get; }
 
     /// <summary>With a face library in the settings and sync analysis (CLI, QA: deterministic): the recogniser, run inline.</summary>
     public FaceRecognizer? Recognizer { get; }
@@ -43,6 +51,7 @@ public sealed class AnalysisModels : IDisposable
         IFaceDetector detector = DetectorFactory.Create(s, log);
         ILandmarker? landmarker = null;
         FaceMesh? sourceMesh = null;
+        FaceMesh? verifier = null;
         try
         {
             landmarker = withLandmarks || s.UsesIdentities
@@ -52,13 +61,15 @@ public sealed class AnalysisModels : IDisposable
             FaceRecognizer? recognizer = s.UsesIdentities ? FaceRecognizer.Load(s.ModelsDir, s.ExecutionProvider, s.Threads, log) : null;
             RecognitionWorker? worker = recognizer is not null && s.Analysis == AnalysisModes.Async ? new RecognitionWorker(recognizer, log) : null;
             IdentitySet? identities = s.UsesIdentities ? new IdentitySet(s.FaceLibrary, log) : null;
-            return new AnalysisModels(detector, landmarker, sourceMesh, worker is null ? recognizer : null, worker, identities);
+            verifier = detector is MeshVerifiedDetector ? null : new FaceMesh(ModelCatalog.Load(s.ModelsDir).Get(MeshModel), s.ExecutionProvider, s.Threads, log);
+            return new AnalysisModels(detector, landmarker, sourceMesh, worker is null ? recognizer : null, worker, identities, verifier);
         }
         catch
         {
             detector.Dispose();
             landmarker?.Dispose();
             sourceMesh?.Dispose();
+            verifier?.Dispose();
             throw;
         }
     }
@@ -85,6 +96,7 @@ public sealed class AnalysisModels : IDisposable
         Detector.Dispose();
         Landmarker?.Dispose();
         SourceMesh?.Dispose();
+        Verifier?.Dispose();
         Recognizer?.Dispose();
         Recognition?.Dispose();
     }

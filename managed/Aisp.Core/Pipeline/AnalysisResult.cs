@@ -36,6 +36,27 @@ public sealed class AnalysisResult
     /// <summary>Milliseconds the analysis took (detection, landmarks, tracking).</summary>
     public double AnalysisMs { get; set; }
 
+    private BoxF[] _covers = new BoxF[64];
+
+    /// <summary>Boxes privacy covers besides <see cref="Faces"/> (faces over the per-face budget, found in turned views or tiles, or lost and coasting).</summary>
+    public ReadOnlySpan<BoxF> Covers => _covers.AsSpan(0, CoverCount);
+
+    public int CoverCount { get; private set; }
+
+    /// <summary>Faces the detection round found beyond the per-face budget.</summary>
+    public int OverBudget { get; set; }
+
+    public void SetCovers(ReadOnlySpan<BoxF> covers)
+    {
+        if (covers.Length > _covers.Length)
+        {
+            _covers = new BoxF[Math.Max(covers.Length, _covers.Length * 2)]; // only when a frame has more faces than any before
+        }
+
+        covers.CopyTo(_covers);
+        CoverCount = covers.Length;
+    }
+
     public void CopyFrom(ReadOnlySpan<Face> faces, long timestampNs)
     {
         Count = Math.Min(faces.Length, MaxFaces);

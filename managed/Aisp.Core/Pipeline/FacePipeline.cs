@@ -37,6 +37,7 @@ public sealed class FacePipeline : IDisposable
     public const string CoverStarting = "privacy covers the whole frame: no analysis result yet";
     public const string CoverBehind = "privacy covers the whole frame: analysis is over 250 ms behind";
     public const string CoverStalled = "privacy covers the whole frame: analysis stalled";
+    public const string CoverPaused = "privacy covers the whole frame: paused";
     public const string StallError = "analysis stalled: no result for over 1 s";
 
     private readonly ILogger _log;
@@ -45,7 +46,7 @@ public sealed class FacePipeline : IDisposable
     private readonly AnalysisPass _pass = new();
     private readonly IAnalysisStage[] _stages;
     private readonly TripleBuffer<AnalysisResult> _results = new(new(), new(), new());
-    private readonly Face[] _applied = new Face[AnalysisResult.MaxFaces];
+    private Face[] _applied = new Face[AnalysisResult.MaxFaces]; // grows (once) when privacy covers more faces than the per-face budget
     private readonly SourceGroups _groups = new();          // frame thread: the applied faces' runs by source face
     private readonly SourceGroups _prepareGroups = new();   // analysis thread: the same for the prepared crops
     private readonly Face[] _preparing = new Face[AnalysisResult.MaxFaces];
@@ -63,6 +64,10 @@ public sealed class FacePipeline : IDisposable
     private int _appliedCount;
     private int _facesFound;      // faces of the newest result (what the statistics count, also when the frame is covered whole)
     private int _facesKnown;      // of those, faces the face library named
+    private int _facesCovered;    // faces privacy covered on the newest frame (every face found when the frame is covered whole)
+    private int _overBudget;      // faces of the newest result beyond the per-face budget (covered from their boxes only)
+    private volatile bool _paused;
+    private long _coveredOnFailure;
     private long _lastAnalysedNs = -1, _lastFrameNs = -1;
     private double _frameIntervalMs = 1000.0 / 30;
     private readonly CompositorChooser _chooser = new();
@@ -82,7 +87,7 @@ public sealed class FacePipeline : IDisposable
         _engine = engine;
         _log = log;
         _governor = new QualityGovernor(FixedLevel(settings));
-        _stages = [new DetectStage(() => _governor, Stats), new LandmarkStage(), new TrackStage(), new ColourStage(), new RecogniseStage(Stats)];
+        _stages = [new DetectStage(() => _governor, Stats), new LandmarkStage(), new TrackStage(), new CoverStage(() => _governor, Stats), new ColourStage(), new RecogniseStage(Stats)];
         if (settings.Analysis == AnalysisModes.Async)
         {
             _worker = new AnalysisWorker(AnalyseLocked, Stats, log);
@@ -339,16 +344,49 @@ public sealed class FacePipeline : IDisposable
             _chooser.Observe(gpu: false, Ms(handoffTicks) + Ms(end - start));
             PublishCompositor();
             ObserveBudget(frame.TimestampNs, engineMs);
-            Stats.RecordFrame(_facesFound, _facesKnown, resultAgeMs, notice, _governor.Level, _governor.BudgetShare);
+            Stats.RecordFrame(_facesFound, _facesKnown, resultAgeMs, notice, _governor.Level, _governor.BudgetShare, _facesCovered, _overBudget);
         }
         catch (Exception e)
         {
             Stats.RecordError(KindOf(e), e.Message, frameFailed: true);
+            CoverWholeOnFailure(frame);
             throw;
         }
         finally
         {
             ExitFrame();
+        }
+    }
+
+    /// <summary>Frames an engine that fails closed covered whole because their processing failed (sync analysis: files, jobs).</summary>
+    public long FramesCoveredOnFailure => Interlocked.Read(ref _coveredOnFailure);
+
+    /// <summary>Whether the newest failed frame was covered whole (privacy) rather than left untouched.</summary>
+    public bool LastFailureCovered { get; private set; }
+
+    /// <summary>
+    /// Privacy fails closed on files too: a frame whose analysis (or engine) failed is covered whole
+    /// by the engine, which needs no model to pixelate or blur a rectangle. Other engines leave it untouched.
+    /// </summary>
+    private void CoverWholeOnFailure(in Frame frame)
+    {
+        LastFailureCovered = false;
+        if (!_engine.FailsClosed || ComposesOnGpu)
+        {
+            return; // the GPU compositor covers a frame no result serves in the render pass
+        }
+
+        try
+        {
+            Span<Face> whole = [new Face { Box = new BoxF(0, 0, frame.Width, frame.Height), Score = 1 }];
+            _engine.Apply(frame, whole, null, _results.Consumer.Crops);
+            LastFailureCovered = true;
+            Interlocked.Increment(ref _coveredOnFailure);
+            Stats.RecordFrame(_facesFound, _facesKnown, 0, "privacy covered the whole frame: its analysis failed", _governor.Level, _governor.BudgetShare, _facesFound, _overBudget);
+        }
+        catch (Exception e) when (e is AispException or InvalidOperationException or ArgumentException)
+        {
+            _log.LogError("A failed frame could not be covered either: {Message}", e.Message);
         }
     }
 
@@ -441,7 +479,7 @@ public sealed class FacePipeline : IDisposable
         _chooser.Observe(gpu: true, handoffMs + compositeMs);
         PublishCompositor();
         ObserveBudget(timestampNs, compositeMs);
-        Stats.RecordFrame(_facesFound, _facesKnown, resultAgeMs, notice, _governor.Level, _governor.BudgetShare);
+        Stats.RecordFrame(_facesFound, _facesKnown, resultAgeMs, notice, _governor.Level, _governor.BudgetShare, _facesCovered, _overBudget);
     }
 
     private void HandOff(in Frame frame, float scale)
@@ -557,6 +595,8 @@ public sealed class FacePipeline : IDisposable
         }
 
         result.CopyFrom(faces, frame.TimestampNs);
+        result.SetCovers(CollectionsMarshal.AsSpan(pass.Covers));
+        result.OverBudget = pass.WantCoverage ? pass.OverBudget : 0;
         result.Provides = (pass.WantFaces ? EngineNeeds.Faces : EngineNeeds.None) | (pass.WantLandmarks ? EngineNeeds.Landmarks : EngineNeeds.None)
             | (result.Crops.Prepared ? EngineNeeds.Prepared : EngineNeeds.None);
         result.AnalysisMs = Ms(t2 - t0);
@@ -575,7 +615,8 @@ public sealed class FacePipeline : IDisposable
         double age = result.TimestampNs > 0 || result.Count > 0 ? (timestampNs - result.TimestampNs) / 1e9 : 0;
         float dt = (float)Math.Clamp(age, 0, MaxPredictionSeconds);
         _appliedCount = result.Count;
-        _facesFound = result.Count;
+        _facesFound = result.Count + result.CoverCount;
+        _overBudget = result.OverBudget;
         _facesKnown = 0;
         for (int i = 0; i < result.Count; i++)
         {
@@ -623,6 +664,7 @@ public sealed class FacePipeline : IDisposable
 
         AnalysisResult result = _results.Consumer;
         _coverNotice = !_engine.FailsClosed ? null
+            : _paused ? CoverPaused
             : stalled ? CoverStalled
             : (result.Provides & EngineNeeds.Faces) == 0 ? CoverStarting
             : _handedOff - result.Sequence >= 2 && Ms(now - result.PublishedTicks) > MaxResultAgeMs ? CoverBehind
@@ -632,6 +674,8 @@ public sealed class FacePipeline : IDisposable
             _applied[0] = new Face { Box = new BoxF(0, 0, width, height), Score = 1 };
             _appliedCount = 1;
         }
+
+        _facesCovered = !_engine.FailsClosed ? 0 : _coverNotice is not null ? _facesFound : _appliedCount;
     }
 
     /// <summary>Counts the faces the library named and, for privacy, keeps only the faces its rule covers (everyone, all but the listed, only the listed).</summary>
@@ -649,6 +693,48 @@ public sealed class FacePipeline : IDisposable
         }
 
         _appliedCount = kept;
+        if (privacy)
+        {
+            AppendCovers();
+        }
+    }
+
+    /// <summary>
+    /// Privacy covers every face found, not only those the per-face budget analysed: the boxes of
+    /// faces over the budget, found in turned views or tiles, or lost and coasting join the applied
+    /// faces as box-only faces (nobody recognised them, so every rule covers them).
+    /// </summary>
+    private void AppendCovers()
+    {
+        AnalysisResult result = _results.Consumer;
+        ReadOnlySpan<BoxF> covers = result.Covers;
+        if (_appliedCount + covers.Length > _applied.Length)
+        {
+            Array.Resize(ref _applied, Math.Max(_appliedCount + covers.Length, _applied.Length * 2)); // only when a frame has more faces than any before
+        }
+
+        float s = result.Scale;
+        foreach (BoxF b in covers)
+        {
+            ref Face f = ref _applied[_appliedCount++];
+            f.Box = new BoxF(b.Left * s, b.Top * s, b.Right * s, b.Bottom * s);
+            f.Score = 1;
+            f.HasKeypoints = f.HasLandmarks = f.HasMesh = f.HasRoll = f.HasPose = f.Recognised = false;
+            f.TrackId = 0;
+            f.Identity = null;
+            f.Velocity = default;
+        }
+    }
+
+    /// <summary>
+    /// Paused from a remote control (Stream Deck, dashboard): an engine that fails closed covers the
+    /// whole frame while paused, so pausing privacy never shows a face; other engines are paused by
+    /// the host (OBS disables the filter) and pass the picture through.
+    /// </summary>
+    public bool Paused
+    {
+        get => _paused;
+        set => _paused = value;
     }
 
     private static ErrorKind KindOf(Exception e) => e is AispException a ? a.Kind : ErrorKind.Internal;

@@ -21,7 +21,9 @@ public readonly record struct StatsCounters(
     string Detector,
     string ExecutionProvider,
     string Notice,
-    string Compositor);
+    string Compositor,
+    int FacesCovered = 0,
+    int FacesOverBudget = 0);
 
 /// <summary>
 /// Everything the pipeline reports. Written without locks (each stage window by the one thread
@@ -30,22 +32,24 @@ public readonly record struct StatsCounters(
 /// </summary>
 public sealed class PipelineStats
 {
-    private readonly LatencyWindow[] _stages = [new(), new(), new(), new(), new(), new()];
+    private readonly LatencyWindow[] _stages = [new(), new(), new(), new(), new(), new(), new()];
     private readonly long[] _frameTimes = new long[LatencyWindow.Capacity];
     private long _processed, _failed, _errors, _dropped, _analysed;
-    private int _faces, _known, _quality, _lastErrorKind;
+    private int _faces, _known, _quality, _lastErrorKind, _covered, _overBudget;
     private double _resultAge, _budgetShare;
     private string _lastError = "", _engine = "", _detector = "", _provider = "", _notice = "", _compositor = "cpu";
 
-    public static int StageCount => 6;
+    public static int StageCount => 7;
 
     public void RecordStage(Stage stage, double ms) => _stages[(int)stage].Add(ms);
 
     public void RecordAnalysed() => Interlocked.Increment(ref _analysed);
 
     /// <summary>Records a frame the caller got back; <paramref name="notice"/> is the engine's word on why it did nothing (null when it worked).</summary>
-    public void RecordFrame(int faces, int known, double resultAgeMs, string? notice, QualityLevel quality, double budgetShare)
+    public void RecordFrame(int faces, int known, double resultAgeMs, string? notice, QualityLevel quality, double budgetShare, int covered = 0, int overBudget = 0)
     {
+        Volatile.Write(ref _covered, covered);
+        Volatile.Write(ref _overBudget, overBudget);
         Volatile.Write(ref _known, known);
         long n = Interlocked.Increment(ref _processed);
         _frameTimes[(int)((n - 1) % _frameTimes.Length)] = Stopwatch.GetTimestamp();
@@ -106,7 +110,8 @@ public sealed class PipelineStats
             (ulong)Volatile.Read(ref _dropped), (ulong)Volatile.Read(ref _analysed), Volatile.Read(ref _faces), Volatile.Read(ref _known), Fps(),
             Volatile.Read(ref _resultAge), (QualityLevel)Volatile.Read(ref _quality), Volatile.Read(ref _budgetShare),
             (ErrorKind)Volatile.Read(ref _lastErrorKind), Volatile.Read(ref _lastError), Volatile.Read(ref _engine),
-            Volatile.Read(ref _detector), Volatile.Read(ref _provider), Volatile.Read(ref _notice), Volatile.Read(ref _compositor));
+            Volatile.Read(ref _detector), Volatile.Read(ref _provider), Volatile.Read(ref _notice), Volatile.Read(ref _compositor),
+            Volatile.Read(ref _covered), Volatile.Read(ref _overBudget));
     }
 
     /// <summary>Frames per second over the frames in the window that are at most two seconds old.</summary>

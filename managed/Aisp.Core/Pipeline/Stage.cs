@@ -9,6 +9,9 @@ public enum Stage
     Engine = 3,
     Composite = 4,
     Total = 5,
+
+    /// <summary>Privacy's extra search on the analysis thread (turned views, tiles) and its face tracks.</summary>
+    Cover = 6,
 }
 
 /// <summary>Latency of one stage over the sliding window, in milliseconds.</summary>

@@ -13,6 +13,15 @@ internal sealed class AnalysisPass
     /// <summary>The faces, carried over from the previous pass and refined by the stages.</summary>
     public List<Face> Faces { get; } = new(AnalysisResult.MaxFaces);
 
+    /// <summary>Every face the upright whole-frame detection found this round, also those over the per-face budget.</summary>
+    public List<Coverage.Sighting> Found { get; } = new(64);
+
+    /// <summary>Faces found beyond the per-face budget (<see cref="AnalysisResult.MaxFaces"/>) this round: covered from their boxes only.</summary>
+    public int OverBudget { get; set; }
+
+    /// <summary>Boxes privacy covers besides <see cref="Faces"/>: faces over the budget, found only in turned views or tiles, or lost and coasting.</summary>
+    public List<BoxF> Covers { get; } = new(64);
+
     public PipelineSettings Settings { get; set; } = new();
 
     public AnalysisModels? Models { get; set; }
@@ -30,6 +39,8 @@ internal sealed class AnalysisPass
     public long DetectedTicks { get; set; }
 
     public bool WantFaces => Models is not null && (Needs & EngineNeeds.Faces) != 0;
+
+    public bool WantCoverage => WantFaces && (Needs & EngineNeeds.Coverage) == EngineNeeds.Coverage;
 
     public bool WantLandmarks => WantFaces && Models!.Landmarker is not null && (Needs & EngineNeeds.Landmarks) == EngineNeeds.Landmarks;
 }

@@ -7,7 +7,8 @@ namespace Aisp.Core.Pipeline.Stages;
 /// <summary>
 /// Detection on the quality level's cadence (every 1, 3 or 6 analysed frames, and whenever no face
 /// is known); between detections the faces are carried forward by their velocity and the landmark
-/// stage re-anchors them. Keeps at most <see cref="AnalysisResult.MaxFaces"/>, best scores first.
+/// stage re-anchors them. Per-face work gets at most <see cref="AnalysisResult.MaxFaces"/> faces, best
+/// scores first; every face found is kept in <see cref="AnalysisPass.Found"/> for privacy to cover.
 /// </summary>
 internal sealed class DetectStage(Func<QualityGovernor> governor, PipelineStats stats) : IAnalysisStage
 {
@@ -29,9 +30,18 @@ internal sealed class DetectStage(Func<QualityGovernor> governor, PipelineStats 
         {
             _sinceDetect = 0;
             pass.Models!.Detector.Detect(pass.Frame, pass.Settings.Confidence, faces);
-            if (faces.Count > AnalysisResult.MaxFaces)
+            pass.Found.Clear();
+            foreach (ref readonly Face f in CollectionsMarshal.AsSpan(faces))
             {
-                faces.RemoveRange(AnalysisResult.MaxFaces, faces.Count - AnalysisResult.MaxFaces); // a noise frame must not cost hundreds of landmark runs
+                pass.Found.Add(new Coverage.Sighting(f.Box, 0));
+            }
+
+            pass.OverBudget = Math.Max(0, faces.Count - AnalysisResult.MaxFaces);
+            if (pass.OverBudget > 0)
+            {
+                // Per-face work (landmarks, recognition, swaps) is for the best-scoring faces only: a noise
+                // frame must not cost hundreds of landmark runs. Privacy still covers every face (Found).
+                faces.RemoveRange(AnalysisResult.MaxFaces, pass.OverBudget);
             }
 
             pass.Detected = true;

@@ -67,8 +67,20 @@ internal sealed class RecogniseStage(PipelineStats stats) : IAnalysisStage
 
         int budget = MaxPerFrame;
         float threshold = pass.Settings.RecognitionThreshold;
+        bool readable = identities.Problem is null;
         foreach (ref Face face in CollectionsMarshal.AsSpan(pass.Faces))
         {
+            if (!readable || face.TrackId == 0)
+            {
+                // A rule that cannot be evaluated covers the face: a library that cannot be read says
+                // nothing of who anyone is (for "only the listed" as for "all but the listed"), and a
+                // face without a track has no answer of its own.
+                face.Recognised = false;
+                face.Identity = null;
+                face.IdentityScore = 0;
+                continue;
+            }
+
             bool cached = _byTrack.TryGetValue(face.TrackId, out Answer answer);
             bool waiting = answer.Pending && Seconds(now - answer.CheckedTicks) < PendingSeconds;
             bool due = !cached || (!waiting && (Seconds(now - answer.CheckedTicks) > RecheckSeconds

@@ -1,0 +1,39 @@
+using Aisp.Core.Detection;
+
+namespace Aisp.Benchmarks;
+
+/// <summary>Whether a face is covered: points on a disc around its centre (radius 0.35 of its size) lie inside the covering boxes grown by the privacy padding.</summary>
+internal static class Coverage
+{
+    public static double Share(PointF centre, float size, ReadOnlySpan<BoxF> boxes, float padding)
+    {
+        int inside = 0, total = 0;
+        float r = 0.35f * size;
+        for (int i = -4; i <= 4; i++)
+        {
+            for (int j = -4; j <= 4; j++)
+            {
+                float dx = i / 4f * r, dy = j / 4f * r;
+                if ((dx * dx) + (dy * dy) > r * r)
+                {
+                    continue;
+                }
+
+                total++;
+                foreach (BoxF b in boxes)
+                {
+                    float px = b.Width * padding, py = b.Height * padding;
+                    if (centre.X + dx >= b.Left - px && centre.X + dx <= b.Right + px && centre.Y + dy >= b.Top - py && centre.Y + dy <= b.Bottom + py)
+                    {
+                        inside++;
+                        break;
+                    }
+                }
+            }
+        }
+
+        return (double)inside / total;
+    }
+
+    public static bool Covered(PointF centre, float size, ReadOnlySpan<BoxF> boxes, float padding) => Share(centre, size, boxes, padding) >= 0.95;
+}

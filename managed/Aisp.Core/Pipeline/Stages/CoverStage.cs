@@ -1,0 +1,150 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using Aisp.Core.Coverage;
+using Aisp.Core.Detection;
+using Aisp.Core.Frames;
+
+namespace Aisp.Core.Pipeline.Stages;
+
+/// <summary>
+/// Privacy's search for every face (runs only when the engine in use or about to take over fails
+/// closed). On each detection round it adds to the upright whole-frame run a few extra detector
+/// runs (<see cref="CoverViews"/>: the frame turned, tiles for small faces; all of them on the
+/// first round), merges what they find with what the upright run found (over the per-face budget
+/// too) and keeps every face in <see cref="CoverTracks"/>, where a face a round loses coasts with
+/// growing padding before it is dropped. The boxes that no per-face result already covers go to
+/// <see cref="AnalysisPass.Covers"/>. Between rounds the boxes coast on their velocities.
+/// </summary>
+internal sealed class CoverStage(Func<QualityGovernor> governor, PipelineStats stats) : IAnalysisStage
+{
+    /// <summary>Frames further apart than this (or going back in time) start over: the faces known no longer hold, and every view is searched again.</summary>
+    private const long CutNs = 1_000_000_000;
+
+    /// <summary>Finds at least this size (px in their view) are checked by the mesh before privacy takes them.</summary>
+    private const float VerifiedAbove = 32;
+
+    /// <summary>Extra views per detection round at each quality level (the first round runs them all).</summary>
+    public static int Budget(QualityLevel level) => level == QualityLevel.Quality ? 2 : 1;
+
+    private readonly CoverViews _views = new();
+    private readonly CoverTracks _tracks = new();
+    private readonly DetectionView _view = new();
+    private readonly List<Face> _found = new(64);
+    private readonly Landmarks.Point3[] _points = new Landmarks.Point3[Landmarks.FaceMesh.Count];
+    private readonly List<Sighting> _sightings = new(64);
+    private bool[] _ran = new bool[64];
+    private int[] _picked = new int[64];
+    private object? _detector;
+    private long? _lastNs;
+
+    public void Run(AnalysisPass pass)
+    {
+        pass.Covers.Clear();
+        if (!pass.WantCoverage)
+        {
+            _tracks.Clear();
+            _detector = null;
+            return;
+        }
+
+        IFaceDetector detector = pass.Models!.Detector;
+        (int iw, int ih) = detector.InputSize;
+        long ts = pass.Frame.TimestampNs;
+        bool cut = _lastNs is not { } last || ts <= last || ts - last > CutNs; // a new picture, a file run again, or a stream that stopped
+        _lastNs = ts;
+        if (_views.Prepare(pass.Frame.Width, pass.Frame.Height, iw, ih) || !ReferenceEquals(detector, _detector) || (cut && pass.Detected))
+        {
+            _detector = detector;
+            _tracks.Clear();
+            _views.Prepare(0, 0, iw, ih);
+            _views.Prepare(pass.Frame.Width, pass.Frame.Height, iw, ih); // a new size or detector: a first round again
+        }
+
+        if (!pass.Detected)
+        {
+            _tracks.Coast(pass.Dt);
+            Publish(pass);
+            return;
+        }
+
+        long start = Stopwatch.GetTimestamp();
+        int views = _views.Views.Count;
+        if (_ran.Length < views)
+        {
+            _ran = new bool[views * 2];
+            _picked = new int[views * 2];
+        }
+
+        Array.Clear(_ran);
+        _ran[0] = true;
+        _sightings.Clear();
+        _sightings.AddRange(pass.Found);
+        int picked = _views.Pick(_tracks, Budget(governor().Level), _picked);
+        for (int i = 0; i < picked; i++)
+        {
+            int v = _picked[i];
+            _ran[v] = true;
+            ViewSpec spec = _views.Views[v];
+            Frame view = _view.Render(pass.Frame, spec);
+            detector.Detect(view, pass.Settings.Confidence, _found);
+            foreach (ref readonly Face f in CollectionsMarshal.AsSpan(_found))
+            {
+                BoxF box = _view.ToFrame(f.Box);
+                if (!Seen(box) && Verified(pass.Models, view, f.Box))
+                {
+                    _sightings.Add(new Sighting(box, v));
+                }
+            }
+        }
+
+        _tracks.Update(CollectionsMarshal.AsSpan(_sightings), _ran, pass.Frame.TimestampNs, pass.Dt);
+        Publish(pass);
+        stats.RecordStage(Stage.Cover, (Stopwatch.GetTimestamp() - start) * 1000.0 / Stopwatch.Frequency);
+    }
+
+    /// <summary>
+    /// Whether the mesh sees a face where an extra view found one (upright in that view, so roll 0).
+    /// Faces under <see cref="VerifiedAbove"/> px are taken on the detector's word: the mesh cannot
+    /// judge a face that small, and a small face in a crowd is what tiles are for.
+    /// </summary>
+    private bool Verified(AnalysisModels models, in Frame view, in BoxF box) =>
+        models.Verifier is not { } mesh || MathF.Min(box.Width, box.Height) < VerifiedAbove || mesh.Run(view, box, 0, _points) > 0;
+
+    /// <summary>Whether a face of this round already stands for this box (found by the upright run or an earlier view).</summary>
+    private bool Seen(in BoxF box)
+    {
+        foreach (Sighting s in _sightings)
+        {
+            if (CoverTracks.Overlap(s.Box, box) > 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The tracked boxes that no per-face result (the budgeted faces) stands for.</summary>
+    private void Publish(AnalysisPass pass)
+    {
+        ReadOnlySpan<Face> faces = CollectionsMarshal.AsSpan(pass.Faces);
+        for (int i = 0; i < _tracks.Count; i++)
+        {
+            BoxF box = _tracks.Box(i);
+            bool detailed = false;
+            foreach (ref readonly Face f in faces)
+            {
+                if (f.Box.IoU(box) > 0.3f)
+                {
+                    detailed = true;
+                    break;
+                }
+            }
+
+            if (!detailed)
+            {
+                pass.Covers.Add(box);
+            }
+        }
+    }
+}
