@@ -138,11 +138,12 @@ public sealed class FailClosedTests
     /// frame (hundreds of chained 480x480 matrix products of the input, as an oversized model on a
     /// weak CPU would): analysis is busy far past the watchdog's second.
     /// </summary>
-    private static string SlowDetectorModels()
-    {
-        string dir = TestAssets.CopyModels("aisp-slow-");
+    private static string SlowDetectorModels() => DetectorModels(SlowUltraFace(chain: 2000), "aisp-slow-");
 
-        byte[] model = SlowUltraFace(chain: 2000);
+    /// <summary>A scratch models folder whose UltraFace is <paramref name="model"/> (manifest hash updated); the caller deletes it.</summary>
+    internal static string DetectorModels(byte[] model, string prefix)
+    {
+        string dir = TestAssets.CopyModels(prefix);
         File.WriteAllBytes(Path.Combine(dir, "slow.onnx"), model);
         string manifest = Path.Combine(dir, "manifest.json");
         string text = File.ReadAllText(manifest)
@@ -152,7 +153,11 @@ public sealed class FailClosedTests
         return dir;
     }
 
-    private static byte[] SlowUltraFace(int chain)
+    /// <summary>
+    /// A stand-in with UltraFace's signature whose one MatMul chain makes it slow; with <paramref name="boxRows"/>
+    /// other than 4420 its "boxes" output has a shape the detector does not bind, so every run fails.
+    /// </summary>
+    internal static byte[] SlowUltraFace(int chain, long boxRows = 4420)
     {
         var graph = new GraphProto { Name = "slow-ultraface" };
         graph.Input.Add(StandInModels.FloatInfo("input", 1, 3, 240, 320));
@@ -160,7 +165,7 @@ public sealed class FailClosedTests
         graph.Output.Add(StandInModels.FloatInfo("boxes", 1, 4420, 4));
         graph.Initializer.Add(Ints("square", 480, 480));
         graph.Initializer.Add(Ints("scores_shape", 1, 4420, 2));
-        graph.Initializer.Add(Ints("boxes_shape", 1, 4420, 4));
+        graph.Initializer.Add(Ints("boxes_shape", 1, boxRows, 4));
         var w = new TensorProto { Name = "w", DataType = (int)TensorProto.Types.DataType.Float };
         w.Dims.Add(480);
         w.Dims.Add(480);

@@ -7,7 +7,7 @@ namespace Aisp.Core.Coverage;
 /// by every 45 degrees (a head lying sideways or upside down: the detectors find faces within about
 /// 45 degrees of upright, docs/QUALITY.md), and tiles at a larger scale where the whole-frame run
 /// shrinks the frame so much that a face 16 px tall falls under the detector's smallest anchor.
-/// Which views run in a detection round is decided by <see cref="Pick"/>: all of them in the first
+/// Which views run in a detection round is decided by <see cref="Pick"/>: all of them in a file's first
 /// round, then a few per round, the ones holding faces that need confirming first, the others by
 /// how long ago they ran. Everything is a function of the frame size and the round count, so a
 /// file gives the same output on every run.
@@ -87,13 +87,15 @@ public sealed class CoverViews
 
     /// <summary>
     /// The views to run in this round (view 0 excluded: the detect stage ran it), into <paramref name="picked"/>;
-    /// returns how many. <paramref name="budget"/> views at most, except in the first round, which runs all.
+    /// returns how many. <paramref name="budget"/> views at most, except in the first round when
+    /// <paramref name="sweepFirst"/> (a file: its first frame is searched everywhere before anything is written;
+    /// live, the first result must not wait for a full sweep, and the frame is covered whole until it comes).
     /// </summary>
-    public int Pick(CoverTracks tracks, int budget, Span<int> picked)
+    public int Pick(CoverTracks tracks, int budget, bool sweepFirst, Span<int> picked)
     {
         _round++;
         int n = _views.Count;
-        if (_round == 1)
+        if (_round == 1 && sweepFirst)
         {
             for (int v = 1; v < n; v++)
             {

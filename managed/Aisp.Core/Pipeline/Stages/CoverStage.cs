@@ -9,8 +9,8 @@ namespace Aisp.Core.Pipeline.Stages;
 /// <summary>
 /// Privacy's search for every face (runs only when the engine in use or about to take over fails
 /// closed). On each detection round it adds to the upright whole-frame run a few extra detector
-/// runs (<see cref="CoverViews"/>: the frame turned, tiles for small faces; all of them on the
-/// first round), merges what they find with what the upright run found (over the per-face budget
+/// runs (<see cref="CoverViews"/>: the frame turned, tiles for small faces; all of them on a
+/// file's first round), merges what they find with what the upright run found (over the per-face budget
 /// too) and keeps every face in <see cref="CoverTracks"/>, where a face a round loses coasts with
 /// growing padding before it is dropped. The boxes that no per-face result already covers go to
 /// <see cref="AnalysisPass.Covers"/>. Between rounds the boxes coast on their velocities.
@@ -79,7 +79,7 @@ internal sealed class CoverStage(Func<QualityGovernor> governor, PipelineStats s
         _ran[0] = true;
         _sightings.Clear();
         _sightings.AddRange(pass.Found);
-        int picked = _views.Pick(_tracks, Budget(governor().Level), _picked);
+        int picked = _views.Pick(_tracks, Budget(governor().Level), pass.Settings.Analysis == Settings.AnalysisModes.Sync, _picked);
         for (int i = 0; i < picked; i++)
         {
             int v = _picked[i];

@@ -1,6 +1,6 @@
 using Aisp.Core.Detection;
 
-namespace Aisp.Benchmarks;
+namespace Aisp.Tests;
 
 /// <summary>Whether a face is covered: points on a disc around its centre (radius 0.35 of its size) lie inside the covering boxes grown by the privacy padding.</summary>
 internal static class Coverage

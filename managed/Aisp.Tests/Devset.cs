@@ -5,12 +5,42 @@ using Aisp.Core.Settings;
 using Microsoft.Extensions.Logging.Abstractions;
 using OpenCvSharp;
 
-namespace Aisp.Benchmarks;
+namespace Aisp.Tests;
 
 /// <summary>The development photo set (../shared/data/devset): its truth files and pictures, read as the report needs them.</summary>
 internal sealed class Devset(string root)
 {
     public string Root { get; } = root;
+
+    /// <summary>AISP_DEVSET, else shared/data/devset beside the checkout (where CI and the sessions have it).</summary>
+    public static Devset Find()
+    {
+        string? env = Environment.GetEnvironmentVariable("AISP_DEVSET");
+        if (!string.IsNullOrEmpty(env))
+        {
+            return new Devset(env);
+        }
+
+        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
+        {
+            string candidate = System.IO.Path.Combine(d.FullName, "shared", "data", "devset");
+            if (System.IO.File.Exists(System.IO.Path.Combine(candidate, "detect", "expected.tsv")))
+            {
+                return new Devset(candidate);
+            }
+        }
+
+        throw new InvalidOperationException("the devset was not found: set AISP_DEVSET or keep shared/ beside the checkout");
+    }
+
+    public string File(string relative) => System.IO.Path.Combine(Root, relative);
+
+    /// <summary>The picture scaled down so its long side is at most <paramref name="maxSide"/> (a webcam-sized frame).</summary>
+    public static Mat Fit(Mat bgr, int maxSide)
+    {
+        double s = Math.Min(1.0, (double)maxSide / Math.Max(bgr.Width, bgr.Height));
+        return s >= 1 ? bgr.Clone() : bgr.Resize(new Size((int)Math.Round(bgr.Width * s), (int)Math.Round(bgr.Height * s)), 0, 0, InterpolationFlags.Area);
+    }
 
     /// <summary>detect/expected.tsv: file, clear faces, MIN-MAX, note (estimates say so in the note).</summary>
     public IEnumerable<(string Path, int Faces, int Min, int Max, bool Estimate)> Groups() =>
@@ -29,7 +59,7 @@ internal sealed class Devset(string root)
     public IEnumerable<string> Portraits() => Rows("portraits/notes.tsv").Select(r => System.IO.Path.Combine(Root, "portraits", r[0]));
 
     private IEnumerable<string[]> Rows(string file) =>
-        File.ReadAllLines(System.IO.Path.Combine(Root, file)).Skip(1).Where(l => l.Length > 0).Select(l => l.Split('\t'));
+        System.IO.File.ReadAllLines(System.IO.Path.Combine(Root, file)).Skip(1).Where(l => l.Length > 0).Select(l => l.Split('\t'));
 
     /// <summary>
     /// The portrait's main face in its own picture: the best-scoring find of the detector over the
