@@ -24,7 +24,7 @@
 extern "C" {
 #endif
 
-#define AISP_ABI_VERSION 8u
+#define AISP_ABI_VERSION 9u
 
 #define AISP_MAX_PLANES 4
 #define AISP_NAME_CAPACITY 32
@@ -164,6 +164,11 @@ typedef struct aisp_stats {
 	                                                PROCESSING, PAUSED, ERROR, RETRY, COMPLETED (ABI 6) */
 	char alerts[AISP_ERROR_CAPACITY];            /* alerts raised now ("cpu warning, latency warning"),
 	                                                "" if none (ABI 6) */
+	uint32_t faces_covered;                      /* faces privacy covered on the last frame: every face found
+	                                                (past the per-face budget too) but those its rule shows;
+	                                                0 with other engines (ABI 9) */
+	uint32_t faces_over_budget;                  /* faces found beyond the per-face budget (16): covered from
+	                                                their boxes, no landmarks or recognition (ABI 9) */
 } aisp_stats;
 
 /* Receives every log line of the core. May be called from any thread of the core. */

@@ -14,5 +14,11 @@ if (args.Length == 3 && args[0] == "--server-load")
         Environment.GetEnvironmentVariable("AISP_BENCH_PASSWORD") ?? "");
 }
 
+if (args.Length == 2 && args[0] == "--privacy-report")
+{
+    // The privacy quality report on the devset (scripts/privacy-report.sh), as Markdown on standard output.
+    return PrivacyReport.Run(args[1], Environment.GetEnvironmentVariable("AISP_MODELS_DIR") ?? throw new InvalidOperationException("set AISP_MODELS_DIR"));
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(BenchFrames).Assembly).Run(args);
 return 0;

@@ -12,6 +12,8 @@ internal static unsafe class StatsWriter
         StatsCounters c = source.Read(stages);
         stats->FacesLastFrame = (uint)c.FacesLastFrame;
         stats->FacesKnown = (uint)c.FacesKnown;
+        stats->FacesCovered = (uint)c.FacesCovered;
+        stats->FacesOverBudget = (uint)c.FacesOverBudget;
         stats->FramesProcessed = c.FramesProcessed;
         stats->FramesFailed = c.FramesFailed;
         stats->Errors = c.Errors;

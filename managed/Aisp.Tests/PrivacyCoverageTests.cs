@@ -129,6 +129,44 @@ public sealed class PrivacyCoverageTests(ITestOutputHelper output)
         Assert.True(lostByDetector > 0, "the blur must make the detector lose the face, or the test proves nothing");
     }
 
+    [Theory]
+    [InlineData("pan")]
+    [InlineData("zoom")]
+    [InlineData("rotation")]
+    [InlineData("occluder")]
+    [InlineData("cut")]
+    public void No_frame_of_a_test_video_shows_a_face_uncovered(string video)
+    {
+        using Mat first = TestAssets.Load(Photos.File("portraits/p10_glasses_smile.jpg")), second = TestAssets.Load(Photos.File("portraits/p01_frontal_neutral.jpg"));
+        using Mat a = Devset.Fit(first, 360), b = Devset.Fit(second, 360);
+        using IFaceDetector truthDetector = Devset.Detector(DetectorNames.UltraFace, TestAssets.ModelsDir);
+        BoxF fa = Devset.MainFace(a, truthDetector)!.Value, fb = Devset.MainFace(b, truthDetector)!.Value;
+        foreach (string detector in DetectorNames.All)
+        {
+            using var pipeline = FacePipeline.Create(TestAssets.Json(detector), NullLoggerFactory.Instance);
+            using var buffers = new FrameBuffers(PixelFormat.Bgra);
+            var shown = new List<int>();
+            int i = 0;
+            foreach (VideoFrame frame in TestVideos.Make(video, a, fa, b, fb))
+            {
+                using (frame)
+                {
+                    buffers.Load(frame.Image);
+                    pipeline.Process(buffers.AsFrame((i * 33_333_333L) + 1));
+                    BoxF[] boxes = [.. pipeline.LastFaces.ToArray().Select(f => f.Box)];
+                    if (frame.Faces.Any(t => !Coverage.Covered(t.Centre, t.Size, boxes, pipeline.Settings.PrivacyPadding)))
+                    {
+                        shown.Add(i);
+                    }
+
+                    i++;
+                }
+            }
+
+            Assert.True(shown.Count == 0, $"{video} with {detector}: a face was shown in frames {string.Join(", ", shown)} of {i}");
+        }
+    }
+
     [Fact]
     public void Paused_privacy_covers_the_whole_frame_and_other_engines_do_not()
     {

@@ -64,6 +64,7 @@ public sealed class RemoteControlTests(RealObs obs, ITestOutputHelper output) : 
         Assert.Equal("privacy", (string?)status["engine"]);
         Assert.Equal("PROCESSING", (string?)status["state"]);
         Assert.Equal(1, (int)status["faces"]!);
+        Assert.Equal(1, (int)status["faces_covered"]!);
         Assert.True((double)status["stages"]!["detect"]!["p50_ms"]! > 0);
 
         // Bad settings: the seed's error format, the request id echoed, and nothing changed.
@@ -91,9 +92,10 @@ public sealed class RemoteControlTests(RealObs obs, ITestOutputHelper output) : 
         JsonNode noFace = await client.VendorAsync("SetSourceFace", With(target, new JsonObject { ["path"] = "/nonexistent.png" }), ct);
         Assert.Equal("SOURCE_IMAGE", (string?)noFace["error"]!["code"]);
 
-        // Pause shows the source as it is; Resume covers the face again.
+        // Pause never shows a face with privacy: the filter stays on and covers the whole frame (state
+        // PAUSED); Resume covers only the face again.
         ObsScene.Ok(await client.VendorAsync("Pause", Clone(target), ct));
-        await ObsScene.WaitForFaceAsync(client, "Face", plain, d => d == 0, ct);
+        await ObsScene.WaitForFaceAsync(client, "Face", plain, d => d > 0.5, ct, away: pixels => pixels > 10_000);
         listed = await client.VendorAsync("ListFilters", [], ct);
         Assert.Equal("PAUSED", (string?)listed["filters"]!.AsArray().Single(f => (string?)f!["filter"] == "AISP")!["state"]);
         Assert.NotNull(await client.VendorEventAsync("STATE_CHANGED", e => (string?)e["payload"]!["to"] == "PAUSED", eventWait, ct));

@@ -236,6 +236,8 @@ static void get_status(obs_data_t *request, obs_data_t *response, void *unused)
 	obs_data_set_double(status, "fps", s.fps);
 	obs_data_set_int(status, "faces", s.faces_last_frame);
 	obs_data_set_int(status, "faces_known", s.faces_known);
+	obs_data_set_int(status, "faces_covered", s.faces_covered);
+	obs_data_set_int(status, "faces_over_budget", s.faces_over_budget);
 	obs_data_set_int(status, "frames_processed", (long long)s.frames_processed);
 	obs_data_set_int(status, "frames_analysed", (long long)s.frames_analysed);
 	obs_data_set_int(status, "frames_dropped", (long long)s.frames_dropped);

@@ -1,6 +1,7 @@
 #include "aisp-status.h"
 
 #include <stdio.h>
+#include <string.h>
 
 void aisp_status_format(const aisp_stats *s, bool identities, char *text, size_t size)
 {
@@ -15,6 +16,10 @@ void aisp_status_format(const aisp_stats *s, bool identities, char *text, size_t
 			 s->faces_last_frame == 1 ? "" : "s", s->detector[0] ? s->detector : s->engine, s->execution_provider, s->compositor,
 			 level, s->budget_share * 100.0, s->result_age_ms, (unsigned long long)s->frames_analysed,
 			 (unsigned long long)s->frames_dropped, (unsigned long long)s->frames_failed);
+	if (strcmp(s->engine, "privacy") == 0 && n > 0 && (size_t)n < size)
+		n += snprintf(text + n, size - (size_t)n, ", %u covered", s->faces_covered);
+	if (s->faces_over_budget && n > 0 && (size_t)n < size)
+		n += snprintf(text + n, size - (size_t)n, " (%u over the per-face budget: boxes only)", s->faces_over_budget);
 	if (identities && n > 0 && (size_t)n < size)
 		n += snprintf(text + n, size - (size_t)n, " | %u known, %u unknown", s->faces_known,
 			      s->faces_last_frame - s->faces_known);

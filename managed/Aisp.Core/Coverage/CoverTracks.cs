@@ -9,16 +9,19 @@ public readonly record struct Sighting(BoxF Box, int View);
 /// Every face privacy must cover, as plain boxes, whatever their count: what each detection round
 /// found, matched to what earlier rounds found so a face keeps being covered when a round loses it.
 /// A face a round misses coasts on its velocity with its box grown by <see cref="GrowthPerMiss"/>
-/// for each round of the view that last found it that missed it, and is dropped after
-/// <see cref="MaxMisses"/> such misses or <see cref="MaxUnseenSeconds"/> unseen. Misses count only
+/// (up to <see cref="MaxGrowth"/> times its size when last seen) for each round of the view that
+/// last found it that missed it, and is dropped after <see cref="MaxMisses"/> such misses or
+/// <see cref="MaxUnseenSeconds"/> unseen: a hand passing in front of a face, a turn or motion blur
+/// lose it for a few frames, and it stays covered through them. Misses count only
 /// for the view that found the face last (a small face a tile found is not "missed" by the
 /// whole-frame run, which cannot see it). Preallocated; grows only when a frame has more faces than
 /// any before it.
 /// </summary>
 public sealed class CoverTracks
 {
-    public const int MaxMisses = 3;
-    public const float GrowthPerMiss = 0.25f;
+    public const int MaxMisses = 8;
+    public const float GrowthPerMiss = 0.2f;
+    public const float MaxGrowth = 2f;
     public const double MaxUnseenSeconds = 1.5;
     private const float MatchIoU = 0.2f;
 
@@ -79,7 +82,7 @@ public sealed class CoverTracks
 
             if (best < 0)
             {
-                _tracks[_count] = new Track { Box = s.Box, View = s.View, SeenNs = timestampNs };
+                _tracks[_count] = new Track { Box = s.Box, View = s.View, SeenNs = timestampNs, SeenWidth = s.Box.Width, SeenHeight = s.Box.Height };
                 _taken[_count++] = true;
                 continue;
             }
@@ -93,6 +96,8 @@ public sealed class CoverTracks
             }
 
             t.Box = s.Box;
+            t.SeenWidth = s.Box.Width;
+            t.SeenHeight = s.Box.Height;
             t.View = s.View;
             t.Misses = 0;
             t.SeenNs = timestampNs;
@@ -108,7 +113,10 @@ public sealed class CoverTracks
                 if (t.View < ran.Length && ran[t.View])
                 {
                     t.Misses++;
-                    t.Box = Grow(t.Box, GrowthPerMiss);
+                    if (t.Box.Width < t.SeenWidth * MaxGrowth && t.Box.Height < t.SeenHeight * MaxGrowth)
+                    {
+                        t.Box = Grow(t.Box, GrowthPerMiss);
+                    }
                 }
 
                 if (t.Misses > MaxMisses || (timestampNs - t.SeenNs) / 1e9 > MaxUnseenSeconds)
@@ -157,5 +165,6 @@ public sealed class CoverTracks
         public int View;
         public int Misses;
         public long SeenNs;
+        public float SeenWidth, SeenHeight;
     }
 }

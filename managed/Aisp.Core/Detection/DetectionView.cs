@@ -43,6 +43,9 @@ public sealed unsafe class DetectionView
 
     public int Height { get; private set; }
 
+    /// <summary>The roll, in the frame, of a face upright in the view (radians, clockwise in image coordinates, as <see cref="Face.Roll"/>).</summary>
+    public float Roll => MathF.Atan2(_uy, _ux);
+
     /// <summary>Renders the view; the returned frame is valid until the next call.</summary>
     public Frame Render(in Frame frame, in ViewSpec spec)
     {

@@ -8,9 +8,12 @@ namespace Aisp.Core.Detection;
 /// its own eye keypoints show (or upright without keypoints) and kept only when the mesh model sees
 /// a face there (presence logit above 0). BlazeFace scores cats' faces, cells and logos at 0.6-0.75,
 /// which the default confidence lets through; the mesh puts them near -6 and real faces, turned and
-/// partly hidden ones included, above +1 (docs/BENCHMARKS.md). Allocates nothing per frame.
+/// partly hidden ones included, above +1 (docs/BENCHMARKS.md). UltraFace takes tigers', wolves' and
+/// owls' faces for faces too (docs/QUALITY.md): its finds of at least <paramref name="minSide"/> px
+/// are checked the same way; smaller ones, too small for the mesh to judge (a crowd's faces), are
+/// kept on the detector's word. Allocates nothing per frame.
 /// </summary>
-public sealed class MeshVerifiedDetector(IFaceDetector inner, FaceMesh mesh) : IFaceDetector
+public sealed class MeshVerifiedDetector(IFaceDetector inner, FaceMesh mesh, float minSide = 0) : IFaceDetector
 {
     private readonly Point3[] _points = new Point3[FaceMesh.Count];
     private readonly List<Face> _found = new(16);
@@ -31,7 +34,7 @@ public sealed class MeshVerifiedDetector(IFaceDetector inner, FaceMesh mesh) : I
             float roll = face.HasKeypoints
                 ? MathF.Atan2(face.Keypoints[FaceKeypoints.RightEye].Y - face.Keypoints[FaceKeypoints.LeftEye].Y, face.Keypoints[FaceKeypoints.RightEye].X - face.Keypoints[FaceKeypoints.LeftEye].X)
                 : 0;
-            if (mesh.Run(frame, face.Box, roll, _points) > 0)
+            if (MathF.Min(face.Box.Width, face.Box.Height) < minSide || mesh.Run(frame, face.Box, roll, _points) > 0)
             {
                 faces.Add(face);
             }

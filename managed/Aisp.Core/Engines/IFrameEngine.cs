@@ -16,7 +16,7 @@ public enum EngineNeeds
     /// <summary>Per-face work too slow for the frame thread (a swap model) runs on the analysis thread, from the whole frame (<see cref="IFrameEngine.Prepare"/>).</summary>
     Prepared = 8,
 
-    /// <summary>The prepared work reads the face's own pixels at full resolution (a swap model's input): analysis gets the frame undecimated.</summary>
+    /// <summary>Analysis reads the frame's own pixels at full resolution (a swap model's input, privacy's tiles for small faces): it gets the frame undecimated.</summary>
     FullResolution = 16,
 
     /// <summary>Every face must be found and covered (privacy): analysis also searches turned views and tiles and keeps lost faces covered a while (<see cref="Coverage.CoverTracks"/>).</summary>

@@ -26,7 +26,9 @@ public sealed unsafe class PrivacyEngine : IFrameEngine
 
     public string Name => EngineNames.Privacy;
 
-    public EngineNeeds Needs => EngineNeeds.Coverage;
+    // Full resolution: privacy's tiles look for faces 16 px tall, which a decimated analysis copy loses
+    // (the copy costs the frame thread the same either way, FrameCopy).
+    public EngineNeeds Needs => EngineNeeds.Coverage | EngineNeeds.FullResolution;
 
     public bool DrawsOnGpu => true;
 

@@ -9,7 +9,7 @@ namespace Aisp.Native.Interop;
 
 public static class AbiConstants
 {
-    public const uint AbiVersion = 8;
+    public const uint AbiVersion = 9;
     public const int MaxPlanes = 4;
     public const int NameCapacity = 32;
     public const int ErrorCapacity = 256;
@@ -85,4 +85,6 @@ public unsafe struct AispStats
     public uint FacesKnown;
     public fixed byte State[AbiConstants.NameCapacity];
     public fixed byte Alerts[AbiConstants.ErrorCapacity];
+    public uint FacesCovered;
+    public uint FacesOverBudget;
 }

@@ -69,7 +69,8 @@ public static class ObsScene
     /// satisfies <paramref name="done"/> with nothing changed away from the face; returns it. On the
     /// way, privacy may draw nothing or cover the whole frame (fail-closed while a switch is applied).
     /// </summary>
-    public static async Task<double> WaitForFaceAsync(ObsWebSocketClient client, string source, Mat plain, Func<double, bool> done, CancellationToken ct)
+    /// <summary>Waits until the face's changed share passes <paramref name="done"/> and the pixels changed away from the face pass <paramref name="away"/> (default: fewer than 50, only the face changed).</summary>
+    public static async Task<double> WaitForFaceAsync(ObsWebSocketClient client, string source, Mat plain, Func<double, bool> done, CancellationToken ct, Func<int, bool>? away = null)
     {
         var watch = Stopwatch.StartNew();
         double share = -1;
@@ -81,7 +82,7 @@ public static class ObsScene
             if (Cv2.CountNonZero(grey) > 0)
             {
                 share = FaceChanged(plain, shot, out outside);
-                if (done(share) && outside < 50)
+                if (done(share) && (away?.Invoke(outside) ?? outside < 50))
                 {
                     return share;
                 }
