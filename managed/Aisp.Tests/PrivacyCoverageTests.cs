@@ -48,6 +48,28 @@ public sealed class PrivacyCoverageTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public void Faces_about_20_px_tall_in_a_1080p_frame_are_found_on_tiles()
+    {
+        // The class photo's 77 faces are 18-22 px tall; in a 1920x1080 frame the upright search sees
+        // them at a sixth of that, where no detector finds a face.
+        using Mat photo = TestAssets.Load(Photos.File("detect/d11_class_photo_77.jpg"));
+        using var frame = new Mat(new Size(1920, 1080), MatType.CV_8UC3, new Scalar(60, 60, 60));
+        photo.CopyTo(frame[new Rect((1920 - photo.Width) / 2, (1080 - photo.Height) / 2, photo.Width, photo.Height)]);
+        using var buffers = new FrameBuffers(PixelFormat.Bgra);
+        buffers.Load(frame);
+        using IFaceDetector upright = Devset.Detector(DetectorNames.Default, TestAssets.ModelsDir);
+        var alone = new List<Face>();
+        upright.Detect(buffers.AsFrame(), 0.6f, alone);
+
+        using var pipeline = FacePipeline.Create(TestAssets.Json(), NullLoggerFactory.Instance);
+        pipeline.Process(buffers.AsFrame());
+        StatsCounters stats = pipeline.Stats.Read([]);
+        output.WriteLine($"upright search alone: {alone.Count} faces; privacy covers {stats.FacesCovered}");
+        Assert.True(alone.Count < 10, $"the upright search alone found {alone.Count}: the frame does not need tiles");
+        Assert.InRange(stats.FacesCovered, 70, 80);
+    }
+
     /// <summary>Portraits that the detectors alone lose at some rolls (docs/QUALITY.md), at webcam size.</summary>
     public static TheoryData<string, string> TurnedPortraits() => new()
     {
@@ -127,6 +149,40 @@ public sealed class PrivacyCoverageTests(ITestOutputHelper output)
         }
 
         Assert.True(lostByDetector > 0, "the blur must make the detector lose the face, or the test proves nothing");
+    }
+
+    [Theory]
+    [InlineData("left", 0.5f)]
+    [InlineData("right", 0.5f)]
+    [InlineData("bottom", 0.4f)]
+    [InlineData("left", 0.3f)]
+    [InlineData("right", 0.65f)]
+    [InlineData("top", 0.5f)]
+    public void A_face_the_frame_edge_cuts_is_covered(string edge, float cut)
+    {
+        using Mat original = TestAssets.Load(Photos.File("portraits/p19_smile_frontal.png"));
+        using Mat portrait = Devset.Fit(original, 420);
+        using IFaceDetector truthDetector = Devset.Detector(DetectorNames.UltraFace, TestAssets.ModelsDir);
+        BoxF face = Devset.MainFace(portrait, truthDetector) ?? throw new InvalidOperationException("no face");
+        const int W = 1280, H = 720;
+        float fx = edge switch { "left" => -face.Left - (face.Width * cut), "right" => W - face.Right + (face.Width * cut), _ => (W - portrait.Width) / 2f };
+        float fy = edge switch { "bottom" => H - face.Bottom + (face.Height * cut), "top" => -face.Top - (face.Height * cut), _ => (H - portrait.Height) / 2f };
+        using var frame = new Mat(new Size(W, H), MatType.CV_8UC3, new Scalar(70, 90, 110));
+        using (Mat map = Mat.Eye(2, 3, MatType.CV_64FC1))
+        {
+            map.Set(0, 2, (double)fx);
+            map.Set(1, 2, (double)fy);
+            Cv2.WarpAffine(portrait, frame, map, frame.Size(), InterpolationFlags.Linear, BorderTypes.Transparent);
+        }
+
+        using var pipeline = FacePipeline.Create(TestAssets.Json(), NullLoggerFactory.Instance);
+        using var buffers = new FrameBuffers(PixelFormat.Bgra);
+        buffers.Load(frame);
+        pipeline.Process(buffers.AsFrame());
+        var centre = new PointF(fx + ((face.Left + face.Right) / 2), fy + ((face.Top + face.Bottom) / 2));
+        BoxF[] boxes = [.. pipeline.LastFaces.ToArray().Select(f => f.Box)];
+        output.WriteLine($"{edge} {cut:P0}: boxes {string.Join(", ", boxes)}");
+        Assert.True(Coverage.Covered(centre, Math.Min(face.Width, face.Height), boxes, pipeline.Settings.PrivacyPadding, W, H), $"the face cut {cut:P0} by the {edge} edge was shown");
     }
 
     [Theory]

@@ -5,7 +5,8 @@ namespace Aisp.Core.Coverage;
 /// <summary>
 /// The extra views privacy searches besides the upright whole-frame run (view 0): the frame turned
 /// by every 45 degrees (a head lying sideways or upside down: the detectors find faces within about
-/// 45 degrees of upright, docs/QUALITY.md), and tiles at a larger scale where the whole-frame run
+/// 45 degrees of upright, docs/QUALITY.md), the frame with mirrored margins (a face half out of the
+/// frame), and tiles at a larger scale where the whole-frame run
 /// shrinks the frame so much that a face 16 px tall falls under the detector's smallest anchor.
 /// Which views run in a detection round is decided by <see cref="Pick"/>: all of them in a file's first
 /// round, then a few per round, the ones holding faces that need confirming first, the others by
@@ -24,6 +25,9 @@ public sealed class CoverViews
     public const float DetectableFace = 11;
 
     private const float TileOverlap = 0.25f;
+
+    /// <summary>The mirrored view's margin on each side, as a share of the frame: room for the hidden half of a face the edge cuts.</summary>
+    private const float EdgeMargin = 0.2f;
     private static readonly int[] TurnedDegrees = [90, 270, 180, 45, 315, 135, 225];
 
     private readonly List<ViewSpec> _views = new(64);
@@ -53,6 +57,8 @@ public sealed class CoverViews
         {
             _views.Add(ViewSpec.Turned(d, width, height, TurnedMaxSide));
         }
+
+        _views.Add(ViewSpec.Mirrored(EdgeMargin, width, height, TurnedMaxSide));
 
         // Tiles: at the scale where the smallest face becomes detectable, as far as the whole-frame
         // run's own scale falls short of it.
@@ -153,5 +159,5 @@ public sealed class CoverViews
     }
 
     private static bool Holds(in ViewSpec view, PointF p) =>
-        view.Kind == ViewKind.Turned || (p.X >= view.Left && p.X < view.Left + view.Width && p.Y >= view.Top && p.Y < view.Top + view.Height);
+        view.Kind != ViewKind.Tile || (p.X >= view.Left && p.X < view.Left + view.Width && p.Y >= view.Top && p.Y < view.Top + view.Height);
 }

@@ -16,13 +16,31 @@ public readonly record struct ViewSpec(ViewKind Kind, int Degrees, float Left, f
     public static ViewSpec Tile(float left, float top, float width, float height, float scale) =>
         new(ViewKind.Tile, 0, left, top, width, height, scale);
 
-    public override string ToString() => Kind == ViewKind.Turned ? $"turned {Degrees}" : $"tile {Left:0},{Top:0} {Width:0}x{Height:0} x{Scale:0.##}";
+    /// <summary>The frame with a margin of <paramref name="margin"/> of its size on every side, filled by mirroring the frame at its edges.</summary>
+    public static ViewSpec Mirrored(float margin, int frameWidth, int frameHeight, int maxSide)
+    {
+        float w = frameWidth * (1 + (2 * margin)), h = frameHeight * (1 + (2 * margin));
+        return new(ViewKind.Mirrored, 0, -frameWidth * margin, -frameHeight * margin, w, h, Math.Min(1f, maxSide / Math.Max(w, h)));
+    }
+
+    public override string ToString() => Kind switch
+    {
+        ViewKind.Turned => $"turned {Degrees}",
+        ViewKind.Mirrored => "mirrored edges",
+        _ => $"tile {Left:0},{Top:0} {Width:0}x{Height:0} x{Scale:0.##}",
+    };
 }
 
 public enum ViewKind
 {
     Turned,
     Tile,
+
+    /// <summary>
+    /// The frame seen with mirrored margins: half a face cut by the frame's edge, completed by its own
+    /// mirror image, looks like a whole face to a detector that passes the half alone over.
+    /// </summary>
+    Mirrored,
 }
 
 /// <summary>
@@ -38,6 +56,7 @@ public sealed unsafe class DetectionView
 
     // View pixel (u, v) -> frame point (X0 + Ux u + Vx v, Y0 + Uy u + Vy v): the centre of view pixel u is at u + 0.5.
     private float _x0, _y0, _ux, _uy, _vx, _vy;
+    private bool _mirror;
 
     public int Width { get; private set; }
 
@@ -78,6 +97,7 @@ public sealed unsafe class DetectionView
         _x0 = rcx - (_ux * Width / 2) - (_vx * Height / 2);
         _y0 = rcy - (_uy * Width / 2) - (_vy * Height / 2);
 
+        _mirror = spec.Kind == ViewKind.Mirrored;
         int bytes = Width * Height * 4;
         if (_buffer.Length < bytes)
         {
@@ -104,6 +124,9 @@ public sealed unsafe class DetectionView
             MathF.Max(MathF.Max(a.X, b.X), MathF.Max(c.X, d.X)), MathF.Max(MathF.Max(a.Y, b.Y), MathF.Max(c.Y, d.Y)));
     }
 
+    /// <summary>A coordinate outside 0..size mirrored back inside at the edge it crossed.</summary>
+    private static float Reflect(float c, float size) => c < 0 ? MathF.Min(-c, size) : c > size ? MathF.Max(0, (2 * size) - c) : c;
+
     private void Fill(in Frame frame, byte* dst)
     {
         var sampler = new RgbSampler(frame);
@@ -118,6 +141,12 @@ public sealed unsafe class DetectionView
             for (int u = 0; u < Width; u++)
             {
                 float cx = bx + (_ux * u), cy = by + (_uy * u);
+                if (_mirror)
+                {
+                    cx = Reflect(cx, maxX + 1);
+                    cy = Reflect(cy, maxY + 1);
+                }
+
                 if (cx < 0 || cy < 0 || cx > maxX + 1 || cy > maxY + 1)
                 {
                     row[u] = 0xFF000000; // outside the frame: black, as the detectors' own letterbox pads

@@ -199,7 +199,8 @@ public sealed class JobScheduler(ServerOptions options, JobStore store, EventHub
         3 => "unreadable input",
         4 => "model error",
         5 => "unwritable output",
-        6 => "processing error",
+        6 => "processing error (with privacy: frames whose analysis failed were covered whole)",
+        7 => "face library error (with privacy: every face was covered)",
         > 128 => $"the worker was killed by signal {code - 128}",
         _ => "worker failure",
     };
