@@ -190,7 +190,7 @@ internal static class PrivacyReport
                             Process(pipeline, frame.Image, (i++ * 33_333_333L) + 1);
                             frames++;
                             BoxF[] boxes = [.. pipeline.LastFaces.ToArray().Select(f => f.Box)];
-                            uncovered[v] += frame.Faces.Any(t => !Coverage.Covered(t.Centre, t.Size, boxes, pipeline.Settings.PrivacyPadding)) ? 1 : 0;
+                            uncovered[v] += frame.Covered(boxes, pipeline.Settings.PrivacyPadding) ? 0 : 1;
                         }
                     }
                 }

@@ -5,7 +5,7 @@ namespace Aisp.Tests;
 /// <summary>Whether a face is covered: points on a disc around its centre (radius 0.35 of its size) lie inside the covering boxes grown by the privacy padding.</summary>
 internal static class Coverage
 {
-    public static double Share(PointF centre, float size, ReadOnlySpan<BoxF> boxes, float padding, int frameWidth = int.MaxValue, int frameHeight = int.MaxValue)
+    public static double Share(PointF centre, float size, ReadOnlySpan<BoxF> boxes, float padding, int frameWidth = int.MaxValue, int frameHeight = int.MaxValue, BoxF? hidden = null)
     {
         int inside = 0, total = 0;
         float r = 0.35f * size;
@@ -15,9 +15,9 @@ internal static class Coverage
             {
                 float dx = i / 4f * r, dy = j / 4f * r;
                 float x = centre.X + dx, y = centre.Y + dy;
-                if ((dx * dx) + (dy * dy) > r * r || x < 0 || y < 0 || x >= frameWidth || y >= frameHeight)
+                if ((dx * dx) + (dy * dy) > r * r || x < 0 || y < 0 || x >= frameWidth || y >= frameHeight || (hidden is { } h && h.Contains(new PointF(x, y))))
                 {
-                    continue; // off the disc, or outside the frame: nothing there to show
+                    continue; // off the disc, outside the frame or behind something: nothing there to show
                 }
 
                 total++;
@@ -36,6 +36,6 @@ internal static class Coverage
         return total == 0 ? 1 : (double)inside / total;
     }
 
-    public static bool Covered(PointF centre, float size, ReadOnlySpan<BoxF> boxes, float padding, int frameWidth = int.MaxValue, int frameHeight = int.MaxValue) =>
-        Share(centre, size, boxes, padding, frameWidth, frameHeight) >= 0.95;
+    public static bool Covered(PointF centre, float size, ReadOnlySpan<BoxF> boxes, float padding, int frameWidth = int.MaxValue, int frameHeight = int.MaxValue, BoxF? hidden = null) =>
+        Share(centre, size, boxes, padding, frameWidth, frameHeight, hidden) >= 0.95;
 }

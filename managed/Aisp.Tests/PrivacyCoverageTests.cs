@@ -186,14 +186,16 @@ public sealed class PrivacyCoverageTests(ITestOutputHelper output)
     }
 
     [Theory]
-    [InlineData("pan")]
-    [InlineData("zoom")]
-    [InlineData("rotation")]
-    [InlineData("occluder")]
-    [InlineData("cut")]
-    public void No_frame_of_a_test_video_shows_a_face_uncovered(string video)
+    [InlineData("pan", "p10_glasses_smile.jpg")]
+    [InlineData("zoom", "p10_glasses_smile.jpg")]
+    [InlineData("rotation", "p10_glasses_smile.jpg")]
+    [InlineData("occluder", "p10_glasses_smile.jpg")]
+    [InlineData("occluder", "p07_child_frontal.jpg")]
+    [InlineData("occluder", "p01_frontal_neutral.jpg")]
+    [InlineData("cut", "p10_glasses_smile.jpg")]
+    public void No_frame_of_a_test_video_shows_a_face_uncovered(string video, string portrait)
     {
-        using Mat first = TestAssets.Load(Photos.File("portraits/p10_glasses_smile.jpg")), second = TestAssets.Load(Photos.File("portraits/p01_frontal_neutral.jpg"));
+        using Mat first = TestAssets.Load(Photos.File("portraits/" + portrait)), second = TestAssets.Load(Photos.File("portraits/p01_frontal_neutral.jpg"));
         using Mat a = Devset.Fit(first, 360), b = Devset.Fit(second, 360);
         using IFaceDetector truthDetector = Devset.Detector(DetectorNames.UltraFace, TestAssets.ModelsDir);
         BoxF fa = Devset.MainFace(a, truthDetector)!.Value, fb = Devset.MainFace(b, truthDetector)!.Value;
@@ -210,7 +212,7 @@ public sealed class PrivacyCoverageTests(ITestOutputHelper output)
                     buffers.Load(frame.Image);
                     pipeline.Process(buffers.AsFrame((i * 33_333_333L) + 1));
                     BoxF[] boxes = [.. pipeline.LastFaces.ToArray().Select(f => f.Box)];
-                    if (frame.Faces.Any(t => !Coverage.Covered(t.Centre, t.Size, boxes, pipeline.Settings.PrivacyPadding)))
+                    if (!frame.Covered(boxes, pipeline.Settings.PrivacyPadding))
                     {
                         shown.Add(i);
                     }

@@ -3,9 +3,23 @@ using OpenCvSharp;
 
 namespace Aisp.Tests;
 
-/// <summary>One frame of a made-up video and where its faces are (centre and size in frame pixels).</summary>
-internal sealed record VideoFrame(Mat Image, IReadOnlyList<(PointF Centre, float Size)> Faces) : IDisposable
+/// <summary>One frame of a made-up video, where its faces are (centre and size in frame pixels) and what hides part of them.</summary>
+internal sealed record VideoFrame(Mat Image, IReadOnlyList<(PointF Centre, float Size)> Faces, BoxF? Hidden = null) : IDisposable
 {
+    /// <summary>Whether every face is covered by the boxes, as far as it shows: what the occluder hides shows nothing.</summary>
+    public bool Covered(ReadOnlySpan<BoxF> boxes, float padding)
+    {
+        foreach ((PointF centre, float size) in Faces)
+        {
+            if (!Coverage.Covered(centre, size, boxes, padding, Image.Width, Image.Height, Hidden))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     public void Dispose() => Image.Dispose();
 }
 
@@ -68,7 +82,7 @@ internal static class TestVideos
             float left = x + face.Left - bar + ((face.Width + bar) * i / 44f);
             var rect = new Rect((int)left, (int)(y + face.Top - (face.Height * 0.2f)), (int)bar, (int)(face.Height * 1.4f));
             Cv2.Rectangle(f.Image, rect, new Scalar(120, 150, 205), -1);
-            yield return f;
+            yield return f with { Hidden = new BoxF(rect.Left, rect.Top, rect.Right, rect.Bottom) };
         }
     }
 

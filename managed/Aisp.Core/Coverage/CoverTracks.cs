@@ -22,6 +22,8 @@ public sealed class CoverTracks
     public const int MaxMisses = 8;
     public const float GrowthPerMiss = 0.2f;
     public const float MaxGrowth = 2f;
+    private const float SuddenShrink = 0.6f;
+    private const float ShrinkPerRound = 0.3f;
     public const double MaxUnseenSeconds = 1.5;
     private const float MatchIoU = 0.2f;
 
@@ -95,7 +97,11 @@ public sealed class CoverTracks
                 t.Velocity = new PointF((t.Velocity.X * 0.5f) + ((c1.X - c0.X) / dt * 0.5f), (t.Velocity.Y * 0.5f) + ((c1.Y - c0.Y) / dt * 0.5f));
             }
 
-            t.Box = s.Box;
+            // A face found much smaller than it was is most likely partly hidden (a hand, another head)
+            // or cut by a view's edge: the box shrinks towards the new one over a few rounds instead of
+            // at once, so the hidden part's neighbourhood stays covered; growing is taken at once.
+            BoxF was = Shift(t.Box, t.Velocity.X * dt, t.Velocity.Y * dt);
+            t.Box = s.Box.Area < was.Area * SuddenShrink ? Lerp(was, s.Box, ShrinkPerRound) : s.Box;
             t.SeenWidth = s.Box.Width;
             t.SeenHeight = s.Box.Height;
             t.View = s.View;
@@ -141,6 +147,9 @@ public sealed class CoverTracks
     public static PointF Centre(in BoxF b) => new((b.Left + b.Right) / 2, (b.Top + b.Bottom) / 2);
 
     private static BoxF Shift(in BoxF b, float dx, float dy) => new(b.Left + dx, b.Top + dy, b.Right + dx, b.Bottom + dy);
+
+    private static BoxF Lerp(in BoxF a, in BoxF b, float t) =>
+        new(a.Left + ((b.Left - a.Left) * t), a.Top + ((b.Top - a.Top) * t), a.Right + ((b.Right - a.Right) * t), a.Bottom + ((b.Bottom - a.Bottom) * t));
 
     private static BoxF Grow(in BoxF b, float share)
     {

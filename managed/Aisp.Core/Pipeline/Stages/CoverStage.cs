@@ -93,7 +93,7 @@ internal sealed class CoverStage(Func<QualityGovernor> governor, PipelineStats s
             foreach (ref readonly Face f in CollectionsMarshal.AsSpan(_found))
             {
                 BoxF box = _view.ToFrame(f.Box);
-                if (!Seen(box) && Verified(pass.Models, view, f.Box, pass.Frame, box, spec))
+                if (!Seen(box) && InFrame(box, pass.Frame) && Verified(pass.Models, view, f.Box, pass.Frame, box, spec))
                 {
                     _sightings.Add(new Sighting(box, v));
                 }
@@ -129,6 +129,12 @@ internal sealed class CoverStage(Func<QualityGovernor> governor, PipelineStats s
         return mesh.Run(frame, new BoxF(c.X - hw, c.Y - hh, c.X + hw, c.Y + hh), _view.Roll, _points) > SmallPresence;
     }
 
+    /// <summary>Whether enough of a find lies inside the frame to be a face there: the mirrored view also shows the mirror images of faces near an edge, which lie wholly outside.</summary>
+    private static bool InFrame(in BoxF box, in Frame frame) => Intersection(box, new BoxF(0, 0, frame.Width, frame.Height)) >= 0.3f * box.Area;
+
+    private static float Intersection(in BoxF a, in BoxF b) =>
+        MathF.Max(0, MathF.Min(a.Right, b.Right) - MathF.Max(a.Left, b.Left)) * MathF.Max(0, MathF.Min(a.Bottom, b.Bottom) - MathF.Max(a.Top, b.Top));
+
     /// <summary>Whether a face of this round already stands for this box (found by the upright run or an earlier view).</summary>
     private bool Seen(in BoxF box)
     {
@@ -143,7 +149,7 @@ internal sealed class CoverStage(Func<QualityGovernor> governor, PipelineStats s
         return false;
     }
 
-    /// <summary>The tracked boxes that no per-face result (the budgeted faces) stands for.</summary>
+    /// <summary>The tracked boxes that no per-face result (the budgeted faces) stands for: none holds most of the box (a coasting or partly hidden face's box is larger than what was found of it this round).</summary>
     private void Publish(AnalysisPass pass)
     {
         ReadOnlySpan<Face> faces = CollectionsMarshal.AsSpan(pass.Faces);
@@ -153,7 +159,7 @@ internal sealed class CoverStage(Func<QualityGovernor> governor, PipelineStats s
             bool detailed = false;
             foreach (ref readonly Face f in faces)
             {
-                if (f.Box.IoU(box) > 0.3f)
+                if (Intersection(f.Box, box) >= 0.8f * box.Area)
                 {
                     detailed = true;
                     break;
