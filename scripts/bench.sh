@@ -231,6 +231,10 @@ out=docs/BENCHMARKS.md
   echo "| detector | pictures | false positives |"
   echo "|---|---|---|"
   echo "$no_people"
+  echo
+  echo "## Privacy's search for every face (docs/QUALITY.md, written by scripts/privacy-report.sh)"
+  echo
+  sed -n '/^### What the search costs/,$p' docs/QUALITY.md | tail -n +3
 } >"$out"
 
 # README quotes the summary verbatim between its markers.

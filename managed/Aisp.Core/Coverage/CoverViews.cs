@@ -93,23 +93,29 @@ public sealed class CoverViews
 
     /// <summary>
     /// The views to run in this round (view 0 excluded: the detect stage ran it), into <paramref name="picked"/>;
-    /// returns how many. <paramref name="budget"/> views at most, except in the first round when
-    /// <paramref name="sweepFirst"/> (a file: its first frame is searched everywhere before anything is written;
-    /// live, the first result must not wait for a full sweep, and the frame is covered whole until it comes).
+    /// returns how many. <paramref name="budget"/> views at most, except in the first round: a file's
+    /// first frame (<paramref name="wholeSweep"/>) is searched in every view before anything is written;
+    /// live, the first round searches the whole-frame views (turned, mirrored: a few ms each) so a
+    /// stream that starts upside down is covered from its first result, and leaves the tiles to the
+    /// rounds after (the first result must not wait long: the frame is covered whole until it comes).
     /// </summary>
-    public int Pick(CoverTracks tracks, int budget, bool sweepFirst, Span<int> picked)
+    public int Pick(CoverTracks tracks, int budget, bool wholeSweep, Span<int> picked)
     {
         _round++;
         int n = _views.Count;
-        if (_round == 1 && sweepFirst)
+        if (_round == 1)
         {
+            int first = 0;
             for (int v = 1; v < n; v++)
             {
-                picked[v - 1] = v;
-                _lastRun[v] = _round;
+                if (wholeSweep || _views[v].Kind != ViewKind.Tile)
+                {
+                    picked[first++] = v;
+                    _lastRun[v] = _round;
+                }
             }
 
-            return n - 1;
+            return first;
         }
 
         for (int v = 1; v < n; v++)

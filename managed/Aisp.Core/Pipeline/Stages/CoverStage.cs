@@ -9,8 +9,8 @@ namespace Aisp.Core.Pipeline.Stages;
 /// <summary>
 /// Privacy's search for every face (runs only when the engine in use or about to take over fails
 /// closed). On each detection round it adds to the upright whole-frame run a few extra detector
-/// runs (<see cref="CoverViews"/>: the frame turned, tiles for small faces; all of them on a
-/// file's first round), merges what they find with what the upright run found (over the per-face budget
+/// runs (<see cref="CoverViews"/>: the frame turned, with mirrored margins, tiles for small faces;
+/// all of them on a file's first round), merges what they find with what the upright run found (over the per-face budget
 /// too) and keeps every face in <see cref="CoverTracks"/>, where a face a round loses coasts with
 /// growing padding before it is dropped. The boxes that no per-face result already covers go to
 /// <see cref="AnalysisPass.Covers"/>. Between rounds the boxes coast on their velocities.
@@ -26,7 +26,7 @@ internal sealed class CoverStage(Func<QualityGovernor> governor, PipelineStats s
     /// <summary>The presence a small find must show: lower than a large one's 0, since a face of 8-20 px blurred by distance scores lower (a crowd's back rows) while paws and leaves stay below -3.</summary>
     private const float SmallPresence = -2;
 
-    /// <summary>Extra views per detection round at each quality level (the first round runs them all).</summary>
+    /// <summary>Extra views per detection round at each quality level (a file's first round runs them all, a live first round every whole-frame view).</summary>
     public static int Budget(QualityLevel level) => level == QualityLevel.Quality ? 2 : 1;
 
     private readonly CoverViews _views = new();
