@@ -206,7 +206,7 @@ internal static class PrivacyReport
     {
         md.AppendLine("### What the search costs on the analysis thread");
         md.AppendLine();
-        md.AppendLine("One core (sync analysis, `threads` 1), the pan video at 1280x720 and the same frames scaled to 1920x1080, \"quality\" (two extra views per detection round) and \"performance\" (one, every sixth frame): the upright detection and privacy's extra search (turned views, tiles, mesh checks, tracks), p50 / p95 ms per analysed frame (at \"performance\" the 60 frames hold ten detection rounds, so the p95 is the first frame's), and the first frame of a file, which searches every view. Live (async) analysis gets the same per-round budget; its first round searches the whole-frame views and leaves the tiles to the rounds after.");
+        md.AppendLine("One core (sync analysis, `threads` 1), the pan video at 1280x720 and the same frames scaled to 1920x1080, \"quality\" (two extra views per detection round) and \"performance\" (one, every sixth frame): the upright detection and privacy's extra search (turned views, tiles, mesh checks, tracks), p50 / p95 ms per analysed frame (at \"performance\" the 60 frames hold ten detection rounds, so the p95 is the first frame's), and the first frame of a file, which searches every view. Live (async) analysis gets the same per-round budget; its first round searches the frame turned by 90, 180 and 270 degrees and leaves the other views to the rounds after.");
         md.AppendLine();
         md.AppendLine("| detector | frame | level | views | detect p50 / p95 | extra search p50 / p95 | first frame, all views |");
         md.AppendLine("|---|---|---|---|---|---|---|");

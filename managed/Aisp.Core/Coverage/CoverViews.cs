@@ -16,7 +16,7 @@ namespace Aisp.Core.Coverage;
 public sealed class CoverViews
 {
     /// <summary>Turned views are rendered with this long side at most (the detector letterboxes them to its input again).</summary>
-    public const int TurnedMaxSide = 640;
+    public const int TurnedMaxSide = 480;
 
     /// <summary>The smallest face the product promises to cover, in frame pixels (at 1920x1080).</summary>
     public const float SmallestFace = 16;
@@ -95,20 +95,19 @@ public sealed class CoverViews
     /// The views to run in this round (view 0 excluded: the detect stage ran it), into <paramref name="picked"/>;
     /// returns how many. <paramref name="budget"/> views at most, except in the first round: a file's
     /// first frame (<paramref name="wholeSweep"/>) is searched in every view before anything is written;
-    /// live, the first round searches the whole-frame views (turned, mirrored: a few ms each) so a
-    /// stream that starts upside down is covered from its first result, and leaves the tiles to the
-    /// rounds after (the first result must not wait long: the frame is covered whole until it comes).
+    /// live, the first result must not wait for a sweep (the frame is covered whole until it comes, and
+    /// a busy machine would stretch that), so the right-angle turns follow in the next rounds.
     /// </summary>
     public int Pick(CoverTracks tracks, int budget, bool wholeSweep, Span<int> picked)
     {
         _round++;
         int n = _views.Count;
-        if (_round == 1)
+        if (_round == 1 && wholeSweep)
         {
             int first = 0;
             for (int v = 1; v < n; v++)
             {
-                if (wholeSweep || _views[v].Kind != ViewKind.Tile)
+                if (wholeSweep)
                 {
                     picked[first++] = v;
                     _lastRun[v] = _round;
@@ -120,7 +119,9 @@ public sealed class CoverViews
 
         for (int v = 1; v < n; v++)
         {
-            _priority[v] = _round - _lastRun[v]; // how long ago it ran
+            // How long ago it ran; whole-frame views count double: a face turned past 45 degrees or cut
+            // by the edge may be any face, a face only a tile finds is a small one.
+            _priority[v] = (_round - _lastRun[v]) * (_views[v].Kind == ViewKind.Tile ? 1 : 2);
         }
 
         for (int i = 0; i < tracks.Count; i++)

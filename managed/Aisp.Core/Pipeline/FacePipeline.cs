@@ -87,7 +87,7 @@ public sealed class FacePipeline : IDisposable
         _engine = engine;
         _log = log;
         _governor = new QualityGovernor(FixedLevel(settings));
-        _stages = [new DetectStage(() => _governor, Stats), new LandmarkStage(), new TrackStage(), new CoverStage(() => _governor, Stats), new ColourStage(), new RecogniseStage(Stats)];
+        _stages = [new DetectStage(() => _governor, Stats), new LandmarkStage(), new TrackStage(), new CoverStage(Stats), new ColourStage(), new RecogniseStage(Stats)];
         if (settings.Analysis == AnalysisModes.Async)
         {
             _worker = new AnalysisWorker(AnalyseLocked, Stats, log);

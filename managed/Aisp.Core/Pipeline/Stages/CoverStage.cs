@@ -15,7 +15,7 @@ namespace Aisp.Core.Pipeline.Stages;
 /// growing padding before it is dropped. The boxes that no per-face result already covers go to
 /// <see cref="AnalysisPass.Covers"/>. Between rounds the boxes coast on their velocities.
 /// </summary>
-internal sealed class CoverStage(Func<QualityGovernor> governor, PipelineStats stats) : IAnalysisStage
+internal sealed class CoverStage(PipelineStats stats) : IAnalysisStage
 {
     /// <summary>Frames further apart than this (or going back in time) start over: the faces known no longer hold, and every view is searched again.</summary>
     private const long CutNs = 1_000_000_000;
@@ -26,8 +26,12 @@ internal sealed class CoverStage(Func<QualityGovernor> governor, PipelineStats s
     /// <summary>The presence a small find must show: lower than a large one's 0, since a face of 8-20 px blurred by distance scores lower (a crowd's back rows) while paws and leaves stay below -3.</summary>
     private const float SmallPresence = -2;
 
-    /// <summary>Extra views per detection round at each quality level (a file's first round runs them all, a live first round every whole-frame view).</summary>
-    public static int Budget(QualityLevel level) => level == QualityLevel.Quality ? 2 : 1;
+    /// <summary>
+    /// Extra views per detection round (a file's first round runs them all): one, about 3-4 ms at 1280x720 with UltraFace. The level sets how
+    /// often detection rounds come (every frame at "quality", every third or sixth below), so the
+    /// search's share of a core follows the adaptive quality like the rest of analysis.
+    /// </summary>
+    public const int Budget = 1;
 
     private readonly CoverViews _views = new();
     private readonly CoverTracks _tracks = new();
@@ -82,7 +86,7 @@ internal sealed class CoverStage(Func<QualityGovernor> governor, PipelineStats s
         _ran[0] = true;
         _sightings.Clear();
         _sightings.AddRange(pass.Found);
-        int picked = _views.Pick(_tracks, Budget(governor().Level), pass.Settings.Analysis == Settings.AnalysisModes.Sync, _picked);
+        int picked = _views.Pick(_tracks, Budget, pass.Settings.Analysis == Settings.AnalysisModes.Sync, _picked);
         for (int i = 0; i < picked; i++)
         {
             int v = _picked[i];
