@@ -76,7 +76,7 @@ internal sealed class Devset(string root)
         float bestScore = 0;
         foreach (int degrees in new[] { 0, 90, 180, 270 })
         {
-            Frame turned = view.Render(frame, ViewSpec.Turned(degrees, frame.Width, frame.Height, 1024));
+            Frame turned = view.Render(frame, ViewSpec.Turned(degrees, frame.Width, frame.Height, 1024, 1024));
             detector.Detect(turned, 0.6f, found);
             foreach (Face f in found)
             {

@@ -15,9 +15,6 @@ namespace Aisp.Core.Coverage;
 /// </summary>
 public sealed class CoverViews
 {
-    /// <summary>Turned views are rendered with this long side at most (the detector letterboxes them to its input again).</summary>
-    public const int TurnedMaxSide = 480;
-
     /// <summary>The smallest face the product promises to cover, in frame pixels (at 1920x1080).</summary>
     public const float SmallestFace = 16;
 
@@ -55,10 +52,10 @@ public sealed class CoverViews
         _views.Add(new ViewSpec(ViewKind.Turned, 0, 0, 0, width, height, 1));
         foreach (int d in TurnedDegrees)
         {
-            _views.Add(ViewSpec.Turned(d, width, height, TurnedMaxSide));
+            _views.Add(ViewSpec.Turned(d, width, height, inputWidth, inputHeight));
         }
 
-        _views.Add(ViewSpec.Mirrored(EdgeMargin, width, height, TurnedMaxSide));
+        _views.Add(ViewSpec.Mirrored(EdgeMargin, width, height, inputWidth, inputHeight));
 
         // Tiles: at the scale where the smallest face becomes detectable, as far as the whole-frame
         // run's own scale falls short of it.

@@ -10,17 +10,22 @@ namespace Aisp.Core.Detection;
 /// </summary>
 public readonly record struct ViewSpec(ViewKind Kind, int Degrees, float Left, float Top, float Width, float Height, float Scale)
 {
-    public static ViewSpec Turned(int degrees, int frameWidth, int frameHeight, int maxSide) =>
-        new(ViewKind.Turned, degrees, 0, 0, frameWidth, frameHeight, Math.Min(1f, (float)maxSide / Math.Max(frameWidth, frameHeight)));
+    /// <summary>The whole frame turned by <paramref name="degrees"/>, scaled to fit the detector's input (which would letterbox a larger view down to it anyway).</summary>
+    public static ViewSpec Turned(int degrees, int frameWidth, int frameHeight, int inputWidth, int inputHeight)
+    {
+        float rad = degrees * MathF.PI / 180f, cos = MathF.Abs(MathF.Cos(rad)), sin = MathF.Abs(MathF.Sin(rad));
+        float w = (frameWidth * cos) + (frameHeight * sin), h = (frameWidth * sin) + (frameHeight * cos);
+        return new(ViewKind.Turned, degrees, 0, 0, frameWidth, frameHeight, Math.Min(1f, Math.Min(inputWidth / w, inputHeight / h)));
+    }
 
     public static ViewSpec Tile(float left, float top, float width, float height, float scale) =>
         new(ViewKind.Tile, 0, left, top, width, height, scale);
 
     /// <summary>The frame with a margin of <paramref name="margin"/> of its size on every side, filled by mirroring the frame at its edges.</summary>
-    public static ViewSpec Mirrored(float margin, int frameWidth, int frameHeight, int maxSide)
+    public static ViewSpec Mirrored(float margin, int frameWidth, int frameHeight, int inputWidth, int inputHeight)
     {
         float w = frameWidth * (1 + (2 * margin)), h = frameHeight * (1 + (2 * margin));
-        return new(ViewKind.Mirrored, 0, -frameWidth * margin, -frameHeight * margin, w, h, Math.Min(1f, maxSide / Math.Max(w, h)));
+        return new(ViewKind.Mirrored, 0, -frameWidth * margin, -frameHeight * margin, w, h, Math.Min(1f, Math.Min(inputWidth / w, inputHeight / h)));
     }
 
     public override string ToString() => Kind switch

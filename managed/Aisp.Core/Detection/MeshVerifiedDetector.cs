@@ -22,6 +22,17 @@ public sealed class MeshVerifiedDetector(IFaceDetector inner, FaceMesh mesh, flo
 
     public (int Width, int Height) InputSize => inner.InputSize;
 
+    /// <summary>The detector without the check: privacy's extra views check their finds themselves, in the frame at full resolution.</summary>
+    public IFaceDetector Unverified => inner;
+
+    /// <summary>The mesh that checks finds (privacy's extra views use it too).</summary>
+    public FaceMesh Mesh => mesh;
+
+    /// <summary>The roll a find's own eye keypoints show (0 without keypoints), radians.</summary>
+    public static float KeypointRoll(in Face face) => face.HasKeypoints
+        ? MathF.Atan2(face.Keypoints[FaceKeypoints.RightEye].Y - face.Keypoints[FaceKeypoints.LeftEye].Y, face.Keypoints[FaceKeypoints.RightEye].X - face.Keypoints[FaceKeypoints.LeftEye].X)
+        : 0;
+
     public string ExecutionProvider => inner.ExecutionProvider;
 
     public void Detect(in Frame frame, float minScore, List<Face> faces)
@@ -31,9 +42,7 @@ public sealed class MeshVerifiedDetector(IFaceDetector inner, FaceMesh mesh, flo
         inner.Detect(frame, minScore, _found);
         foreach (Face face in _found)
         {
-            float roll = face.HasKeypoints
-                ? MathF.Atan2(face.Keypoints[FaceKeypoints.RightEye].Y - face.Keypoints[FaceKeypoints.LeftEye].Y, face.Keypoints[FaceKeypoints.RightEye].X - face.Keypoints[FaceKeypoints.LeftEye].X)
-                : 0;
+            float roll = KeypointRoll(face);
             if (MathF.Min(face.Box.Width, face.Box.Height) < minSide || mesh.Run(frame, face.Box, roll, _points) > 0)
             {
                 faces.Add(face);

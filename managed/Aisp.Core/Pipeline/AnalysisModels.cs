@@ -15,7 +15,7 @@ public sealed class AnalysisModels : IDisposable
 
     private AnalysisModels(IFaceDetector detector, ILandmarker? landmarker, FaceMesh? sourceMesh, FaceRecognizer? recognizer, RecognitionWorker? recognition, IdentitySet? identities, FaceMesh? verifier)
     {
-        Verifier = verifier;
+        _verifier = verifier;
         SourceMesh = sourceMesh;
         Detector = detector;
         Landmarker = landmarker;
@@ -24,6 +24,8 @@ public sealed class AnalysisModels : IDisposable
         Identities = identities;
     }
 
+    private readonly FaceMesh? _verifier;
+
     public IFaceDetector Detector { get; }
     public ILandmarker? Landmarker { get; }
 
@@ -31,11 +33,14 @@ public sealed class AnalysisModels : IDisposable
     public FaceMesh? SourceMesh { get; }
 
     /// <summary>
-    /// For detectors whose finds the mesh does not check already (UltraFace): the mesh that checks
-    /// what privacy's extra views (turned frames, tiles) find, since every extra look at the frame is
-    /// one more chance to take a helmet or a clock for a face.
+    /// The mesh that checks what privacy's extra views (turned frames, tiles) find, since every extra
+    /// look at the frame is one more chance to take a helmet or a clock for a face: BlazeFace's own
+    /// checking mesh, or one of its own for detectors whose finds nothing checks (UltraFace).
     /// </summary>
-    public FaceMesh? Verifier { get; }
+    public FaceMesh Verifier => _verifier ?? ((MeshVerifiedDetector)Detector).Mesh;
+
+    /// <summary>The detector privacy's extra views run: without BlazeFace's check, which they make themselves in the frame.</summary>
+    public IFaceDetector ViewDetector => Detector is MeshVerifiedDetector m ? m.Unverified : Detector;
 
     /// <summary>With a face library in the settings and sync analysis (CLI, QA: deterministic): the recogniser, run inline.</summary>
     public FaceRecognizer? Recognizer { get; }
@@ -61,7 +66,7 @@ public sealed class AnalysisModels : IDisposable
             FaceRecognizer? recognizer = s.UsesIdentities ? FaceRecognizer.Load(s.ModelsDir, s.ExecutionProvider, s.Threads, log) : null;
             RecognitionWorker? worker = recognizer is not null && s.Analysis == AnalysisModes.Async ? new RecognitionWorker(recognizer, log) : null;
             IdentitySet? identities = s.UsesIdentities ? new IdentitySet(s.FaceLibrary, log) : null;
-            verifier = detector is MeshVerifiedDetector ? null : new FaceMesh(ModelCatalog.Load(s.ModelsDir).Get(MeshModel), s.ExecutionProvider, s.Threads, log);
+            verifier = detector is MeshVerifiedDetector ? null : new FaceMesh(ModelCatalog.Load(s.ModelsDir).Get(MeshModel), s.ExecutionProvider, s.Threads, log); // BlazeFace's own serves
             return new AnalysisModels(detector, landmarker, sourceMesh, worker is null ? recognizer : null, worker, identities, verifier);
         }
         catch
@@ -96,7 +101,7 @@ public sealed class AnalysisModels : IDisposable
         Detector.Dispose();
         Landmarker?.Dispose();
         SourceMesh?.Dispose();
-        Verifier?.Dispose();
+        _verifier?.Dispose();
         Recognizer?.Dispose();
         Recognition?.Dispose();
     }

@@ -20,8 +20,8 @@ internal sealed class CoverStage(PipelineStats stats) : IAnalysisStage
     /// <summary>Frames further apart than this (or going back in time) start over: the faces known no longer hold, and every view is searched again.</summary>
     private const long CutNs = 1_000_000_000;
 
-    /// <summary>Finds at least this size (px in their view) are checked by the mesh in their view, smaller ones in the frame.</summary>
-    private const float VerifiedAbove = 32;
+    /// <summary>Faces at least this size (frame px) must show the mesh's full presence (above 0, as BlazeFace's finds must).</summary>
+    private const float LargeFace = 40;
 
     /// <summary>The presence a small find must show: lower than a large one's 0, since a face of 8-20 px blurred by distance scores lower (a crowd's back rows) while paws and leaves stay below -3.</summary>
     private const float SmallPresence = -2;
@@ -93,11 +93,11 @@ internal sealed class CoverStage(PipelineStats stats) : IAnalysisStage
             _ran[v] = true;
             ViewSpec spec = _views.Views[v];
             Frame view = _view.Render(pass.Frame, spec);
-            detector.Detect(view, pass.Settings.Confidence, _found);
+            pass.Models.ViewDetector.Detect(view, pass.Settings.Confidence, _found);
             foreach (ref readonly Face f in CollectionsMarshal.AsSpan(_found))
             {
                 BoxF box = _view.ToFrame(f.Box);
-                if (!Seen(box) && InFrame(box, pass.Frame) && Verified(pass.Models, view, f.Box, pass.Frame, box, spec))
+                if (!Seen(box) && InFrame(box, pass.Frame) && Verified(pass.Models, f, pass.Frame, box, spec))
                 {
                     _sightings.Add(new Sighting(box, v));
                 }
@@ -111,26 +111,18 @@ internal sealed class CoverStage(PipelineStats stats) : IAnalysisStage
 
     /// <summary>
     /// Whether the mesh sees a face where an extra view found one: every extra look at the frame is
-    /// one more chance to take a paw, a leaf or a clock for a face. A find large enough in its view is
-    /// checked there (upright, roll 0); a small one in the frame itself, at full resolution and at the
-    /// view's roll, where the mesh judges even faces of 8-20 px well (presence 7 to 14 on a scanned
-    /// class photo, below -3 on a tiger's paws).
+    /// one more chance to take a paw, a leaf or a clock for a face. The mesh looks in the frame itself,
+    /// at full resolution and at the view's roll (views are rendered as small as the detector's input),
+    /// where it judges even faces of 8-20 px well (presence 7 to 14 on a scanned class photo, below -3
+    /// on a tiger's paws); small faces, blurred by distance, get a lower bar.
     /// </summary>
-    private bool Verified(AnalysisModels models, in Frame view, in BoxF box, in Frame frame, in BoxF inFrame, in ViewSpec spec)
+    private bool Verified(AnalysisModels models, in Face find, in Frame frame, in BoxF inFrame, in ViewSpec spec)
     {
-        if (models.Verifier is not { } mesh)
-        {
-            return true; // BlazeFace: MeshVerifiedDetector checked it in the view already
-        }
-
-        if (MathF.Min(box.Width, box.Height) >= VerifiedAbove)
-        {
-            return mesh.Run(view, box, 0, _points) > 0;
-        }
-
         PointF c = CoverTracks.Centre(inFrame);
-        float hw = box.Width / spec.Scale / 2, hh = box.Height / spec.Scale / 2;
-        return mesh.Run(frame, new BoxF(c.X - hw, c.Y - hh, c.X + hw, c.Y + hh), _view.Roll, _points) > SmallPresence;
+        float hw = find.Box.Width / spec.Scale / 2, hh = find.Box.Height / spec.Scale / 2;
+        float roll = _view.Roll + MeshVerifiedDetector.KeypointRoll(find);
+        float presence = models.Verifier.Run(frame, new BoxF(c.X - hw, c.Y - hh, c.X + hw, c.Y + hh), roll, _points);
+        return presence > (2 * Math.Min(hw, hh) >= LargeFace ? 0 : SmallPresence);
     }
 
     /// <summary>Whether enough of a find lies inside the frame to be a face there: the mirrored view also shows the mirror images of faces near an edge, which lie wholly outside.</summary>
