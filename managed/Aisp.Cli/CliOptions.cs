@@ -76,15 +76,7 @@ public sealed record CliOptions(string Input, string Output, string? SettingsJso
             settings, format, stats, maxFrames, source, compare, progress);
     }
 
-    private static string ReadSettingsFile(string path)
-    {
-        try
-        {
-            return File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new AispException(ErrorKind.InvalidSettings, $"cannot read settings file {path}: {e.Message}");
-        }
-    }
+    /// <summary>A settings file: a regular file of at most 1 MiB, so a FIFO or /dev/zero can neither hang the CLI nor fill its memory.</summary>
+    private static string ReadSettingsFile(string path) =>
+        System.Text.Encoding.UTF8.GetString(Aisp.Core.IO.UserFile.ReadAll(path, "settings file", 1 << 20, ErrorKind.InvalidSettings));
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using Aisp.Cli;
 using Aisp.Core.Detection;
@@ -104,6 +105,43 @@ public sealed class ArTests(ITestOutputHelper output)
                 output.WriteLine($"{what}: {notice}");
                 Assert.Contains("effect pack", notice, StringComparison.Ordinal);
                 Assert.Contains(says, notice, StringComparison.Ordinal);
+                Assert.Equal(0, Cv2.Norm(before, after, NormTypes.INF));
+            }
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData("pack.json is a FIFO")]
+    [InlineData("the picture is a link to /dev/zero")]
+    public void A_pack_whose_files_are_not_regular_files_is_a_status_and_never_hangs(string what)
+    {
+        string dir = Directory.CreateTempSubdirectory("aisp-pack-").FullName;
+        try
+        {
+            if (what.StartsWith("pack.json", StringComparison.Ordinal))
+            {
+                using Process mk = Process.Start("mkfifo", Path.Combine(dir, "pack.json"));
+                mk.WaitForExit();
+            }
+            else
+            {
+                File.CreateSymbolicLink(Path.Combine(dir, "a.png"), "/dev/zero");
+                File.WriteAllText(Path.Combine(dir, "pack.json"), """{"layers": [{"picture": "a.png", "anchors": ["nose_tip"]}]}""");
+            }
+
+            // Before the check, reading the FIFO blocked for ever (and /dev/zero read 4 GB): a hang fails the test instead of the run.
+            Task<(Mat, Mat, Face, string)> run = Task.Run(() => Run(TestAssets.GraceHopper, $"\"effect_pack\":\"custom\",\"effect_pack_path\":\"{dir}\",\"retouch\":0"));
+            Assert.True(run.Wait(TimeSpan.FromMinutes(2)), $"{what}: the pack hung the pipeline");
+            (Mat before, Mat after, _, string notice) = run.Result;
+            using (before)
+            using (after)
+            {
+                output.WriteLine($"{what}: {notice}");
+                Assert.Contains("not a regular file", notice, StringComparison.Ordinal);
                 Assert.Equal(0, Cv2.Norm(before, after, NormTypes.INF));
             }
         }

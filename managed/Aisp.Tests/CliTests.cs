@@ -94,6 +94,8 @@ public sealed class CliTests : IDisposable
     [InlineData("input-is-a-fifo", 3, "not a regular file")]
     [InlineData("model-is-a-fifo", 4, "not a regular file")]
     [InlineData("model-is-dev-zero", 4, "not a regular file")]
+    [InlineData("settings-file-is-a-fifo", 2, "settings file")]
+    [InlineData("settings-file-is-dev-zero", 2, "not a regular file")]
     public void Bad_input_is_a_clear_error_and_a_non_zero_exit(string what, int exitCode, string message)
     {
         string junk = Path.Combine(_dir, "junk.png");
@@ -118,6 +120,8 @@ public sealed class CliTests : IDisposable
             "lone-surrogate" => ["--input", TestAssets.Astronaut, "--output", output, "--settings", "{\"engine\":\"\\ud800\"}"],
             "input-is-a-fifo" => ["--input", Fifo(), "--output", output],
             "model-is-a-fifo" => ["--input", TestAssets.Astronaut, "--output", output, "--settings", $"{{\"engine\":\"inswapper\",\"swap_model\":\"{Fifo()}\",\"recognizer_model\":\"{Fifo()}\"}}"],
+            "settings-file-is-a-fifo" => ["--input", TestAssets.Astronaut, "--output", output, "--settings", "@" + Fifo()],
+            "settings-file-is-dev-zero" => ["--input", TestAssets.Astronaut, "--output", output, "--settings", "@/dev/zero"],
             "model-is-dev-zero" => ["--input", TestAssets.Astronaut, "--output", output, "--settings", "{\"engine\":\"inswapper\",\"swap_model\":\"/dev/zero\",\"recognizer_model\":\"/dev/zero\"}"],
             _ => ["--input", TestAssets.Astronaut, "--output", output, "--frobnicate", "1"],
         };

@@ -32,6 +32,28 @@ public sealed class EffectPack
     /// <summary>The layers, drawn in this order (an array: the analysis thread walks it without allocating).</summary>
     public EffectLayer[] Layers { get; }
 
+    /// <summary>pack.json is a few hundred bytes; a megabyte is room for any pack.</summary>
+    public const long MaxPackJsonBytes = 1 << 20;
+
+    /// <summary>A layer's PNG: 32 MiB (a 4096x4096 picture, more than a face needs).</summary>
+    public const long MaxPictureBytes = 32L << 20;
+
+    /// <summary>
+    /// A pack's file, read only when it is a regular file within its cap: a FIFO named pack.json or a
+    /// link to /dev/zero as a picture must not hang the filter's worker or fill its memory.
+    /// </summary>
+    private static byte[] ReadFile(string path, string what, long maxBytes)
+    {
+        try
+        {
+            return IO.UserFile.ReadAll(path, what, maxBytes, ErrorKind.InvalidSettings);
+        }
+        catch (AispException e)
+        {
+            throw new InvalidDataException(e.Message, e);
+        }
+    }
+
     public static EffectPack Load(string folder)
     {
         string path = Path.Combine(folder, FileName);
@@ -43,7 +65,7 @@ public sealed class EffectPack
         JsonDocument doc;
         try
         {
-            doc = JsonDocument.Parse(File.ReadAllBytes(path));
+            doc = JsonDocument.Parse(ReadFile(path, "effect pack file", MaxPackJsonBytes));
         }
         catch (JsonException e)
         {
@@ -89,11 +111,12 @@ public sealed class EffectPack
             throw new InvalidDataException($"{where}: picture {file} is missing");
         }
 
+        byte[] png = ReadFile(file, $"{where}: picture", MaxPictureBytes);
         float[] rgba;
         int w, h;
         try
         {
-            rgba = PngReader.Read(File.ReadAllBytes(file), out w, out h);
+            rgba = PngReader.Read(png, out w, out h);
         }
         catch (InvalidDataException x)
         {
