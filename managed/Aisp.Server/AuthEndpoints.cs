@@ -30,8 +30,15 @@ public static class AuthEndpoints
             return ApiErrors.Result(context, 400, "INVALID_REQUEST", "'username' and 'password' are required", "the login body lacks them", "send {\"username\":\"...\",\"password\":\"...\"}");
         }
 
+        if (body.Username.Length > CredentialRules.MaxUserNameLength || body.Password.Length > CredentialRules.MaxPasswordLength)
+        {
+            // Before any state or log line: a megabyte of user name must cost nothing to refuse.
+            return ApiErrors.Result(context, 400, "INVALID_REQUEST", $"'username' is at most {CredentialRules.MaxUserNameLength} characters and 'password' at most {CredentialRules.MaxPasswordLength}",
+                "the login body is longer than any account's", "send the account's user name and password");
+        }
+
         string key = LoginThrottle.Key(body.Username, context);
-        if (throttle.LockedFor(key) is TimeSpan wait)
+        if (throttle.TryBegin(key) is TimeSpan wait)
         {
             context.Response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
             return ApiErrors.Result(context, 429, "LOGIN_LOCKED", "too many failed logins; this account is locked for now",

@@ -105,6 +105,11 @@ public static class ServerApp
             throw new ArgumentException($"the password needs at least {UserEndpoints.MinPasswordLength} characters");
         }
 
+        if (CredentialRules.NameProblem(name) is { } problem)
+        {
+            throw new ArgumentException(problem);
+        }
+
         var users = new UserStore(options);
         users.EnsureCreated();
         return users.Add(name, password, Roles.Admin);

@@ -19,10 +19,11 @@ public static class UserEndpoints
 
     private static IResult Add(NewUser body, HttpContext context, UserStore store)
     {
-        string? problem = string.IsNullOrWhiteSpace(body.Username) ? "'username' is required"
-            : body.Password is null || body.Password.Length < MinPasswordLength ? $"'password' needs at least {MinPasswordLength} characters"
+        string? problem = CredentialRules.NameProblem(body.Username)
+            ?? (body.Password is null || body.Password.Length < MinPasswordLength ? $"'password' needs at least {MinPasswordLength} characters"
+            : body.Password.Length > CredentialRules.MaxPasswordLength ? $"'password' is at most {CredentialRules.MaxPasswordLength} characters"
             : body.Role is null || Array.IndexOf(Roles.All, body.Role) < 0 ? $"'role' must be one of {string.Join(", ", Roles.All)}"
-            : null;
+            : null);
         if (problem is not null)
         {
             return ApiErrors.Result(context, 400, "INVALID_REQUEST", problem, "the new user is incomplete or its role unknown", "send username, password and role");

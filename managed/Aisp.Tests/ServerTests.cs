@@ -162,6 +162,20 @@ public sealed class ServerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Oversized_or_unshowable_names_are_refused_before_anything_is_kept()
+    {
+        string huge = new('x', 100_000);
+        Assert.Equal("INVALID_REQUEST", (string?)(await AssertError(await Send("POST", "/api/v1/auth/login", Credentials(huge, "wrong"), null), 400))["code"]);
+        Assert.DoesNotContain(_log, l => l.Contains(huge[..1000], StringComparison.Ordinal)); // never logged
+        string admin = (string)(await Login(Roles.Admin, Password))["access_token"]!;
+        foreach (string name in new[] { huge, "a/b", "line\nbreak", "nul\u0000", " padded " })
+        {
+            var body = new JsonObject { ["username"] = System.Text.RegularExpressions.Regex.Unescape(name), ["password"] = "a long enough secret", ["role"] = "viewer" };
+            Assert.Equal("INVALID_REQUEST", (string?)(await AssertError(await Send("POST", "/api/v1/users", body, admin), 400))["code"]);
+        }
+    }
+
+    [Fact]
     public async Task Repeated_failed_logins_lock_the_account_and_floods_are_rate_limited()
     {
         for (int i = 0; i < Options.FailuresBeforeLockout; i++)
