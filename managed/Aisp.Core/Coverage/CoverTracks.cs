@@ -93,7 +93,7 @@ public sealed class CoverTracks
             _taken[best] = true;
             if (dt > 0 && t.Misses == 0)
             {
-                PointF c0 = Centre(t.Box), c1 = Centre(s.Box);
+                PointF c0 = t.Box.Centre, c1 = s.Box.Centre;
                 t.Velocity = new PointF((t.Velocity.X * 0.5f) + ((c1.X - c0.X) / dt * 0.5f), (t.Velocity.Y * 0.5f) + ((c1.Y - c0.Y) / dt * 0.5f));
             }
 
@@ -141,10 +141,8 @@ public sealed class CoverTracks
     public static float Overlap(in BoxF a, in BoxF b)
     {
         float iou = a.IoU(b);
-        return iou >= MatchIoU ? iou : a.Contains(Centre(b)) || b.Contains(Centre(a)) ? 0.5f * MathF.Min(1, MathF.Min(a.Area, b.Area) / MathF.Max(1, MathF.Max(a.Area, b.Area)) * 4) : 0;
+        return iou >= MatchIoU ? iou : a.Contains(b.Centre) || b.Contains(a.Centre) ? 0.5f * MathF.Min(1, MathF.Min(a.Area, b.Area) / MathF.Max(1, MathF.Max(a.Area, b.Area)) * 4) : 0;
     }
-
-    public static PointF Centre(in BoxF b) => new((b.Left + b.Right) / 2, (b.Top + b.Bottom) / 2);
 
     private static BoxF Shift(in BoxF b, float dx, float dy) => new(b.Left + dx, b.Top + dy, b.Right + dx, b.Bottom + dy);
 

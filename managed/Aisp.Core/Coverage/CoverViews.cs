@@ -30,24 +30,33 @@ public sealed class CoverViews
     private readonly List<ViewSpec> _views = new(64);
     private int[] _lastRun = new int[64];
     private int[] _priority = new int[64];
-    private int _width, _height, _round;
+    private int _width, _height, _inputWidth, _inputHeight, _round;
 
     /// <summary>Views by id; id 0 is the upright whole-frame run the detect stage makes.</summary>
     public IReadOnlyList<ViewSpec> Views => _views;
 
     public int Round => _round;
 
-    /// <summary>Rebuilds the views when the frame size or the detector changes; returns whether it did (a first round follows).</summary>
+    /// <summary>Starts over: the next round is a first round again, and every view counts as never run.</summary>
+    public void Restart()
+    {
+        _round = 0;
+        Array.Clear(_lastRun);
+    }
+
+    /// <summary>Rebuilds the views when the frame size or the detector's input changes; returns whether it did (a first round follows).</summary>
     public bool Prepare(int width, int height, int inputWidth, int inputHeight)
     {
-        if (width == _width && height == _height && _views.Count > 0)
+        if (width == _width && height == _height && inputWidth == _inputWidth && inputHeight == _inputHeight && _views.Count > 0)
         {
             return false;
         }
 
+        _inputWidth = inputWidth;
+        _inputHeight = inputHeight;
+
         _width = width;
         _height = height;
-        _round = 0;
         _views.Clear();
         _views.Add(new ViewSpec(ViewKind.Turned, 0, 0, 0, width, height, 1));
         foreach (int d in TurnedDegrees)
@@ -84,7 +93,7 @@ public sealed class CoverViews
             _priority = new int[_views.Count * 2];
         }
 
-        Array.Clear(_lastRun);
+        Restart();
         return true;
     }
 
@@ -101,17 +110,13 @@ public sealed class CoverViews
         int n = _views.Count;
         if (_round == 1 && wholeSweep)
         {
-            int first = 0;
             for (int v = 1; v < n; v++)
             {
-                if (wholeSweep)
-                {
-                    picked[first++] = v;
-                    _lastRun[v] = _round;
-                }
+                picked[v - 1] = v;
+                _lastRun[v] = _round;
             }
 
-            return first;
+            return n - 1;
         }
 
         for (int v = 1; v < n; v++)
@@ -127,7 +132,7 @@ public sealed class CoverViews
             if (tracks.Misses(i) > 0)
             {
                 // A face its own view lost: search it in every other view that holds it.
-                PointF c = CoverTracks.Centre(tracks.Box(i));
+                PointF c = tracks.Box(i).Centre;
                 for (int v = 1; v < n; v++)
                 {
                     if (v != view && Holds(_views[v], c))

@@ -13,18 +13,17 @@ public readonly record struct BoxF(float Left, float Top, float Right, float Bot
     public float Height => Bottom - Top;
     public float Area => Math.Max(0, Width) * Math.Max(0, Height);
 
+    public PointF Centre => new((Left + Right) / 2, (Top + Bottom) / 2);
+
     public float IoU(in BoxF other)
     {
-        float w = Math.Min(Right, other.Right) - Math.Max(Left, other.Left);
-        float h = Math.Min(Bottom, other.Bottom) - Math.Max(Top, other.Top);
-        if (w <= 0 || h <= 0)
-        {
-            return 0;
-        }
-
-        float inter = w * h;
-        return inter / (Area + other.Area - inter);
+        float inter = Intersection(other);
+        return inter <= 0 ? 0 : inter / (Area + other.Area - inter);
     }
+
+    /// <summary>The area this box and <paramref name="other"/> share.</summary>
+    public float Intersection(in BoxF other) =>
+        Math.Max(0, Math.Min(Right, other.Right) - Math.Max(Left, other.Left)) * Math.Max(0, Math.Min(Bottom, other.Bottom) - Math.Max(Top, other.Top));
 
     public bool Contains(PointF p) => p.X >= Left && p.X <= Right && p.Y >= Top && p.Y <= Bottom;
 }

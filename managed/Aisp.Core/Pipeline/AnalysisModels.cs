@@ -35,9 +35,9 @@ public sealed class AnalysisModels : IDisposable
     /// <summary>
     /// The mesh that checks what privacy's extra views (turned frames, tiles) find, since every extra
     /// look at the frame is one more chance to take a helmet or a clock for a face: BlazeFace's own
-    /// checking mesh, or one of its own for detectors whose finds nothing checks (UltraFace).
+    /// checking mesh, else the source pictures' mesh when landmarks are loaded, else one of its own.
     /// </summary>
-    public FaceMesh Verifier => _verifier ?? ((MeshVerifiedDetector)Detector).Mesh;
+    public FaceMesh Verifier => _verifier ?? (Detector as MeshVerifiedDetector)?.Mesh ?? SourceMesh!;
 
     /// <summary>The detector privacy's extra views run: without BlazeFace's check, which they make themselves in the frame.</summary>
     public IFaceDetector ViewDetector => Detector is MeshVerifiedDetector m ? m.Unverified : Detector;
@@ -66,7 +66,8 @@ public sealed class AnalysisModels : IDisposable
             FaceRecognizer? recognizer = s.UsesIdentities ? FaceRecognizer.Load(s.ModelsDir, s.ExecutionProvider, s.Threads, log) : null;
             RecognitionWorker? worker = recognizer is not null && s.Analysis == AnalysisModes.Async ? new RecognitionWorker(recognizer, log) : null;
             IdentitySet? identities = s.UsesIdentities ? new IdentitySet(s.FaceLibrary, log) : null;
-            verifier = detector is MeshVerifiedDetector ? null : new FaceMesh(ModelCatalog.Load(s.ModelsDir).Get(MeshModel), s.ExecutionProvider, s.Threads, log); // BlazeFace's own serves
+            verifier = detector is MeshVerifiedDetector || sourceMesh is not null ? null // BlazeFace's mesh or the source pictures' serves
+                : new FaceMesh(ModelCatalog.Load(s.ModelsDir).Get(MeshModel), s.ExecutionProvider, s.Threads, log);
             return new AnalysisModels(detector, landmarker, sourceMesh, worker is null ? recognizer : null, worker, identities, verifier);
         }
         catch

@@ -8,8 +8,8 @@ namespace Aisp.Core.Pipeline.Stages;
 
 /// <summary>
 /// Privacy's search for every face (runs only when the engine in use or about to take over fails
-/// closed). On each detection round it adds to the upright whole-frame run a few extra detector
-/// runs (<see cref="CoverViews"/>: the frame turned, with mirrored margins, tiles for small faces;
+/// closed). On each detection round it adds to the upright whole-frame run one extra detector run
+/// (<see cref="CoverViews"/>: the frame turned, with mirrored margins, or a tile for small faces;
 /// all of them on a file's first round), merges what they find with what the upright run found (over the per-face budget
 /// too) and keeps every face in <see cref="CoverTracks"/>, where a face a round loses coasts with
 /// growing padding before it is dropped. The boxes that no per-face result already covers go to
@@ -41,7 +41,7 @@ internal sealed class CoverStage(PipelineStats stats) : IAnalysisStage
     private readonly List<Sighting> _sightings = new(64);
     private bool[] _ran = new bool[64];
     private int[] _picked = new int[64];
-    private object? _detector;
+    private IFaceDetector? _detector;
     private long? _lastNs;
 
     public void Run(AnalysisPass pass)
@@ -59,12 +59,13 @@ internal sealed class CoverStage(PipelineStats stats) : IAnalysisStage
         long ts = pass.Frame.TimestampNs;
         bool cut = _lastNs is not { } last || ts <= last || ts - last > CutNs; // a new picture, a file run again, or a stream that stopped
         _lastNs = ts;
-        if (_views.Prepare(pass.Frame.Width, pass.Frame.Height, iw, ih) || !ReferenceEquals(detector, _detector) || (cut && pass.Detected))
+        bool resized = _views.Prepare(pass.Frame.Width, pass.Frame.Height, iw, ih);
+        if (resized || !ReferenceEquals(detector, _detector) || (cut && pass.Detected))
         {
+            // A new size, detector or scene: the faces known no longer hold, and a file searches every view again.
             _detector = detector;
             _tracks.Clear();
-            _views.Prepare(0, 0, iw, ih);
-            _views.Prepare(pass.Frame.Width, pass.Frame.Height, iw, ih); // a new size or detector: a first round again
+            _views.Restart();
         }
 
         if (!pass.Detected)
@@ -118,7 +119,7 @@ internal sealed class CoverStage(PipelineStats stats) : IAnalysisStage
     /// </summary>
     private bool Verified(AnalysisModels models, in Face find, in Frame frame, in BoxF inFrame, in ViewSpec spec)
     {
-        PointF c = CoverTracks.Centre(inFrame);
+        PointF c = inFrame.Centre;
         float hw = find.Box.Width / spec.Scale / 2, hh = find.Box.Height / spec.Scale / 2;
         float roll = _view.Roll + MeshVerifiedDetector.KeypointRoll(find);
         float presence = models.Verifier.Run(frame, new BoxF(c.X - hw, c.Y - hh, c.X + hw, c.Y + hh), roll, _points);
@@ -126,10 +127,7 @@ internal sealed class CoverStage(PipelineStats stats) : IAnalysisStage
     }
 
     /// <summary>Whether enough of a find lies inside the frame to be a face there: the mirrored view also shows the mirror images of faces near an edge, which lie wholly outside.</summary>
-    private static bool InFrame(in BoxF box, in Frame frame) => Intersection(box, new BoxF(0, 0, frame.Width, frame.Height)) >= 0.3f * box.Area;
-
-    private static float Intersection(in BoxF a, in BoxF b) =>
-        MathF.Max(0, MathF.Min(a.Right, b.Right) - MathF.Max(a.Left, b.Left)) * MathF.Max(0, MathF.Min(a.Bottom, b.Bottom) - MathF.Max(a.Top, b.Top));
+    private static bool InFrame(in BoxF box, in Frame frame) => box.Intersection(new BoxF(0, 0, frame.Width, frame.Height)) >= 0.3f * box.Area;
 
     /// <summary>Whether a face of this round already stands for this box (found by the upright run or an earlier view).</summary>
     private bool Seen(in BoxF box)
@@ -155,7 +153,7 @@ internal sealed class CoverStage(PipelineStats stats) : IAnalysisStage
             bool detailed = false;
             foreach (ref readonly Face f in faces)
             {
-                if (Intersection(f.Box, box) >= 0.8f * box.Area)
+                if (f.Box.Intersection(box) >= 0.8f * box.Area)
                 {
                     detailed = true;
                     break;
