@@ -10,13 +10,15 @@ namespace Aisp.Cli;
 public static class ServeCommand
 {
     public const string Usage = """
-        usage: aisp serve [--data DIR] [--urls URL] [--cert FILE.pfx] [--obs-url ws://HOST:PORT]
+        usage: aisp serve [--data DIR] [--urls URL] [--cert FILE.pfx|FILE.pem [--cert-key KEY.pem]] [--obs-url ws://HOST:PORT]
                           [--jobs-read DIR]... [--max-jobs N] [--face-library FILE]
                           [--assistant-model ollama=URL#MODEL|gguf=FILE] [--me NAME]
                aisp serve --create-admin NAME [--data DIR]      (password: first line of standard input)
 
         The REST API under /api/v1 (OpenAPI at /api/v1/openapi.json), loopback only by default
-        (http://127.0.0.1:8765). --cert serves HTTPS with that certificate (use an https:// URL).
+        (http://127.0.0.1:8765). --cert serves HTTPS, and only HTTPS, with that certificate (default
+        address https://127.0.0.1:8765): a PFX, or PEM with the key inside or in --cert-key; a protected
+        file's password comes from the AISP_CERT_PASSWORD environment variable.
         --data holds server.db (users, refresh tokens) and signing.key, both private to the user
         (default ~/.local/share/aisp/server). OBS is reached through its obs-websocket server
         (default ws://127.0.0.1:4455; its password from the AISP_OBS_PASSWORD environment variable).
@@ -30,7 +32,7 @@ public static class ServeCommand
 
     public static int Run(string[] args)
     {
-        string? data = null, urls = null, cert = null, admin = null, obs = null, library = null, model = null, me = null;
+        string? data = null, urls = null, cert = null, certKey = null, admin = null, obs = null, library = null, model = null, me = null;
         int? maxJobs = null;
         var roots = new List<string>();
         for (int i = 1; i < args.Length; i++)
@@ -41,6 +43,7 @@ public static class ServeCommand
                 case "--data": data = value; break;
                 case "--urls": urls = value; break;
                 case "--cert": cert = value; break;
+                case "--cert-key": certKey = value; break;
                 case "--create-admin": admin = value; break;
                 case "--obs-url": obs = value; break;
                 case "--jobs-read": roots.Add(Directory.Exists(value) ? Path.GetFullPath(value) : throw Usage_($"--jobs-read {value} is not a folder")); break;
@@ -58,8 +61,9 @@ public static class ServeCommand
         options = options with
         {
             DataDir = data ?? options.DataDir,
-            Urls = urls ?? options.Urls,
+            Urls = urls ?? (cert is null ? options.Urls : ServerOptions.DefaultHttpsUrl),
             CertificatePath = cert,
+            CertificateKeyPath = certKey,
             JobInputRoots = roots,
             MaxConcurrentJobs = maxJobs ?? options.MaxConcurrentJobs,
             FaceLibraryPath = library ?? options.FaceLibraryPath,

@@ -61,19 +61,18 @@ public static class AuthEndpoints
 
     private static IResult Refresh(RefreshRequest body, HttpContext context, UserStore users, TokenService tokens)
     {
-        string? user = string.IsNullOrEmpty(body.RefreshToken) ? null : users.Redeem(body.RefreshToken);
-        string? role = user is null ? null : users.RoleOf(user);
+        (string User, string Family)? redeemed = string.IsNullOrEmpty(body.RefreshToken) ? null : users.Redeem(body.RefreshToken);
+        string? role = redeemed is null ? null : users.RoleOf(redeemed.Value.User);
         return role is null
-            ? ApiErrors.Result(context, 401, "INVALID_REFRESH_TOKEN", "the refresh token is not valid", "it was used already, revoked by logout, expired, or never issued",
-                "log in again at POST /api/v1/auth/login")
-            : Results.Json(Answer(tokens.Issue(user!, role)));
+            ? ApiErrors.Result(context, 401, "INVALID_REFRESH_TOKEN", "the refresh token is not valid",
+                "it was used already (then every token of that login is revoked), revoked by logout, expired, or never issued", "log in again at POST /api/v1/auth/login")
+            : Results.Json(Answer(tokens.Issue(redeemed!.Value.User, role, redeemed.Value.Family)));
     }
 
     private static IResult Logout(RefreshRequest body, HttpContext context, UserStore users, ClaimsPrincipal caller)
     {
         // Revokes the caller's refresh token (a token of someone else is refused, and stays valid).
-        string? owner = string.IsNullOrEmpty(body.RefreshToken) ? null : users.Redeem(body.RefreshToken);
-        return owner is not null && owner == caller.Identity?.Name
+        return !string.IsNullOrEmpty(body.RefreshToken) && caller.Identity?.Name is { } name && users.Revoke(body.RefreshToken, name)
             ? Results.NoContent()
             : ApiErrors.Result(context, 400, "INVALID_REFRESH_TOKEN", "no refresh token of yours to revoke", "the token is missing, already used or revoked, or belongs to another user",
                 "send the refresh_token your login or refresh returned");

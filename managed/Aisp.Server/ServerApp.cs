@@ -18,10 +18,17 @@ public static class ServerApp
     public static WebApplication Build(ServerOptions options, Action<WebApplicationBuilder>? configure = null)
     {
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(ServerApp).Assembly.GetName().Name });
+        if (ServerCertificate.Mismatch(options.Urls, options.CertificatePath is not null) is { } mismatch)
+        {
+            throw new Aisp.Core.AispException(Aisp.Core.ErrorKind.InvalidArgument, mismatch);
+        }
+
         builder.WebHost.UseUrls(options.Urls);
         if (options.CertificatePath is not null)
         {
-            X509Certificate2 certificate = X509CertificateLoader.LoadPkcs12FromFile(options.CertificatePath, null);
+            // The slim builder leaves HTTPS out until asked for.
+            X509Certificate2 certificate = ServerCertificate.Load(options.CertificatePath, options.CertificateKeyPath, options.CertificatePassword);
+            builder.WebHost.UseKestrelHttpsConfiguration();
             builder.WebHost.ConfigureKestrel(k => k.ConfigureHttpsDefaults(h => h.ServerCertificate = certificate));
         }
 
@@ -46,6 +53,7 @@ public static class ServerApp
             {
                 o.MapInboundClaims = false;
                 o.TokenValidationParameters = tokens.Validation();
+
             });
         builder.Services.AddAuthorization(o =>
         {
@@ -66,6 +74,7 @@ public static class ServerApp
 
         WebApplication app = builder.Build();
         app.UseMiddleware<RequestIds>();
+        app.UseMiddleware<SecurityHeaders>();
         app.UseExceptionHandler(failed => failed.Run(context =>
         {
             context.RequestServices.GetRequiredService<ILogger<RequestIds>>().LogError("Request {RequestId} failed", context.TraceIdentifier);
@@ -74,8 +83,20 @@ public static class ServerApp
                 "try again; if it persists, report the request id");
         }));
         app.UseStatusCodePages(pages => ApiErrors.ForStatus(pages.HttpContext));
+        app.UseMiddleware<LoopbackHosts>();
         app.UseRateLimiter();
         app.UseAuthentication();
+        app.Use((context, next) =>
+        {
+            // Here rather than in the bearer's events, so a database failure is a 500, not a 401.
+            if (context.User.Identity?.IsAuthenticated == true && tokens.StaleReason(context.User) is { } stale)
+            {
+                context.RequestServices.GetRequiredService<ILogger<TokenService>>().LogInformation("Token of {User} refused: {Why}", context.User.Identity.Name, stale);
+                context.User = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity());
+            }
+
+            return next(context);
+        });
         app.UseAuthorization();
         app.MapOpenApi("/api/{documentName}/openapi.json");
         DashboardEndpoints.Map(app);

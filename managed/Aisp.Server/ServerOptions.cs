@@ -10,8 +10,17 @@ public sealed record ServerOptions
 
     public string Urls { get; init; } = DefaultUrl;
 
-    /// <summary>A PEM or PFX certificate file: with it the server listens with HTTPS.</summary>
+    /// <summary>The address to listen on when the user names none but gives a certificate.</summary>
+    public const string DefaultHttpsUrl = "https://127.0.0.1:8765";
+
+    /// <summary>A PEM or PFX certificate file: with it the server listens with HTTPS (and only HTTPS).</summary>
     public string? CertificatePath { get; init; }
+
+    /// <summary>The PEM certificate's private key when it is not in the certificate's own file.</summary>
+    public string? CertificateKeyPath { get; init; }
+
+    /// <summary>A protected PFX's or encrypted PEM key's password: from AISP_CERT_PASSWORD, never the command line.</summary>
+    public string? CertificatePassword { get; init; } = Environment.GetEnvironmentVariable(ServerCertificate.PasswordVariable);
 
     /// <summary>OBS's obs-websocket server (Tools > WebSocket Server Settings).</summary>
     public Uri ObsUrl { get; init; } = new("ws://127.0.0.1:4455");
@@ -19,8 +28,14 @@ public sealed record ServerOptions
     /// <summary>Its password: from AISP_OBS_PASSWORD, never the command line (where every user's ps shows it).</summary>
     public string ObsPassword { get; init; } = Environment.GetEnvironmentVariable("AISP_OBS_PASSWORD") ?? "";
 
-    /// <summary>First wait before reconnecting to OBS; then twice, then four times as long (the seed's 3 retries).</summary>
+    /// <summary>First wait before reconnecting to OBS; then twice, then four times as long (the seed's 3 retries), up to <see cref="ObsRetryMax"/>.</summary>
     public TimeSpan ObsRetryBase { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest wait between two tries while OBS stays away.</summary>
+    public TimeSpan ObsRetryMax { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>A vendor request OBS has not answered by then drops the connection (OBS hung), so no caller waits longer.</summary>
+    public TimeSpan ObsRequestTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
     public TimeSpan AccessTokenLifetime { get; init; } = TimeSpan.FromMinutes(15);
 

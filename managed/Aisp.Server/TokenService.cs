@@ -14,7 +14,8 @@ public sealed class TokenService(ServerOptions options, UserStore users, Symmetr
     public const string Issuer = "aisp";
     public const string PermissionClaim = "perm";
 
-    public TokenPair Issue(string user, string role)
+    /// <param name="family">The login this pair continues (a refresh); null starts a new one (a login).</param>
+    public TokenPair Issue(string user, string role, string? family = null)
     {
         var claims = new List<Claim> { new(JwtRegisteredClaimNames.Sub, user), new(ClaimTypes.Name, user), new(ClaimTypes.Role, role) };
         claims.AddRange(Roles.Permissions(role).Select(p => new Claim(PermissionClaim, p)));
@@ -27,8 +28,19 @@ public sealed class TokenService(ServerOptions options, UserStore users, Symmetr
             SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.HmacSha256),
         });
         string refresh = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
-        users.StoreRefresh(refresh, user, DateTimeOffset.UtcNow + options.RefreshTokenLifetime);
+        users.StoreRefresh(refresh, user, DateTimeOffset.UtcNow + options.RefreshTokenLifetime, family ?? Convert.ToHexString(RandomNumberGenerator.GetBytes(16)));
         return new TokenPair(access, refresh, (int)options.AccessTokenLifetime.TotalSeconds, role, Roles.Permissions(role));
+    }
+
+    /// <summary>
+    /// A signed, unexpired token is not enough: its user must still exist with the role it names,
+    /// so a deleted or demoted user loses access at once rather than when the token expires.
+    /// </summary>
+    public string? StaleReason(ClaimsPrincipal principal)
+    {
+        string? user = principal.FindFirstValue(JwtRegisteredClaimNames.Sub), role = principal.FindFirstValue(ClaimTypes.Role);
+        string? current = user is null ? null : users.RoleOf(user);
+        return current is null ? "the token's user no longer exists" : current != role ? "the token's user has another role now" : null;
     }
 
     public TokenValidationParameters Validation() => new()

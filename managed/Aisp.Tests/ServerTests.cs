@@ -153,8 +153,12 @@ public sealed class ServerTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await Send("GET", "/api/v1/auth/me", null, (string)renewed["access_token"]!)).StatusCode);
         Assert.Equal("INVALID_REFRESH_TOKEN", (string?)(await AssertError(await Send("POST", "/api/v1/auth/refresh", new JsonObject { ["refresh_token"] = refresh }, null), 401))["code"]);
 
-        string current = (string)renewed["refresh_token"]!;
-        Assert.Equal(HttpStatusCode.NoContent, (await Send("POST", "/api/v1/auth/logout", new JsonObject { ["refresh_token"] = current }, (string)renewed["access_token"]!)).StatusCode);
+        // Replaying the used token revoked its whole family (issue 27), the renewed token included.
+        await AssertError(await Send("POST", "/api/v1/auth/refresh", new JsonObject { ["refresh_token"] = (string)renewed["refresh_token"]! }, null), 401);
+
+        JsonNode again = await Login(Roles.Viewer, Password);
+        string current = (string)again["refresh_token"]!;
+        Assert.Equal(HttpStatusCode.NoContent, (await Send("POST", "/api/v1/auth/logout", new JsonObject { ["refresh_token"] = current }, (string)again["access_token"]!)).StatusCode);
         await AssertError(await Send("POST", "/api/v1/auth/refresh", new JsonObject { ["refresh_token"] = current }, null), 401);
 
         // Nothing secret reaches the log: no password, no token.
