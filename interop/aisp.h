@@ -24,7 +24,7 @@
 extern "C" {
 #endif
 
-#define AISP_ABI_VERSION 9u
+#define AISP_ABI_VERSION 10u
 
 #define AISP_MAX_PLANES 4
 #define AISP_NAME_CAPACITY 32
@@ -192,6 +192,14 @@ aisp_status aisp_create(const char *settings_json, aisp_instance **out_instance)
  * error here, where aisp_update only logs it). Remote control validates with it before it
  * changes anything. */
 aisp_status aisp_validate_settings(const char *settings_json);
+
+/* Checks a remote change (obs-websocket's SetSettings, the assistant's apply) against the files it
+ * may name: a picture, model, library or pack path named anew must lie inside a folder the OBS user
+ * allows in the AISP_REMOTE_READ environment variable (':'-separated absolute folders; none by
+ * default), symbolic links resolved. Clearing a path, or sending back the one in current_json (the
+ * filter's settings now), passes. AISP_OK, or AISP_ERR_INVALID_SETTINGS naming the key and the file.
+ * Call it after aisp_validate_settings. (ABI 10) */
+aisp_status aisp_check_remote_settings(const char *change_json, const char *current_json);
 
 /* Applies new settings. On failure the previous settings stay in effect. */
 aisp_status aisp_update(aisp_instance *instance, const char *settings_json);

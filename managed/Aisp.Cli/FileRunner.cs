@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Aisp.Core;
 using Aisp.Core.Frames;
+using Aisp.Core.IO;
 using Aisp.Core.Pipeline;
 using Aisp.Core.Settings;
 using Microsoft.Extensions.Logging;
@@ -130,6 +131,11 @@ public sealed class FileRunner : IDisposable
         if (!capture.IsOpened())
         {
             throw new AispException(ErrorKind.InvalidArgument, $"{ExitCodes.InputPrefix} {_options.Input}: not a readable image or video");
+        }
+
+        if (capture.FrameWidth > 0 && PictureHeader.Refusal(capture.FrameWidth, capture.FrameHeight) is { } tooLarge)
+        {
+            throw new AispException(ErrorKind.InvalidArgument, $"{ExitCodes.InputPrefix} {_options.Input}: its frames are too large: {tooLarge}");
         }
 
         int total = capture.FrameCount > 0 ? Math.Min(capture.FrameCount, _options.MaxFrames) : 0;

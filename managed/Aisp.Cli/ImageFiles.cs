@@ -23,6 +23,12 @@ public static class ImageFiles
             throw new AispException(ErrorKind.InvalidArgument, $"{prefix}: the JPEG is truncated or corrupt (no end-of-image marker after its data)");
         }
 
+        if (PictureHeader.Size(bytes) is (int width, int height) && PictureHeader.Refusal(width, height) is { } tooLarge)
+        {
+            // Before decoding: a small file can claim gigabytes of pixels.
+            throw new AispException(ErrorKind.InvalidArgument, $"{prefix}: {tooLarge}");
+        }
+
         CvMat bgr = Cv2.ImDecode(bytes, ImreadModes.Color);
         if (bgr.Empty())
         {

@@ -251,6 +251,30 @@ public static unsafe class Exports
         }
     }
 
+    [UnmanagedCallersOnly(EntryPoint = "aisp_check_remote_settings")]
+    public static int CheckRemoteSettings(byte* changeJson, byte* currentJson)
+    {
+        try
+        {
+            PipelineSettings before;
+            try
+            {
+                before = SettingsParser.Parse(Utf8(currentJson), new PipelineSettings(), []); // the host's own keys beside ours are fine here
+            }
+            catch (AispException)
+            {
+                before = new PipelineSettings(); // nothing in effect can be trusted: every path in the change is checked
+            }
+
+            PipelineSettings after = SettingsParser.Parse(Utf8(changeJson), before, []);
+            return SettingPaths.Refusal(before, after, SettingPaths.RemoteRoots()) is { } refusal ? Fail(ErrorKind.InvalidSettings, $"invalid settings: {refusal}") : Ok();
+        }
+        catch (Exception e)
+        {
+            return Fail(e);
+        }
+    }
+
     [UnmanagedCallersOnly(EntryPoint = "aisp_set_identity_source")]
     public static int SetIdentitySource(nint instance, byte* identity, AispFrame* image, byte* label)
     {

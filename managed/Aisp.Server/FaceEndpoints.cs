@@ -23,7 +23,7 @@ public static class FaceEndpoints
         faces.MapDelete("/{name}", Remove).RequireAuthorization(Roles.Write);
     }
 
-    private static IResult List(HttpContext c, ServerOptions options)
+    private static IResult List(HttpContext c, ServerOptions options, ClaimsPrincipal user)
     {
         var list = new JsonArray();
         if (File.Exists(options.FaceLibraryPath))
@@ -42,14 +42,20 @@ public static class FaceEndpoints
             }
             catch (AispException e)
             {
-                return LibraryError(c, e.Message);
+                return LibraryError(c, ServerPaths.Shown(e.Message, user, options)!);
             }
         }
 
-        return Results.Json(new JsonObject { ["library"] = options.FaceLibraryPath, ["faces"] = list });
+        var answer = new JsonObject { ["faces"] = list };
+        if (ServerPaths.MaySee(user))
+        {
+            answer["library"] = options.FaceLibraryPath;
+        }
+
+        return Results.Json(answer);
     }
 
-    private static IResult Thumbnail(string name, HttpContext c, ServerOptions options)
+    private static IResult Thumbnail(string name, HttpContext c, ServerOptions options, ClaimsPrincipal user)
     {
         try
         {
@@ -58,7 +64,7 @@ public static class FaceEndpoints
         }
         catch (AispException e)
         {
-            return LibraryError(c, e.Message);
+            return LibraryError(c, ServerPaths.Shown(e.Message, user, options)!);
         }
     }
 
@@ -91,9 +97,9 @@ public static class FaceEndpoints
 
         string name = form["name"].ToString().Trim();
         string? pick = form["pick"].ToString() is { Length: > 0 } p ? p : null;
-        if (name.Length is 0 or > 100 || name.StartsWith('-') || name.Any(char.IsControl))
+        if (FaceLibrary.NameProblem(name) is { } problem)
         {
-            return Invalid(c, "the form needs \"name\": 1 to 100 printable characters, not starting with '-'", $"the name given was {name.Length} characters");
+            return Invalid(c, $"the form needs \"name\": {problem}", $"the name given was {name.Length} characters");
         }
 
         if (form.Files.GetFile("photo") is not { Length: > 0 } photo)
@@ -122,6 +128,7 @@ public static class FaceEndpoints
 
             return outcome.ExitCode switch
             {
+                FaceEnroller.Busy => ApiErrors.Result(c, 429, "ENROL_BUSY", "the server is enrolling as many faces as it runs at once", error, "try again in a few seconds"),
                 2 => ApiErrors.Result(c, 400, "INVALID_FACE", "the photo cannot be enrolled as it is", error,
                     error.Contains("--pick", StringComparison.Ordinal) ? "send \"pick\": \"largest\" or the face's index" : "check the name and the photo"),
                 3 => ApiErrors.Result(c, 422, "NO_FACE", "no usable face in the photo", error, "send a clear, front-facing picture of the face"),

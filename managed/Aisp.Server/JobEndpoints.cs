@@ -19,13 +19,14 @@ public static class JobEndpoints
     public static void Map(IEndpointRouteBuilder api)
     {
         RouteGroupBuilder jobs = api.MapGroup("/jobs");
-        jobs.MapGet("/", (JobStore store, int? limit) => Results.Json(new JsonObject
+        jobs.MapGet("/", (JobStore store, int? limit, ClaimsPrincipal user, ServerOptions options) => Results.Json(new JsonObject
         {
-            ["jobs"] = new JsonArray(store.List(Math.Clamp(limit ?? 100, 1, 1000)).Select(j => (JsonNode)j.ToJson()).ToArray()),
+            ["jobs"] = new JsonArray(store.List(Math.Clamp(limit ?? 100, 1, 1000)).Select(j => (JsonNode)Shown(j, user, options)).ToArray()),
         })).RequireAuthorization(Roles.Read);
         jobs.MapPost("/", SubmitPath).RequireAuthorization(Roles.Execute);
         jobs.MapPost("/upload", SubmitUpload).RequireAuthorization(Roles.Execute).DisableAntiforgery();
-        jobs.MapGet("/{id:long}", (long id, JobStore store, HttpContext c) => store.Get(id) is { } j ? Results.Json(j.ToJson()) : NotFound(c, id))
+        jobs.MapGet("/{id:long}", (long id, JobStore store, HttpContext c, ClaimsPrincipal user, ServerOptions options) =>
+                store.Get(id) is { } j ? Results.Json(Shown(j, user, options)) : NotFound(c, id))
             .RequireAuthorization(Roles.Read);
         jobs.MapPost("/{id:long}/cancel", Cancel).RequireAuthorization(Roles.Execute);
         jobs.MapGet("/{id:long}/result", Download).RequireAuthorization(Roles.Read);
@@ -39,7 +40,7 @@ public static class JobEndpoints
         {
             input = JobInputs.ReadablePath(body.Path ?? throw new ArgumentException("the body needs \"path\": an absolute path the server may read"), options.JobInputRoots);
             format = JobInputs.OutputFormat(input, body.OutputFormat);
-            settings = JobInputs.Settings(body.Settings?.ToJsonString());
+            settings = JobInputs.Settings(body.Settings?.ToJsonString(), options.JobInputRoots, options.FaceLibraryPath);
         }
         catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException)
         {
@@ -82,7 +83,7 @@ public static class JobEndpoints
                 {
                     string fileName = Path.GetFileName(HeaderUtilities.RemoveQuotes(part.FileName).Value ?? "");
                     string format = JobInputs.OutputFormat(fileName, wanted);
-                    string settings = JobInputs.Settings(settingsText);
+                    string settings = JobInputs.Settings(settingsText, options.JobInputRoots, options.FaceLibraryPath);
                     partial = Path.Combine(options.JobsDir, $"upload-{Guid.NewGuid():N}.part");
                     await using (FileStream file = File.Create(partial))
                     {
@@ -99,7 +100,7 @@ public static class JobEndpoints
                     return Results.Json(queue.Submit(store.Get(job.Id)!).ToJson(), statusCode: 201);
                 }
 
-                string value = await section.ReadAsStringAsync(c.RequestAborted);
+                string value = await FormFields.ReadAsync(section, name, c.RequestAborted);
                 if (name == "settings")
                 {
                     settingsText = value;
@@ -110,7 +111,7 @@ public static class JobEndpoints
                 }
             }
         }
-        catch (Exception e) when (e is ArgumentException or InvalidDataException)
+        catch (Exception e) when (e is ArgumentException or InvalidDataException or UnauthorizedAccessException)
         {
             return Refused(c, e);
         }
@@ -185,6 +186,14 @@ public static class JobEndpoints
 
     private static IResult NotFound(HttpContext c, long id) =>
         ApiErrors.Result(c, 404, "JOB_NOT_FOUND", $"no job {id}", "no job has this number (deleted, or never made)", "GET /api/v1/jobs lists the jobs");
+
+    /// <summary>A job as the caller may see it: its error without the server's folders unless the caller is an admin.</summary>
+    private static JsonObject Shown(Job job, ClaimsPrincipal user, ServerOptions options)
+    {
+        JsonObject json = job.ToJson();
+        json["error"] = ServerPaths.Shown(job.Error, user, options);
+        return json;
+    }
 
     private static IResult Refused(HttpContext c, Exception e) => e switch
     {

@@ -59,6 +59,9 @@ public sealed record ServerOptions
 
     public long MaxUploadBytes { get; init; } = 2L << 30;
 
+    /// <summary>The most memory one worker (a job, an enrolment) may take before its allocations fail (0: no cap). Four at once stay within a 16 GB machine.</summary>
+    public long WorkerMemoryBytes { get; init; } = 3L << 30;
+
     /// <summary>How a job's worker is started: this program ("aisp"), which then runs "process" on the file, so a crash in one job never takes the server or the queue with it.</summary>
     public IReadOnlyList<string> JobCommand { get; init; } = DefaultJobCommand();
 

@@ -57,7 +57,11 @@ public sealed class FaceEndpointTests : IAsyncLifetime
         // No library yet: an empty list, not an error.
         JsonNode empty = await ServerApi.Json(await _api.Send("GET", "/api/v1/faces", null, viewer), 200);
         Assert.Empty(empty["faces"]!.AsArray());
-        Assert.Equal(Library, (string?)empty["library"]);
+        Assert.Null(empty["library"]); // issue 27: a viewer learns no server path
+        var users = _app.Services.GetRequiredService<UserStore>();
+        users.Add("root", Password, Roles.Admin);
+        string admin = (string)(await _api.Login("root", Password))["access_token"]!;
+        Assert.Equal(Library, (string?)(await ServerApi.Json(await _api.Send("GET", "/api/v1/faces", null, admin), 200))["library"]);
 
         JsonNode added = await ServerApi.Json(await Enrol(op, "Grace Hopper", TestAssets.GraceHopper), 201);
         Assert.Equal("Grace Hopper", (string?)added["name"]);
@@ -87,6 +91,11 @@ public sealed class FaceEndpointTests : IAsyncLifetime
         Assert.Equal("NO_FACE", (string?)(await ServerApi.Json(await Enrol(op, "Notes", notPicture), 422))["error"]!["code"]);
         await ServerApi.Json(await Enrol(viewer, "Grace Hopper", TestAssets.GraceHopper), 403);
         Assert.Equal("INVALID_FACE", (string?)(await ServerApi.Json(await Enrol(op, "--library", TestAssets.GraceHopper), 400))["error"]!["code"]);
+        foreach (string unremovable in new[] { "a/b", "back\\slash", "line\nbreak", "nul\0", new string('x', 101) })
+        {
+            // A name the API could never delete again (biometric data that cannot be removed) is refused at enrolment.
+            Assert.Equal("INVALID_FACE", (string?)(await ServerApi.Json(await Enrol(op, unremovable, TestAssets.GraceHopper), 400))["error"]!["code"]);
+        }
 
         // The list and a thumbnail of the face, for everyone who may read.
         JsonNode listed = await ServerApi.Json(await _api.Send("GET", "/api/v1/faces", null, viewer), 200);
@@ -115,9 +124,28 @@ public sealed class FaceEndpointTests : IAsyncLifetime
         Assert.True(code == 0, stderr);
         Assert.DoesNotContain(Names(identified), n => n == "Grace Hopper");
 
-        // A damaged library is a clear 500 in the format, not a crash.
+        // A damaged library is a clear 500 in the format, not a crash; a viewer's message names no server path.
         File.WriteAllText(Library, new string('x', 5000));
-        Assert.Equal("LIBRARY_ERROR", (string?)(await ServerApi.Json(await _api.Send("GET", "/api/v1/faces", null, viewer), 500))["error"]!["code"]);
+        JsonNode damaged = await ServerApi.Json(await _api.Send("GET", "/api/v1/faces", null, viewer), 500);
+        Assert.Equal("LIBRARY_ERROR", (string?)damaged["error"]!["code"]);
+        Assert.DoesNotContain(_dir, damaged.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Enrolments_beyond_the_cap_are_answered_at_once()
+    {
+        // Workers that never finish hold both slots; the third is told to come back.
+        var options = new ServerOptions { DataDir = _dir, JobCommand = ["/bin/sh", "-c", "sleep 600", "stuck"] };
+        using var enroller = new Aisp.Server.Faces.FaceEnroller(options, Microsoft.Extensions.Logging.Abstractions.NullLogger<Aisp.Server.Faces.FaceEnroller>.Instance);
+        using var stop = new CancellationTokenSource();
+        Task<Aisp.Server.Faces.EnrolOutcome>[] held = [enroller.EnrolAsync("A", TestAssets.GraceHopper, null, stop.Token), enroller.EnrolAsync("B", TestAssets.GraceHopper, null, stop.Token)];
+        Aisp.Server.Faces.EnrolOutcome third = await enroller.EnrolAsync("C", TestAssets.GraceHopper, null, CancellationToken.None);
+        Assert.Equal(Aisp.Server.Faces.FaceEnroller.Busy, third.ExitCode);
+        await stop.CancelAsync();
+        Assert.All(await Task.WhenAll(held), o => Assert.Equal(-1, o.ExitCode));
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+        Assert.Equal(-1, (await enroller.EnrolAsync("D", TestAssets.GraceHopper, null, cancelled.Token)).ExitCode); // a slot came back: it started (and was stopped)
     }
 
     private Task<HttpResponseMessage> Enrol(string token, string name, string photo, string? pick = null) =>

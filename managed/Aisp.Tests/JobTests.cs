@@ -233,6 +233,98 @@ public sealed class JobTests : IAsyncLifetime
         Assert.Contains("interrupted 1 times", (string)failed["error"]!, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Job_settings_name_files_only_inside_the_servers_folders_and_a_decode_bomb_fails_its_job_only()
+    {
+        string photo = Copy(TestAssets.Astronaut, "astronaut.png");
+        string inside = Copy(TestAssets.GraceHopper, "grace.jpg");
+        File.CreateSymbolicLink(Path.Combine(_inputs, "leak.jpg"), "/etc/hostname");
+        foreach (JsonObject leak in new[]
+        {
+            new JsonObject { ["background"] = "replace", ["background_image"] = TestAssets.GraceHopper },
+            new JsonObject { ["engine"] = "morph", ["source_image"] = Path.Combine(_inputs, "leak.jpg") }, // a link out of the folder
+            new JsonObject { ["swap_identities"] = new JsonObject { ["Ada"] = Path.Combine(_inputs, "..", "..", "elsewhere.png") } },
+            new JsonObject { ["models_dir"] = "/tmp" },
+            new JsonObject { ["effect_pack"] = "custom", ["effect_pack_path"] = "/etc" },
+        })
+        {
+            JsonNode refused = await ServerApi.Json(await _api.Send("POST", "/api/v1/jobs", new JsonObject { ["path"] = photo, ["settings"] = leak }, _operator), 403);
+            Assert.Equal("PATH_NOT_ALLOWED", (string?)refused["error"]!["code"]);
+            Assert.Contains(leak.Last().Key, (string)refused["error"]!["message"]!, StringComparison.Ordinal);
+            refused = await ServerApi.Json(await _api.SendForm("/api/v1/jobs/upload", [("settings", leak.ToJsonString())], "file", photo, _operator), 403);
+            Assert.Equal("PATH_NOT_ALLOWED", (string?)refused["error"]!["code"]);
+        }
+
+        // A picture inside the folders works as before.
+        JsonNode replaced = await Submit(photo, new JsonObject { ["engine"] = "none", ["background"] = "replace", ["background_image"] = inside });
+        Assert.Equal("succeeded", (string?)(await WaitFor((long)replaced["id"]!, j => (string?)j["state"] is "COMPLETED" or "ERROR"))["result"]);
+
+        // A text field of megabytes is refused after 64 KiB, not read whole into a string.
+        string huge = "{\"engine\":\"" + new string('x', 4 << 20) + "\"}";
+        JsonNode tooLong = await ServerApi.Json(await _api.SendForm("/api/v1/jobs/upload", [("settings", huge)], "file", photo, _operator), 400);
+        Assert.Contains("longer than 64 KiB", (string)tooLong["error"]!["message"]!, StringComparison.Ordinal);
+
+        // A 30000x30000 PNG of a few kilobytes: refused from its header, before any decoder allocates 2.7 GB.
+        string bomb = Path.Combine(_inputs, "bomb.png");
+        File.WriteAllBytes(bomb, PngClaiming(30000, 30000));
+        JsonNode job = await Upload(bomb, "{}", "png");
+        JsonNode failed = await WaitFor((long)job["id"]!, j => (string?)j["state"] is "COMPLETED" or "ERROR");
+        Assert.Equal("ERROR", (string?)failed["state"]);
+        Assert.Contains("30000x30000", (string)failed["error"]!, StringComparison.Ordinal);
+        string viewer = (string)(await _api.Login("viewer", Password))["access_token"]!;
+        JsonNode seen = await ServerApi.Json(await _api.Send("GET", $"/api/v1/jobs/{(long)job["id"]!}", null, viewer), 200);
+        Assert.DoesNotContain(_dir, seen.ToJsonString(), StringComparison.Ordinal); // a viewer learns no server folder
+        Assert.Contains("30000x30000", (string)seen["error"]!, StringComparison.Ordinal);
+    }
+
+    /// <summary>A valid PNG header and first rows for a picture of <paramref name="width"/> x <paramref name="height"/>: what a decode bomb starts with.</summary>
+    private static byte[] PngClaiming(int width, int height)
+    {
+        using var file = new MemoryStream();
+        file.Write([137, 80, 78, 71, 13, 10, 26, 10]);
+        var header = new byte[13];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(header, width);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4), height);
+        header[8] = 8; // 8-bit RGB
+        header[9] = 2;
+        Chunk(file, "IHDR", header);
+        using var packed = new MemoryStream();
+        using (var z = new System.IO.Compression.ZLibStream(packed, System.IO.Compression.CompressionLevel.SmallestSize, leaveOpen: true))
+        {
+            z.Write(new byte[(width * 3 + 1) * 16]); // sixteen black rows
+        }
+
+        Chunk(file, "IDAT", packed.ToArray());
+        Chunk(file, "IEND", []);
+        return file.ToArray();
+    }
+
+    private static void Chunk(Stream file, string type, byte[] data)
+    {
+        Span<byte> length = stackalloc byte[4];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(length, data.Length);
+        file.Write(length);
+        byte[] typed = [.. System.Text.Encoding.ASCII.GetBytes(type), .. data];
+        file.Write(typed);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(length, Crc32(typed));
+        file.Write(length);
+    }
+
+    private static uint Crc32(byte[] bytes)
+    {
+        uint crc = 0xFFFFFFFF;
+        foreach (byte b in bytes)
+        {
+            crc ^= b;
+            for (int k = 0; k < 8; k++)
+            {
+                crc = (crc & 1) != 0 ? (crc >> 1) ^ 0xEDB88320 : crc >> 1;
+            }
+        }
+
+        return ~crc;
+    }
+
     private string Copy(string photo, string name)
     {
         string path = Path.Combine(_inputs, name);

@@ -73,6 +73,7 @@ public sealed class RemoteControlTests(RealObs obs, ITestOutputHelper output) : 
             (new JsonObject { ["engine"] = "sparkle" }, "'engine'"),
             (new JsonObject { ["smudge"] = 1 }, "'smudge'"),
             (new JsonObject { ["privacy_strength"] = 500, ["engine"] = "none" }, "'privacy_strength'"),
+            (new JsonObject { ["background_image"] = TestAssets.GraceHopper, ["background"] = "replace" }, "'background_image'"), // outside AISP_REMOTE_READ
         })
         {
             JsonNode answer = await client.VendorAsync("SetSettings", With(target, new JsonObject { ["request_id"] = "bad-1", ["settings"] = bad }), ct);
@@ -91,6 +92,9 @@ public sealed class RemoteControlTests(RealObs obs, ITestOutputHelper output) : 
         Assert.Equal("FILTER_NOT_FOUND", (string?)missing["error"]!["code"]);
         JsonNode noFace = await client.VendorAsync("SetSourceFace", With(target, new JsonObject { ["path"] = "/nonexistent.png" }), ct);
         Assert.Equal("SOURCE_IMAGE", (string?)noFace["error"]!["code"]);
+        JsonNode elsewhere = await client.VendorAsync("SetSourceFace", With(target, new JsonObject { ["path"] = TestAssets.GraceHopper }), ct);
+        Assert.Equal("PATH_NOT_ALLOWED", (string?)elsewhere["error"]!["code"]);
+        Assert.Contains(TestAssets.GraceHopper, (string?)elsewhere["error"]!["message"], StringComparison.Ordinal);
 
         // Pause never shows a face with privacy: the filter stays on and covers the whole frame (state
         // PAUSED); Resume covers only the face again.

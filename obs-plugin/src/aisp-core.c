@@ -46,6 +46,7 @@ bool aisp_core_load(const char *core_path, char *error, size_t error_size)
 	RESOLVE(set_identity_source, "aisp_set_identity_source");
 	RESOLVE(set_background_image, "aisp_set_background_image");
 	RESOLVE(validate_settings, "aisp_validate_settings");
+	RESOLVE(check_remote_settings, "aisp_check_remote_settings");
 	RESOLVE(next_event, "aisp_next_event");
 	RESOLVE(set_paused, "aisp_set_paused");
 	RESOLVE(suggest, "aisp_suggest");

@@ -12,6 +12,7 @@ struct aisp_core_api {
 	aisp_status (*create)(const char *settings_json, aisp_instance **out_instance);
 	aisp_status (*update)(aisp_instance *instance, const char *settings_json);
 	aisp_status (*validate_settings)(const char *settings_json);
+	aisp_status (*check_remote_settings)(const char *change_json, const char *current_json);
 	aisp_status (*process_frame)(aisp_instance *instance, const aisp_frame *frame);
 	aisp_status (*set_source_image)(aisp_instance *instance, const aisp_frame *image, const char *label);
 	aisp_status (*set_background_image)(aisp_instance *instance, const aisp_frame *image, const char *label);

@@ -307,6 +307,13 @@ static void set_settings(obs_data_t *request, obs_data_t *response, void *unused
 		snprintf(message, sizeof(message), "%s", aisp_core_error());
 	else if (filter && !message[0] && core->validate_settings(obs_data_get_json(change)) != AISP_OK)
 		aisp_core_last_error(message, sizeof(message));
+	if (filter && !message[0]) {
+		/* A remote may name files only inside the folders the OBS user allows (AISP_REMOTE_READ). */
+		obs_data_t *current = obs_source_get_settings(filter);
+		if (core->check_remote_settings(obs_data_get_json(change), obs_data_get_json(current)) != AISP_OK)
+			aisp_core_last_error(message, sizeof(message));
+		obs_data_release(current);
+	}
 	if (filter && message[0]) {
 		fail(request, response, "INVALID_SETTINGS", message, "a key or value is not one the filter accepts; nothing was changed",
 		     "GetSettings shows every key with its current value; README lists the ranges");
@@ -406,9 +413,22 @@ static void set_source_face(obs_data_t *request, obs_data_t *response, void *unu
 	} else {
 		obs_data_t *change = obs_data_create();
 		obs_data_set_string(change, "source_image", path);
-		obs_source_update(filter, change);
+		obs_data_t *current = obs_source_get_settings(filter);
+		const struct aisp_core_api *core = aisp_core();
+		char message[768] = "";
+		if (!core)
+			snprintf(message, sizeof(message), "%s", aisp_core_error());
+		else if (core->check_remote_settings(obs_data_get_json(change), obs_data_get_json(current)) != AISP_OK)
+			aisp_core_last_error(message, sizeof(message));
+		if (message[0]) {
+			fail(request, response, "PATH_NOT_ALLOWED", message, "remote requests may name files only inside the folders OBS's user allows",
+			     "start OBS with AISP_REMOTE_READ=/folder/with/pictures, or choose the picture in the filter's properties");
+		} else {
+			obs_source_update(filter, change);
+			answer_id(request, response);
+		}
+		obs_data_release(current);
 		obs_data_release(change);
-		answer_id(request, response);
 	}
 	obs_source_release(filter);
 }

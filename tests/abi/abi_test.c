@@ -27,6 +27,7 @@ static struct {
 	aisp_status (*render)(aisp_instance *, const aisp_gpu_frame *);
 	aisp_status (*get_stats)(aisp_instance *, aisp_stats *);
 	aisp_status (*validate_settings)(const char *);
+	aisp_status (*check_remote_settings)(const char *, const char *);
 	uint32_t (*next_event)(aisp_instance *, char *, uint32_t);
 	aisp_status (*set_paused)(aisp_instance *, int32_t);
 	uint32_t (*suggest)(const char *, const char *, char *, uint32_t);
@@ -371,7 +372,7 @@ int main(int argc, char **argv)
 	}
 	/* A fresh HOME: ONNX Runtime's telemetry, were it on, would write under it. */
 	char home[] = "/tmp/aisp-abi-home-XXXXXX";
-	if (!mkdtemp(home) || setenv("HOME", home, 1) != 0) {
+	if (!mkdtemp(home) || setenv("HOME", home, 1) != 0 || setenv("AISP_REMOTE_READ", "/usr/share:/nonexistent", 1) != 0) {
 		fprintf(stderr, "cannot make a scratch HOME\n");
 		return 2;
 	}
@@ -395,6 +396,7 @@ int main(int argc, char **argv)
 	LOAD(get_stats, "aisp_get_stats");
 	LOAD(destroy, "aisp_destroy");
 	LOAD(validate_settings, "aisp_validate_settings");
+	LOAD(check_remote_settings, "aisp_check_remote_settings");
 	LOAD(next_event, "aisp_next_event");
 	LOAD(set_paused, "aisp_set_paused");
 	LOAD(suggest, "aisp_suggest");
@@ -441,6 +443,22 @@ int main(int argc, char **argv)
 	CHECK(core.validate_settings("{\"engine\":\"sparkle\"}") == AISP_ERR_INVALID_SETTINGS && strstr(error_text(), "'engine'"),
 	      "bad engine: %s", error_text());
 	CHECK(core.validate_settings("{") == AISP_ERR_INVALID_SETTINGS, "bad JSON validated");
+
+	/* Remote changes name files only inside AISP_REMOTE_READ's folders (set before the core loaded:
+	 * the runtime reads its environment once); a path in effect may come back. */
+	CHECK(core.check_remote_settings("{\"background_image\":\"/etc/passwd\"}", "{}") == AISP_ERR_INVALID_SETTINGS &&
+		      strstr(error_text(), "'background_image'") && strstr(error_text(), "outside"),
+	      "a remote path outside every allowed folder: %s", error_text());
+	CHECK(core.check_remote_settings("{\"background_image\":\"/etc/passwd\",\"engine\":\"morph\"}",
+					 "{\"background_image\":\"/etc/passwd\"}") == AISP_OK,
+	      "the path in effect sent back refused: %s", error_text());
+	CHECK(core.check_remote_settings("{\"background_image\":\"\",\"engine\":\"privacy\"}", "{}") == AISP_OK, "clearing refused: %s",
+	      error_text());
+	CHECK(core.check_remote_settings("{\"swap_identities\":{\"Ada\":\"/usr/share/ada.png\"}}", "{}") == AISP_OK,
+	      "a path inside an allowed folder refused: %s", error_text());
+	CHECK(core.check_remote_settings("{\"swap_identities\":\"Ada = /usr/share/../../etc/shadow\"}", "{}") == AISP_ERR_INVALID_SETTINGS &&
+		      strstr(error_text(), "'swap_identities'"),
+	      "a path leaving an allowed folder by '..': %s", error_text());
 
 	/* Events: the new instance went INIT -> STARTING -> ...; a short buffer gets a cut, NUL-terminated copy. */
 	char event[4096];

@@ -270,10 +270,19 @@ public sealed class FaceLibrary : IDisposable
     private static string CheckName(string name)
     {
         name = name.Trim();
-        return name.Length is > 0 and <= 100 && !name.Any(char.IsControl)
-            ? name
-            : throw new AispException(ErrorKind.InvalidArgument, "an identity's name must be 1 to 100 printable characters");
+        return NameProblem(name) is { } problem ? throw new AispException(ErrorKind.InvalidArgument, $"an identity's name {problem}") : name;
     }
+
+    /// <summary>
+    /// Why <paramref name="name"/> (trimmed) cannot name a person, or null: 1 to 100 printable
+    /// characters without '/' or '\', so every name can be shown, typed and removed again through
+    /// any surface (an API path included): biometric data that cannot be deleted must not exist.
+    /// </summary>
+    public static string? NameProblem(string name) =>
+        name.Length is 0 or > 100 ? "must be 1 to 100 characters"
+        : name.Any(c => char.IsControl(c) || c is '/' or '\\') ? "may not hold control characters (line breaks, NUL), '/' or '\\'"
+        : name.StartsWith('-') ? "may not start with '-'"
+        : null;
 
     private SqliteCommand Command(SqliteTransaction? tx, string sql) => new(sql, _db, tx);
 

@@ -409,7 +409,7 @@ let shownFaces = "";           // what the table shows, so a poll that finds no 
 async function refreshFaces() {
   try {
     const data = await json(await api("GET", "/api/v1/faces/"));
-    $("faces-library").textContent = data.library;
+    $("faces-library").textContent = data.library ?? "(shown to admins)"; // the server's paths are for admins only
     $("faces-empty").hidden = data.faces.length > 0;
     const shown = JSON.stringify(data.faces);
     if (shown === shownFaces) return;

@@ -11,23 +11,47 @@ public sealed record EnrolOutcome(int ExitCode, JsonNode? Answer, string? Error)
 /// embedding models as the live filter, and a crash in a native library costs that request only,
 /// never the server. The photo is a file the server wrote (an upload).
 /// </summary>
-public sealed class FaceEnroller(ServerOptions options, ILogger<FaceEnroller> log)
+public sealed class FaceEnroller(ServerOptions options, ILogger<FaceEnroller> log) : IDisposable
 {
     private const string ErrorPrefix = "aisp: error: ";
+
+    /// <summary>The exit code an enrolment gets when every slot is taken (it never started).</summary>
+    public const int Busy = -2;
+
+    /// <summary>Each enrolment loads the models in a worker of its own (hundreds of MB): a few at once, the rest answered at once.</summary>
+    public const int MaxAtOnce = 2;
+
+    private readonly SemaphoreSlim _slots = new(MaxAtOnce, MaxAtOnce);
 
     /// <summary>Loading the models and embedding one photo takes seconds; a worker still busy after this is stuck.</summary>
     private static readonly TimeSpan Deadline = TimeSpan.FromMinutes(2);
 
     public async Task<EnrolOutcome> EnrolAsync(string name, string photo, string? pick, CancellationToken ct)
     {
-        var info = new ProcessStartInfo(options.JobCommand[0]) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        List<string> args = [.. options.JobCommand.Skip(1), "faces", "add", name, photo, "--library", options.FaceLibraryPath];
+        if (!_slots.Wait(0, CancellationToken.None))
+        {
+            return new EnrolOutcome(Busy, null, $"{MaxAtOnce} enrolments are running");
+        }
+
+        try
+        {
+            return await RunAsync(name, photo, pick, ct);
+        }
+        finally
+        {
+            _slots.Release();
+        }
+    }
+
+    private async Task<EnrolOutcome> RunAsync(string name, string photo, string? pick, CancellationToken ct)
+    {
+        List<string> args = ["faces", "add", name, photo, "--library", options.FaceLibraryPath];
         if (pick is not null)
         {
             args.AddRange(["--pick", pick]);
         }
 
-        args.ForEach(info.ArgumentList.Add);
+        ProcessStartInfo info = Jobs.WorkerCommand.For(options, args);
         using var process = new Process { StartInfo = info };
         process.Start();
         Task<string> stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
@@ -56,4 +80,6 @@ public sealed class FaceEnroller(ServerOptions options, ILogger<FaceEnroller> lo
 
         return new EnrolOutcome(0, JsonNode.Parse(output), null);
     }
+
+    public void Dispose() => _slots.Dispose();
 }

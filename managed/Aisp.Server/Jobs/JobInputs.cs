@@ -1,4 +1,5 @@
 using Aisp.Core;
+using Aisp.Core.IO;
 using Aisp.Core.Settings;
 
 namespace Aisp.Server.Jobs;
@@ -41,8 +42,12 @@ public static class JobInputs
         };
     }
 
-    /// <summary>The settings as the core reads them: an object of known keys with valid values; returns the JSON text to pass on.</summary>
-    public static string Settings(string? json)
+    /// <summary>
+    /// The settings as the core reads them: an object of known keys with valid values, whose files
+    /// (pictures, models, packs) lie inside the folders the server may read (or are the server's own
+    /// face library); returns the JSON text to pass on.
+    /// </summary>
+    public static string Settings(string? json, IReadOnlyList<string> roots, string faceLibrary)
     {
         if (string.IsNullOrWhiteSpace(json))
         {
@@ -50,16 +55,23 @@ public static class JobInputs
         }
 
         var unknown = new List<string>();
+        var defaults = new PipelineSettings();
+        PipelineSettings asked;
         try
         {
-            SettingsParser.Parse(json, new PipelineSettings(), unknown);
+            asked = SettingsParser.Parse(json, defaults, unknown);
         }
         catch (AispException e)
         {
             throw new ArgumentException(e.Message);
         }
 
-        return unknown.Count > 0 ? throw new ArgumentException($"unknown setting '{unknown[0]}'") : json;
+        if (unknown.Count > 0)
+        {
+            throw new ArgumentException($"unknown setting '{unknown[0]}'");
+        }
+
+        return SettingPaths.Refusal(defaults, asked, roots, [faceLibrary]) is { } outside ? throw new UnauthorizedAccessException(outside) : json;
     }
 
     /// <summary>
@@ -78,40 +90,17 @@ public static class JobInputs
             throw new UnauthorizedAccessException("this server reads no folders (start it with --jobs-read DIR); upload the file instead");
         }
 
-        string real = RealPath(path);
+        string real = RealPaths.Resolve(path);
         if (!File.Exists(real))
         {
             throw new FileNotFoundException($"{path}: no such file");
         }
 
-        foreach (string root in roots)
+        if (RealPaths.IsInside(real, roots))
         {
-            string r = RealPath(root).TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar;
-            if (real.StartsWith(r, StringComparison.Ordinal))
-            {
-                return real;
-            }
+            return real;
         }
 
         throw new UnauthorizedAccessException($"{path} is outside the folders this server may read ({string.Join(", ", roots)})");
-    }
-
-    /// <summary>Resolves every symbolic link along the path, component by component.</summary>
-    private static string RealPath(string path, int depth = 0)
-    {
-        string full = Path.GetFullPath(path);
-        string current = Path.GetPathRoot(full)!;
-        foreach (string part in full[current.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries))
-        {
-            string next = Path.Combine(current, part);
-            if (new FileInfo(next).LinkTarget is { } target)
-            {
-                next = depth < 40 ? RealPath(Path.GetFullPath(target, current), depth + 1) : throw new IOException($"{path}: too many symbolic links");
-            }
-
-            current = next;
-        }
-
-        return current;
     }
 }

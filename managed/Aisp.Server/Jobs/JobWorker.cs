@@ -21,17 +21,8 @@ public sealed class JobWorker(ServerOptions options, ILogger log)
     /// <param name="stop">Stops the worker (cancel, or the server shutting down): the exit then has no code.</param>
     public async Task<WorkerExit> RunAsync(Job job, Action<int> started, Action<int, int> progress, CancellationToken stop)
     {
-        var info = new ProcessStartInfo(options.JobCommand[0]) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (string a in options.JobCommand.Skip(1))
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        foreach (string a in (string[])["process", "--input", job.Input, "--output", job.ResultPath(options), "--stats", job.StatsPath(options), "--settings", job.Settings, "--progress"])
-        {
-            info.ArgumentList.Add(a);
-        }
-
+        ProcessStartInfo info = WorkerCommand.For(options, ["process", "--input", job.Input, "--output", job.ResultPath(options), "--stats", job.StatsPath(options),
+            "--settings", job.Settings, "--progress"]);
         using var process = new Process { StartInfo = info };
         process.Start();
         started(process.Id);

@@ -15,11 +15,11 @@ public static class VendorErrors
         _ => null,
     };
 
-    /// <summary>The vendor's own error (already in the seed's format), re-issued with this request's id: FILTER_NOT_FOUND 404, others 400.</summary>
+    /// <summary>The vendor's own error (already in the seed's format), re-issued with this request's id: FILTER_NOT_FOUND 404, PATH_NOT_ALLOWED 403, others 400.</summary>
     public static IResult FromError(HttpContext context, JsonObject error)
     {
         string code = (string?)error["code"] ?? "OBS_ERROR";
-        return ApiErrors.Result(context, code == "FILTER_NOT_FOUND" ? 404 : 400, code, (string?)error["message"] ?? code,
+        return ApiErrors.Result(context, code switch { "FILTER_NOT_FOUND" => 404, "PATH_NOT_ALLOWED" => 403, _ => 400 }, code, (string?)error["message"] ?? code,
             (string?)error["details"]?["reason"] ?? "", (string?)error["details"]?["suggestion"] ?? "");
     }
 }

@@ -49,6 +49,7 @@ public sealed class RealObs : IDisposable
 
         info.Environment["XDG_CONFIG_HOME"] = _config;
         info.Environment["LIBGL_ALWAYS_SOFTWARE"] = "1";
+        info.Environment["AISP_REMOTE_READ"] = Path.GetDirectoryName(TestAssets.Astronaut); // remote requests may name files there only
         _obs = Process.Start(info) ?? throw new InvalidOperationException("obs did not start");
         _obs.OutputDataReceived += (_, e) => Log(e.Data);
         _obs.ErrorDataReceived += (_, e) => Log(e.Data);
