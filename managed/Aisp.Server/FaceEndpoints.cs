@@ -119,6 +119,11 @@ public static class FaceEndpoints
             }
 
             EnrolOutcome outcome = await enroller.EnrolAsync(name, file, pick, c.RequestAborted);
+            if (outcome.Error is { } failed && failed.Contains("No space left", StringComparison.Ordinal))
+            {
+                return DiskFull.Answer(c);
+            }
+
             string error = outcome.Error?.Replace(folder + Path.DirectorySeparatorChar, "", StringComparison.Ordinal) ?? "";
             if (outcome.ExitCode == 0)
             {
@@ -136,6 +141,10 @@ public static class FaceEndpoints
                 7 => LibraryError(c, error),
                 _ => ApiErrors.Result(c, 500, "ENROL_FAILED", "the enrolment failed", error, "look at the server log"),
             };
+        }
+        catch (Exception e) when (DiskFull.Is(e))
+        {
+            return DiskFull.Answer(c);
         }
         finally
         {

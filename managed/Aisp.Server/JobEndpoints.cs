@@ -47,8 +47,15 @@ public static class JobEndpoints
             return Refused(c, e);
         }
 
-        Job job = store.Create(user.Identity?.Name ?? "?", input, Path.GetFileName(input), uploaded: false, format, settings);
-        return Results.Json(queue.Submit(job).ToJson(), statusCode: 201);
+        try
+        {
+            Job job = store.Create(user.Identity?.Name ?? "?", input, Path.GetFileName(input), uploaded: false, format, settings);
+            return Results.Json(queue.Submit(job).ToJson(), statusCode: 201);
+        }
+        catch (Exception e) when (DiskFull.Is(e))
+        {
+            return DiskFull.Answer(c);
+        }
     }
 
     /// <summary>multipart/form-data: "settings" (JSON text) and "output_format" first if given, then "file"; the file streams to disk, never whole into memory.</summary>
@@ -114,6 +121,10 @@ public static class JobEndpoints
         catch (Exception e) when (e is ArgumentException or InvalidDataException or UnauthorizedAccessException)
         {
             return Refused(c, e);
+        }
+        catch (Exception e) when (DiskFull.Is(e))
+        {
+            return DiskFull.Answer(c);
         }
         catch (BadHttpRequestException e) when (e.StatusCode == 413)
         {

@@ -38,9 +38,10 @@ public static class ServerApp
         history.EnsureCreated();
         var jobs = new Jobs.JobStore(options);
         jobs.EnsureCreated();
+        var keeper = new DatabaseKeeper(options);
         var key = new SymmetricSecurityKey(SigningKey.LoadOrCreate(options.SigningKeyPath));
         var tokens = new TokenService(options, users, key);
-        builder.Services.AddSingleton(options).AddSingleton(users).AddSingleton(tokens).AddSingleton(TimeProvider.System).AddSingleton<LoginThrottle>()
+        builder.Services.AddSingleton(keeper).AddSingleton(options).AddSingleton(users).AddSingleton(tokens).AddSingleton(TimeProvider.System).AddSingleton<LoginThrottle>()
             .AddSingleton<Obs.ObsBridge>().AddSingleton(history).AddSingleton<Events.EventHub>()
             .AddSingleton<Events.ObsEventListener>().AddHostedService(sp => sp.GetRequiredService<Events.ObsEventListener>())
             .AddSingleton(jobs).AddSingleton<Jobs.JobScheduler>().AddHostedService(sp => sp.GetRequiredService<Jobs.JobScheduler>())
@@ -79,6 +80,11 @@ public static class ServerApp
         {
             context.RequestServices.GetRequiredService<ILogger<RequestIds>>().LogError("Request {RequestId} failed", context.TraceIdentifier);
             context.Response.Headers[ApiErrors.RequestIdHeader] = context.TraceIdentifier; // the handler cleared the response
+            if (context.Features.Get<Microsoft.AspNetCore.Diagnostics.IExceptionHandlerFeature>()?.Error is { } error && DiskFull.Is(error))
+            {
+                return DiskFull.Answer(context).ExecuteAsync(context);
+            }
+
             return ApiErrors.Write(context, 500, "INTERNAL_ERROR", "the server failed to answer", "an unexpected error inside the server (it is in the server log)",
                 "try again; if it persists, report the request id");
         }));

@@ -192,5 +192,25 @@ public sealed class ControlTests
             json.Where(j => (string?)j["type"] == "STATE_CHANGED").Select(j => $"{j["payload"]!["from"]}>{j["payload"]!["to"]}"));
     }
 
+    [Fact]
+    public void A_load_swinging_across_both_lines_raises_and_clears_at_most_once_per_hold()
+    {
+        // A busy server's CPU: 100 % for 5 s, 0 % for 5 s, for ten minutes (the issue's flapping CPU alert).
+        var held = new List<ControlEvent>();
+        var plain = new List<ControlEvent>();
+        var withHold = new AlertMonitor(held.Add, holdSeconds: 60);
+        var without = new AlertMonitor(plain.Add);
+        for (int t = 0; t < 600; t++)
+        {
+            var sample = new LoadSample(t / 5 % 2 == 0 ? 100 : 0, 40, double.NaN, 0, double.NaN, double.NaN);
+            withHold.Add(t, sample);
+            without.Add(t, sample);
+        }
+
+        Assert.True(plain.Count > 100, $"the swing itself flaps: {plain.Count} events");
+        Assert.InRange(held.Count(e => (string?)e.Payload["alert"] == "cpu"), 2, 600 / 60 + 1);
+        Assert.Equal(["raised", "cleared"], held.Take(2).Select(e => (string)e.Payload["state"]!)); // still raised and cleared in turn
+    }
+
     private static string Describe(ControlEvent e) => $"{e.Payload["alert"]} {e.Payload["state"]} {e.Payload["level"]}";
 }

@@ -5,15 +5,19 @@ namespace Aisp.Core.Control;
 /// <summary>
 /// The seed's alerts over a sliding window with hysteresis: an alert is raised once when the
 /// window's mean passes its threshold, and cleared once when the mean falls below 90 % of it, so
-/// a value hovering at the line neither floods the event stream nor flickers in the status.
+/// a value hovering at the line neither floods the event stream nor flickers in the status. With
+/// <paramref name="holdSeconds"/> the hysteresis is in time too: an alert keeps its state at least
+/// that long after each change, so a load that swings across both lines every few seconds (a
+/// machine's CPU) raises and clears at most once per hold.
 /// </summary>
-public sealed class AlertMonitor(Action<ControlEvent> emit, double windowSeconds = 3, IReadOnlyList<AlertRule>? rules = null)
+public sealed class AlertMonitor(Action<ControlEvent> emit, double windowSeconds = 3, IReadOnlyList<AlertRule>? rules = null, double holdSeconds = 0)
 {
     public const double ClearFraction = 0.9;
 
     private readonly IReadOnlyList<AlertRule> _rules = rules ?? AlertRule.Seed;
     private readonly Queue<(double Time, LoadSample Sample)> _window = new();
     private readonly HashSet<string> _raised = [];
+    private readonly Dictionary<string, double> _changed = [];
 
     /// <summary>The alerts raised now, as "name level" words (the status line shows them).</summary>
     public IReadOnlyCollection<string> Raised => _raised;
@@ -40,15 +44,22 @@ public sealed class AlertMonitor(Action<ControlEvent> emit, double windowSeconds
                 continue; // not measurable here (no visible GPU)
             }
 
+            if (_changed.TryGetValue(rule.Name, out double changed) && seconds - changed < holdSeconds)
+            {
+                continue; // held: it changed state too recently
+            }
+
             bool raised = _raised.Contains(rule.Name);
             if (!raised && mean > rule.Threshold)
             {
                 _raised.Add(rule.Name);
+                _changed[rule.Name] = seconds;
                 emit(Event(rule, mean, "raised"));
             }
             else if (raised && mean < rule.Threshold * ClearFraction)
             {
                 _raised.Remove(rule.Name);
+                _changed[rule.Name] = seconds;
                 emit(Event(rule, mean, "cleared"));
             }
         }

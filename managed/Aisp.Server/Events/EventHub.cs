@@ -7,7 +7,8 @@ namespace Aisp.Server.Events;
 /// <summary>
 /// The seed's event flow: record (SQLite history), run subscribers, update state (the newest state
 /// per filter), broadcast (every open stream). A slow stream loses its oldest undelivered events,
-/// never the server's memory or another stream's.
+/// never the server's memory or another stream's. An event the history cannot keep (a full disk)
+/// still reaches subscribers and streams, with id 0: the live view goes on, and the log says why.
 /// </summary>
 public sealed class EventHub(EventHistory history, ILogger<EventHub> log)
 {
@@ -33,7 +34,17 @@ public sealed class EventHub(EventHistory history, ILogger<EventHub> log)
     {
         lock (_gate) // one event at a time: history, state and streams agree on the order
         {
-            ServerEvent ev = history.Record(type, time, source, filter, payload);
+            ServerEvent ev;
+            try
+            {
+                ev = history.Record(type, time, source, filter, payload);
+            }
+            catch (Microsoft.Data.Sqlite.SqliteException e)
+            {
+                log.LogError("Event {Type} not kept in the history: {Message}", type, e.Message);
+                ev = new ServerEvent(0, type, time, source, filter, payload);
+            }
+
             foreach (Action<ServerEvent> subscriber in _subscribers)
             {
                 try

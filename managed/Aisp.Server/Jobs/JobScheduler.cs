@@ -139,7 +139,7 @@ public sealed class JobScheduler(ServerOptions options, JobStore store, EventHub
 #pragma warning restore CA1031
         {
             log.LogError("Job {Id} failed: {Message}", id, e.Message);
-            Fail(id, $"the server could not run the job: {e.Message}");
+            TryFail(id, $"the server could not run the job: {e.Message}");
         }
         finally
         {
@@ -182,12 +182,33 @@ public sealed class JobScheduler(ServerOptions options, JobStore store, EventHub
         Fail(id, $"{exit.ErrorLine ?? "the worker stopped without a message"} (exit code {exit.ExitCode}: {ExitMeaning(exit.ExitCode.Value)})");
     }
 
+    /// <summary>
+    /// Records a failure when the database still can (a full disk may refuse even that): the job
+    /// then stays as it was recorded, and the next start recovers it. Never throws: one job's
+    /// failure must not become the queue's.
+    /// </summary>
+    private void TryFail(long id, string reason)
+    {
+        try
+        {
+            Fail(id, reason);
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException e)
+        {
+            log.LogError("Job {Id}: its failure could not be recorded ({Message}); the next start recovers it", id, e.Message);
+        }
+    }
+
     private void Fail(long id, string reason)
     {
+        if (store.Get(id) is { IsFinished: false } job)
+        {
+            DeleteResult(job); // first: on a full disk the partial result is what frees the space the record needs
+        }
+
         Job? failed = store.Move(id, FilterState.Error, JobResults.Failed, reason);
         if (failed is not null)
         {
-            DeleteResult(failed);
             Publish(Failed, failed, new JsonObject { ["reason"] = reason });
         }
     }
@@ -210,18 +231,31 @@ public sealed class JobScheduler(ServerOptions options, JobStore store, EventHub
     {
         foreach (Job job in store.InState(FilterState.Starting, FilterState.Processing))
         {
-            StopLostWorker(job);
-            if (job.Attempts >= options.MaxJobAttempts)
+            try
             {
-                Fail(job.Id, $"interrupted {job.Attempts} times (the server stopped or crashed while it ran); not started again");
-                continue;
+                Recover(job);
             }
+            catch (Microsoft.Data.Sqlite.SqliteException e)
+            {
+                // A full disk must not keep the server from starting: the job is recovered at a later start.
+                log.LogError("Job {Id} could not be recovered now: {Message}", job.Id, e.Message);
+            }
+        }
+    }
 
-            if (store.Move(job.Id, FilterState.Waiting) is { } requeued)
-            {
-                log.LogInformation("Job {Id} was interrupted (attempt {Attempt}); it starts again", job.Id, job.Attempts);
-                Publish(Progress, requeued, new JsonObject { ["interrupted"] = true });
-            }
+    private void Recover(Job job)
+    {
+        StopLostWorker(job);
+        if (job.Attempts >= options.MaxJobAttempts)
+        {
+            Fail(job.Id, $"interrupted {job.Attempts} times (the server stopped or crashed while it ran); not started again");
+            return;
+        }
+
+        if (store.Move(job.Id, FilterState.Waiting) is { } requeued)
+        {
+            log.LogInformation("Job {Id} was interrupted (attempt {Attempt}); it starts again", job.Id, job.Attempts);
+            Publish(Progress, requeued, new JsonObject { ["interrupted"] = true });
         }
     }
 

@@ -8,11 +8,16 @@ namespace Aisp.Server.Metrics;
 /// The seed's alerts for the server's own machine and queue, judged as the plugin judges them
 /// (<see cref="AlertMonitor"/>: the same thresholds, window and hysteresis), once a second: CPU,
 /// memory, the file jobs waiting (queue) and the share of jobs that failed in the last ten minutes
-/// (error rate). Raised and cleared alerts are PERFORMANCE_ALERT events from source "server".
+/// (error rate). Raised and cleared alerts are PERFORMANCE_ALERT events from source "server",
+/// each alert holding its state at least <see cref="HoldSeconds"/> (a machine's CPU swings with
+/// every job). A tick that fails (the database on a full disk) is logged and the next one tries again.
 /// </summary>
-public sealed class ServerAlerts(SystemLoad load, JobStore jobs, EventHub events) : BackgroundService
+public sealed class ServerAlerts(SystemLoad load, JobStore jobs, EventHub events, ILogger<ServerAlerts> log) : BackgroundService
 {
     public const string Source = "server";
+
+    /// <summary>An alert raised stays raised, and one cleared stays cleared, at least this long.</summary>
+    public const double HoldSeconds = 60;
 
     private static readonly TimeSpan ErrorWindow = TimeSpan.FromMinutes(10);
     private static readonly AlertRule[] Rules = [.. AlertRule.Seed.Select(r => r.Name == "queue" ? r with { Unit = "jobs waiting" } : r)];
@@ -46,26 +51,40 @@ public sealed class ServerAlerts(SystemLoad load, JobStore jobs, EventHub events
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        _monitor = new AlertMonitor(e => events.Publish(e.Type, e.Time, Source, "", e.Payload), rules: Rules);
+        _monitor = new AlertMonitor(e => events.Publish(e.Type, e.Time, Source, "", e.Payload), rules: Rules, holdSeconds: HoldSeconds);
         using var tick = new PeriodicTimer(TimeSpan.FromSeconds(1));
         double seconds = 0;
         do
         {
-            double cpu;
-            lock (load) // its CPU reading is the change since the previous one
+            try
             {
-                cpu = load.CpuPercent();
+                Sample(seconds++);
             }
-
-            (int finished, int failed) = jobs.FinishedSince(DateTimeOffset.UtcNow - ErrorWindow);
-            var sample = new LoadSample(cpu, SystemLoad.MemoryPercent(), double.NaN, jobs.Count(FilterState.Waiting), double.NaN,
-                finished == 0 ? double.NaN : 100.0 * failed / finished);
-            lock (_gate)
+#pragma warning disable CA1031 // an alert tick never stops the server (the host stops when a background service throws)
+            catch (Exception e)
+#pragma warning restore CA1031
             {
-                _last = sample;
-                _monitor.Add(seconds++, sample);
+                log.LogWarning("Server alerts: this second's sample failed: {Message}", e.Message);
             }
         }
         while (await tick.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+    }
+
+    private void Sample(double seconds)
+    {
+        double cpu;
+        lock (load) // its CPU reading is the change since the previous one
+        {
+            cpu = load.CpuPercent();
+        }
+
+        (int finished, int failed) = jobs.FinishedSince(DateTimeOffset.UtcNow - ErrorWindow);
+        var sample = new LoadSample(cpu, SystemLoad.MemoryPercent(), double.NaN, jobs.Count(FilterState.Waiting), double.NaN,
+            finished == 0 ? double.NaN : 100.0 * failed / finished);
+        lock (_gate)
+        {
+            _last = sample;
+            _monitor!.Add(seconds, sample);
+        }
     }
 }
