@@ -214,10 +214,27 @@ public sealed class JobTests : IAsyncLifetime
         long id = (long)(await Submit(video, new JsonObject()))["id"]!;
         await WaitFor(id, j => (string?)j["state"] == "PROCESSING" && (int)j["frames"]! > 0);
         int pid = WorkerPid(id);
+        var options = _app.Services.GetRequiredService<ServerOptions>();
         await _app.DisposeAsync(); // the server stops mid-job
         Assert.True(WaitGone(pid), "the worker outlived its server");
 
+        // What a crash leaves behind goes at the next start; a live process's file stays.
+        string[] leftovers =
+        [
+            Path.Combine(Aisp.Server.Jobs.Job.Folder(options, id), ".result.aisp-0.avi"),
+            Path.Combine(options.JobsDir, "upload-0123abcd.part"),
+            Path.Combine(Directory.CreateDirectory(Path.Combine(options.DataDir, "enrol-0123abcd")).FullName, "photo.jpg"),
+        ];
+        string live = Path.Combine(options.JobsDir, $".other.aisp-{Environment.ProcessId}.png");
+        foreach (string file in leftovers.Append(live))
+        {
+            File.WriteAllText(file, "partial");
+        }
+
         await Start(maxJobs: 1);
+        Assert.All(leftovers, f => Assert.False(File.Exists(f), $"{f} was left"));
+        Assert.False(Directory.Exists(Path.Combine(options.DataDir, "enrol-0123abcd")));
+        Assert.True(File.Exists(live));
         JsonNode done = await WaitFor(id, j => (string?)j["state"] is "COMPLETED" or "ERROR");
         Assert.Equal("succeeded", (string?)done["result"]);
         Assert.Equal(2, (int)done["attempts"]!);

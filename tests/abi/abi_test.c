@@ -341,7 +341,12 @@ static void test_real_frames(aisp_instance *inst, const char *frames)
 	aisp_frame mirrored_source = bgra_frame(mirror);
 	CHECK(core.set_source_image(inst, &mirrored_source, "mirrored astronaut") == AISP_OK, "mirrored source: %s",
 	      error_text());
-	/* Identity pictures: a name is required, a face-free picture is a source error, NULL forgets. */
+	/* Identity pictures: a name with a mapping is required, a face-free picture is a source error, NULL forgets. */
+	CHECK(core.set_identity_source(inst, "Eileen", &source, "astronaut.png") == AISP_ERR_INVALID_ARGUMENT &&
+		      strstr(error_text(), "swap_identities"),
+	      "a picture for an unmapped name kept: %s", error_text());
+	CHECK(core.update(inst, "{\"swap_identities\":\"Eileen = astronaut.png\\nIce = ice.jpg\"}") == AISP_OK, "mapping: %s",
+	      error_text());
 	CHECK(core.set_identity_source(inst, NULL, &source, "x") == AISP_ERR_INVALID_ARGUMENT, "null identity accepted");
 	CHECK(core.set_identity_source(inst, "", &source, "x") == AISP_ERR_INVALID_ARGUMENT, "empty identity accepted");
 	CHECK(core.set_identity_source(inst, "Ice", &ice_frame, "ice.jpg") == AISP_ERR_SOURCE_IMAGE, "a face-free identity picture accepted");

@@ -217,7 +217,13 @@ public sealed class FacePipeline : IDisposable
             throw new AispException(ErrorKind.InvalidArgument, "an identity source needs the identity's name");
         }
 
-        SetSource(identity, image, label);
+        if (!_settings.SwapIdentities.ContainsKey(identity.Trim()))
+        {
+            // Kept, it would never be used, yet held until the settings change: a caller looping over names would fill memory.
+            throw new AispException(ErrorKind.InvalidArgument, $"'{identity}' has no mapping in swap_identities: set the mapping first, then its picture");
+        }
+
+        SetSource(identity.Trim(), image, label);
     }
 
     /// <summary>

@@ -65,6 +65,7 @@ public sealed class JobScheduler(ServerOptions options, JobStore store, EventHub
     public override Task StartAsync(CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(options.JobsDir);
+        LeftoverFiles.Remove(options, log);
         Recover();
         foreach (Job waiting in store.InState(FilterState.Waiting))
         {
