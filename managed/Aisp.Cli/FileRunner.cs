@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Aisp.Cli.Media;
 using Aisp.Core;
 using Aisp.Core.Frames;
 using Aisp.Core.IO;
@@ -198,6 +199,11 @@ public sealed class FileRunner : IDisposable
             }
 
             CheckVideoWritten(temp, frames);
+            if (Path.GetExtension(temp).Equals(".avi", StringComparison.OrdinalIgnoreCase) && MediaProbe.Ffmpeg() is { } ffmpeg)
+            {
+                SoundMux.AddTo(ffmpeg, temp, _options.Output, _options.Input, MediaProbe.Probe(_options.Input));
+            }
+
             ReportProgress(frames, frames);
             return frames;
         }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Aisp.Cli.Media;
 using Aisp.Core;
 using OpenCvSharp;
 using CvMat = OpenCvSharp.Mat;
@@ -11,7 +12,8 @@ namespace Aisp.Cli;
 /// Motion-JPEG goes through libjpeg-turbo both ways: the input's packets are read raw and decoded
 /// with imdecode (2.3 ms at 1280x720 against 7 ms through VideoCapture's conversions), and .avi
 /// outputs are encoded with imencode and laid down by <see cref="MjpegAviWriter"/> (3.3 ms
-/// against 30 ms for OpenCV's MJPG writers).
+/// against 30 ms for OpenCV's MJPG writers). Other containers (mp4, mkv, mov, webm) are encoded
+/// by the ffmpeg program (H.264, every browser plays it); the input's sound goes into either.
 /// </summary>
 public sealed class VideoStages : IDisposable
 {
@@ -23,6 +25,7 @@ public sealed class VideoStages : IDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly VideoCapture _capture;
     private readonly string _output;
+    private readonly string _input;
     private readonly string _displayOutput;
     private readonly int _maxFrames;
     private readonly Task _reader;
@@ -39,6 +42,7 @@ public sealed class VideoStages : IDisposable
         _capture = capture;
         _raw = OpenRawMjpeg(capture, input);
         _output = output;
+        _input = input;
         _maxFrames = maxFrames;
         Fps = capture.Fps > 0 ? capture.Fps : 30;
         for (int i = 0; i < PoolSize; i++)
@@ -178,10 +182,48 @@ public sealed class VideoStages : IDisposable
     {
         if (Path.GetExtension(_output).Equals(".avi", StringComparison.OrdinalIgnoreCase))
         {
-            WriteMjpeg();
+            WriteMjpeg(); // the sound follows once the pictures are checked (SoundMux)
             return;
         }
 
+        if (MediaProbe.Ffmpeg() is { } ffmpeg)
+        {
+            WriteFfmpeg(ffmpeg, MediaProbe.Probe(_input));
+            return;
+        }
+
+        Console.Error.WriteLine($"aisp: warning: no ffmpeg program (apt install ffmpeg, or set {MediaProbe.Variable}): {_displayOutput} is written as MPEG-4 Part 2 without sound, which browsers do not play");
+        WriteOpenCv();
+    }
+
+    private void WriteFfmpeg(string ffmpeg, MediaInfo media)
+    {
+        FfmpegVideoWriter? writer = null;
+        try
+        {
+            foreach (CvMat frame in _encode.GetConsumingEnumerable())
+            {
+                try
+                {
+                    writer ??= new FfmpegVideoWriter(ffmpeg, _output, _displayOutput, new Size(frame.Width & ~1, frame.Height & ~1), FfmpegVideoWriter.Rate(media, Fps), _input, media);
+                    writer.Write(frame);
+                }
+                finally
+                {
+                    _free.Add(frame);
+                }
+            }
+
+            writer?.Finish();
+        }
+        finally
+        {
+            writer?.Dispose();
+        }
+    }
+
+    private void WriteOpenCv()
+    {
         using var writer = new VideoWriter();
         foreach (CvMat frame in _encode.GetConsumingEnumerable())
         {

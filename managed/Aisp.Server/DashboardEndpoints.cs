@@ -9,7 +9,7 @@ namespace Aisp.Server;
 /// </summary>
 public static class DashboardEndpoints
 {
-    private const string Policy = "default-src 'self'; img-src 'self' blob: data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+    private const string Policy = "default-src 'self'; img-src 'self' blob: data:; media-src blob:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
     private static readonly Dictionary<string, (byte[] Body, string Type)> Files = Load();
 

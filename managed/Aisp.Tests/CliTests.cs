@@ -318,6 +318,48 @@ public sealed class CliTests : IDisposable
         return path;
     }
 
+    [Fact]
+    public void Videos_keep_their_sound_and_frame_rate_and_mp4_is_h264_that_browsers_play()
+    {
+        string clip = SoundClips.Make(_dir, "talk.mp4", 60);
+        byte[] heard = SoundClips.Sound(clip);
+        Assert.True(heard.Length > 48000, $"the test clip has {heard.Length} bytes of sound");
+
+        string mp4 = Path.Combine(_dir, "talk.aisp.mp4");
+        (int code, _, string err) = Run("--input", clip, "--output", mp4, "--settings", "{\"engine\":\"privacy\"}");
+        Assert.True(code == 0, err);
+        string[] streams = SoundClips.Streams(mp4);
+        Assert.Contains("h264,video,30000/1001", streams); // H.264 at the camera's exact rate, not MPEG-4 Part 2 at 29.97
+        Assert.Contains(streams, s => s.StartsWith("aac,audio", StringComparison.Ordinal));
+        Assert.Equal(heard, SoundClips.Sound(mp4)); // copied untouched: the same samples
+        using (var capture = new OpenCvSharp.VideoCapture(mp4))
+        {
+            Assert.Equal(60, capture.FrameCount);
+        }
+
+        // The fast Motion-JPEG AVI keeps the sound too (MP3: AVI's usual sound codec), as long as before.
+        string avi = Path.Combine(_dir, "talk.aisp.avi");
+        (code, _, err) = Run("--input", clip, "--output", avi, "--settings", "{\"engine\":\"privacy\"}", "--max-frames", "60");
+        Assert.True(code == 0, err);
+        Assert.Contains(SoundClips.Streams(avi), s => s.StartsWith("mp3,audio", StringComparison.Ordinal));
+        byte[] aviSound = SoundClips.Sound(avi);
+        Assert.InRange(aviSound.Length, heard.Length * 0.95, heard.Length * 1.05);
+        Assert.True(Rms(aviSound) > Rms(heard) * 0.5, "the AVI's sound is silent");
+        Assert.Empty(Directory.GetFiles(_dir, ".*")); // no temporary file left
+    }
+
+    private static double Rms(byte[] pcm)
+    {
+        double sum = 0;
+        for (int i = 0; i + 1 < pcm.Length; i += 2)
+        {
+            double v = BitConverter.ToInt16(pcm, i);
+            sum += v * v;
+        }
+
+        return Math.Sqrt(sum / Math.Max(1, pcm.Length / 2));
+    }
+
     /// <summary>"aisp process" with these arguments, as its own process (other test classes use it too).</summary>
     internal static (int Code, string Stdout, string Stderr) Run(params string[] args) => Run(args, fileSizeLimitKb: 0);
 

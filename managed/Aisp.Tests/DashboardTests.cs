@@ -115,6 +115,20 @@ public sealed class DashboardTests(RealObs obs) : IClassFixture<RealObs>, IAsync
             Assert.True(Cv2.Mean(diff[new Rect(180, 80, 80, 90)]).Val0 > 5, "the downloaded picture's face is not blurred");
         }
 
+        // A video job with sound: its MP4 result plays in the page (H.264 that Chromium decodes, from the authenticated download), sound included.
+        string clip = SoundClips.Make(_dir, "talk.mp4", 45);
+        await op.Locator("#job-file").SetInputFilesAsync(clip);
+        await op.Locator("#job-settings").FillAsync("");
+        await op.Locator("#job-form button").ClickAsync();
+        ILocator videoJob = op.Locator("#jobs tr[data-job]", new() { HasText = "talk.mp4" }).First;
+        await Assertions.Expect(videoJob).ToContainTextAsync("COMPLETED (succeeded)", new() { Timeout = 60_000 });
+        await videoJob.Locator("button", new() { HasText = "Preview" }).ClickAsync();
+        await op.WaitForFunctionAsync("() => { const v = document.querySelector('#job-preview video'); return v && !v.error && v.readyState >= 2 && v.videoWidth === 320; }",
+            null, new() { Timeout = 30_000 });
+        Assert.True(await op.EvaluateAsync<bool>("() => { const v = document.querySelector('#job-preview video'); return v.duration > 1.4 && v.duration < 1.6; }"), "the preview is not the 45-frame clip");
+        await op.Locator("#job-preview video").EvaluateAsync("v => v.play()");
+        await op.WaitForFunctionAsync("() => document.querySelector('#job-preview video').currentTime > 0.2", null, new() { Timeout = 30_000 });
+
         // The viewer sees the job too, without a cancel button.
         await Assertions.Expect(viewer.Locator("#jobs tr[data-job]").First).ToContainTextAsync("COMPLETED");
         Assert.Equal(0, await viewer.Locator("#jobs button", new() { HasText = "Cancel" }).CountAsync());

@@ -251,6 +251,23 @@ public sealed class JobTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_video_jobs_result_keeps_its_sound()
+    {
+        string clip = SoundClips.Make(_inputs, "talk.mp4", 45);
+        JsonNode job = await Submit(clip, new JsonObject { ["engine"] = "privacy" });
+        JsonNode done = await WaitFor((long)job["id"]!, j => (string?)j["state"] is "COMPLETED" or "ERROR");
+        Assert.True((string?)done["result"] == "succeeded", done.ToJsonString());
+        using HttpResponseMessage r = await _api.Send("GET", $"/api/v1/jobs/{(long)job["id"]!}/result", null, _operator);
+        Assert.Equal("video/mp4", r.Content.Headers.ContentType?.MediaType);
+        string result = Path.Combine(_dir, "talk.result.mp4");
+        await File.WriteAllBytesAsync(result, await r.Content.ReadAsByteArrayAsync());
+        Assert.Contains("h264,video,30000/1001", SoundClips.Streams(result));
+        byte[] heard = SoundClips.Sound(clip);
+        Assert.NotEmpty(heard);
+        Assert.Equal(heard, SoundClips.Sound(result));
+    }
+
+    [Fact]
     public async Task Job_settings_name_files_only_inside_the_servers_folders_and_a_decode_bomb_fails_its_job_only()
     {
         string photo = Copy(TestAssets.Astronaut, "astronaut.png");

@@ -339,15 +339,46 @@ function jobRow(job) {
   row.owner.textContent = job.owner;
   row.actions.replaceChildren();
   if (job.result_url) {
+    const look = el("button", "Preview");
+    look.addEventListener("click", () => preview(job));
     const get = el("button", "Download");
     get.addEventListener("click", () => download(job));
-    row.actions.append(get);
+    row.actions.append(look, get);
   }
   if (!job.result && session.permissions.includes("execute")) {
     const cancel = el("button", "Cancel");
     cancel.addEventListener("click", async () => { try { jobRow(await json(await api("POST", `/api/v1/jobs/${job.id}/cancel`))); } catch (e) { showError(e.message); } });
     row.actions.append(cancel);
   }
+}
+
+// A finished job's result in the page: pictures and browser-playable videos (H.264 MP4) shown
+// from the authenticated download (a blob: URL, since <video src> cannot send the token).
+let previewUrl = null;
+async function preview(job) {
+  try {
+    const r = await api("GET", job.result_url);
+    if (!r.ok) { await json(r); return; }
+    if (previewUrl) URL.revokeObjectURL(previewUrl);
+    previewUrl = URL.createObjectURL(await r.blob());
+    const box = $("job-preview");
+    box.hidden = false;
+    $("job-preview-title").textContent = `job ${job.id}: ${job.input}`;
+    let shown;
+    if (job.output_format === "mp4") {
+      shown = el("video");
+      shown.controls = true;
+      shown.muted = true; // may start without a click; the sound is there to unmute
+      shown.src = previewUrl;
+    } else if (job.output_format === "png" || job.output_format === "jpg") {
+      shown = el("img");
+      shown.alt = `result of job ${job.id}`;
+      shown.src = previewUrl;
+    } else {
+      shown = el("p", "Motion-JPEG AVI does not play in browsers: download it, or ask for mp4.");
+    }
+    $("job-preview-media").replaceChildren(shown);
+  } catch (e) { showError(e.message); }
 }
 
 async function download(job) {
