@@ -186,6 +186,11 @@ public sealed class VideoStages : IDisposable
             return;
         }
 
+        if (!FfmpegVideoWriter.Containers.Contains(Path.GetExtension(_output).ToLowerInvariant()))
+        {
+            throw new AispException(ErrorKind.InvalidArgument, $"{ExitCodes.OutputPrefix} {_displayOutput}: no video writer for this path (use .avi, {string.Join(", ", FfmpegVideoWriter.Containers)})");
+        }
+
         if (MediaProbe.Ffmpeg() is { } ffmpeg)
         {
             WriteFfmpeg(ffmpeg, MediaProbe.Probe(_input));

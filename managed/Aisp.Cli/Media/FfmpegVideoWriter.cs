@@ -46,6 +46,9 @@ public sealed class FfmpegVideoWriter : IDisposable
         _pictures = _process.StandardInput.BaseStream;
     }
 
+    /// <summary>The containers written through ffmpeg (the AVI is written by <see cref="MjpegAviWriter"/>).</summary>
+    public static readonly string[] Containers = [".mp4", ".mkv", ".mov", ".m4v", ".webm"];
+
     /// <summary>The pictures' size (even, as 4:2:0 video needs): larger frames are cropped by a pixel.</summary>
     public Size Size { get; }
 
