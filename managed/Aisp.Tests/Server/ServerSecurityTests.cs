@@ -94,6 +94,40 @@ public sealed class ServerSecurityTests : IAsyncLifetime
         File.WriteAllText(Path.Combine(_dir, "junk.pfx"), "not a certificate");
         Assert.Contains("junk.pfx", Assert.Throws<AispException>(() => ServerCertificate.Load(Path.Combine(_dir, "junk.pfx"), null, null)).Message, StringComparison.Ordinal);
 
+        // The real `aisp serve` process over HTTPS (PEM with its key beside): pinned certificate, nosniff, DNS rebinding refused.
+        int port = FakeObs.FreePort();
+        var serve = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string a in new[] { Path.Combine(AppContext.BaseDirectory, "aisp.dll"), "serve", "--data", Path.Combine(_dir, "served"), "--urls", $"https://127.0.0.1:{port}", "--cert", certPem, "--cert-key", keyPem })
+        {
+            serve.ArgumentList.Add(a);
+        }
+
+        using (System.Diagnostics.Process server = System.Diagnostics.Process.Start(serve)!)
+        {
+            try
+            {
+                var listening = new TaskCompletionSource();
+                server.OutputDataReceived += (_, e) => { if (e.Data?.Contains("Now listening on", StringComparison.Ordinal) == true) { listening.TrySetResult(); } };
+                server.BeginOutputReadLine();
+                Task<string> errors = server.StandardError.ReadToEndAsync();
+                await Task.WhenAny(listening.Task, server.WaitForExitAsync()).WaitAsync(TimeSpan.FromMinutes(1));
+                Assert.True(listening.Task.IsCompleted, $"aisp serve did not listen: {(server.HasExited ? await errors : "")}");
+                using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, presented, _, _) => presented?.Thumbprint == self.Thumbprint };
+                using var http = new HttpClient(handler) { BaseAddress = new Uri($"https://127.0.0.1:{port}") };
+                using HttpResponseMessage page = await http.GetAsync("/");
+                Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+                Assert.Equal("nosniff", page.Headers.GetValues("X-Content-Type-Options").Single());
+                using var rebound = new HttpRequestMessage(HttpMethod.Get, "/api/v1/system");
+                rebound.Headers.Host = "attacker.example";
+                Assert.Equal((HttpStatusCode)421, (await http.SendAsync(rebound)).StatusCode);
+            }
+            finally
+            {
+                server.Kill(entireProcessTree: true);
+                await server.WaitForExitAsync();
+            }
+        }
+
         // The CLI says so and exits with the usage code before listening.
         (int code, _, string err) = CliTests.RunCli(["serve", "--data", Path.Combine(_dir, "cli"), "--urls", "http://127.0.0.1:0", "--cert", pfx]);
         Assert.Equal(2, code);
