@@ -105,9 +105,14 @@ public sealed class AssistantRuleTests
         Strategy expression = Plan("保留我的表情", Status(10));
         Assert.True((bool)expression.Settings["keep_expression"]!);
         Assert.True((bool)expression.Settings["stabilize"]!);
+        // Asked outright, the best quality wins over a measured latency (issue 24), which only warns; unasked, the latency steps it down.
         Strategy slow = Plan("best quality", Status(10) with { LatencyP95Ms = 80 });
-        Assert.Equal("balanced", (string?)slow.Settings["quality"]);
+        Assert.Equal("quality", (string?)slow.Settings["quality"]);
         Assert.Contains("frame budget", slow.Choices.Single(c => c.Setting == "quality").Reason, StringComparison.Ordinal);
+        Assert.Contains("warning", slow.Choices.Single(c => c.Setting == "quality").Reason, StringComparison.Ordinal);
+        Strategy measured = Plan("swap my face", Status(10) with { LatencyP95Ms = 80 });
+        Assert.Equal("performance", (string?)measured.Settings["quality"]);
+        Assert.Contains("frame budget", measured.Choices.Single(c => c.Setting == "quality").Reason, StringComparison.Ordinal);
 
         // Nothing understood: no change at all, rather than a guess.
         Assert.Empty(Plan("what is the weather", Status(10)).Choices);

@@ -35,6 +35,15 @@ public sealed record Intent
     /// <summary>The words that matched, for the reasons.</summary>
     public IReadOnlyList<string> Matched { get; init; } = [];
 
+    /// <summary>Wishes about the other settings (background, AR, strengths, detection, drawing, pictures): <see cref="SettingWishes"/>.</summary>
+    public IReadOnlyList<SettingWish> Changes { get; init; } = [];
+
+    /// <summary>The instruction's words no rule understood (stop words aside), in the order they came.</summary>
+    public IReadOnlyList<string> NotUnderstood { get; init; } = [];
+
+    /// <summary>"zh" for an instruction with Chinese in it, else "en": the language reasons are given in.</summary>
+    public string Language { get; init; } = "en";
+
     public bool IsEmpty => Engine is null && PrivacyMode is null && PrivacyRule is null && !Smoother && !Lighter && !BestQuality
-        && GpuMemoryGb is null && KeepExpression is null;
+        && GpuMemoryGb is null && KeepExpression is null && Changes.Count == 0;
 }

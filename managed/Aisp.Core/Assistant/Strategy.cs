@@ -26,6 +26,27 @@ public sealed record Strategy(string Instruction, string Planner, IReadOnlyList<
     /// <summary>The model's raw answer, when a model was asked (QA sees what it said, used or not).</summary>
     public string? ModelAnswer { get; init; }
 
+    /// <summary>The instruction's words no rule understood.</summary>
+    public IReadOnlyList<string> NotUnderstood { get; init; } = [];
+
+    /// <summary>Nothing in the instruction asked for anything the assistant can do.</summary>
+    public bool NothingUnderstood { get; init; }
+
+    /// <summary>"en" or "zh": the language of the reasons and of <see cref="CanDo"/>.</summary>
+    public string Language { get; init; } = "en";
+
+    /// <summary>"all", "partly" (some words were not understood; the rest is in the settings) or "nothing".</summary>
+    public string Understood => NothingUnderstood ? "nothing" : NotUnderstood.Count > 0 ? "partly" : "all";
+
+    /// <summary>What the assistant can do, in the instruction's language: the answer to an instruction it could not (wholly) read.</summary>
+    public IReadOnlyList<string> CanDo => Language == "zh"
+        ? ["遮挡人脸：模糊或马赛克，所有人、除了我、只遮某人；强度和范围", "换脸：用一张照片换脸，保留表情，更平滑",
+           "背景：虚化、换成图片、透明（抠图）", "AR：眼镜、猫耳、面具、脸部彩绘，磨皮，口红和眼影颜色",
+           "画质和流畅度，检测远处的小脸，显示人脸关键点，关闭滤镜"]
+        : ["cover faces: blur or pixelate, everyone, everyone except me, only someone; stronger, bigger area", "swap faces: with a photo, keep my expression, smoother",
+           "background: blur, replace with a picture, transparent (cut out)", "AR: glasses, cat ears, a mask, face paint; smooth skin, lipstick and eye shadow colours",
+           "quality or speed, catch small faces in a crowd, show the face landmarks, turn the filter off"];
+
     public JsonObject Settings
     {
         get
@@ -66,6 +87,13 @@ public sealed record Strategy(string Instruction, string Planner, IReadOnlyList<
         if (ModelAnswer is not null)
         {
             json["model_answer"] = ModelAnswer;
+        }
+
+        json["understood"] = Understood;
+        if (Understood != "all")
+        {
+            json["not_understood"] = new JsonArray(NotUnderstood.Select(w => (JsonNode)w).ToArray());
+            json["can_do"] = new JsonArray(CanDo.Select(w => (JsonNode)w).ToArray());
         }
 
         return json;
