@@ -257,7 +257,9 @@ aisp_status aisp_set_paused(aisp_instance *instance, int32_t paused);
  * ONNX Runtime's providers, the machine's CPU load (sampled for 100 ms: never call it from the
  * graphics thread), the face library's people and this machine's strategy history. Writes the
  * strategy {"instruction","planner","settings","choices":[{"setting","value","reason",
- * "candidates"}],"status"} as NUL-terminated JSON, cut to capacity, and returns its full length
+ * "candidates"}],"status","understood" ("all", "partly", "nothing"), and unless all was understood
+ * "not_understood"/"can_do" (arrays) and "not_understood_text"/"can_do_text" (the same as text, for
+ * hosts whose data holds no string arrays)} as NUL-terminated JSON, cut to capacity, and returns its full length
  * (call again with a larger buffer when it is not smaller than capacity); 0 on failure, with
  * aisp_last_error. The settings are a change for aisp_validate_settings/aisp_update. (ABI 7) */
 uint32_t aisp_suggest(const char *instruction, const char *status_json, char *buffer, uint32_t capacity);

@@ -33,7 +33,8 @@ public sealed class ModelPlanner(IChatClient client, string name, TimeSpan deadl
             answer = response.Text;
             List<StrategyChoice> choices = shape.Read(answer, status, rules);
             log.LogInformation("Assistant: {Model} answered in {Ms} ms with {Count} choices", name, clock.ElapsedMilliseconds, choices.Count);
-            return new Strategy(instruction, name, choices, status) { ModelAnswer = answer };
+            // What the words ask for is the rules' reading too: the model's answer fills the settings, the rules say what they could not place.
+            return new Strategy(instruction, name, choices, status) { ModelAnswer = answer, NotUnderstood = rules.NotUnderstood, Language = rules.Language, NothingUnderstood = rules.NothingUnderstood && choices.Count == 0 };
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {

@@ -30,10 +30,27 @@ public static class SuggestCommand
         --deadline, default 15 s) or its answer is not valid. English and Chinese instructions work.
         --server asks the AISP server about a filter in OBS (its measured latency and fps count; user and
         password from AISP_USER and AISP_PASSWORD); --apply applies the strategy (operator role).
-        Exit codes: 0 ok, 2 bad usage, 4 model error, 7 history error, 8 the server refused or is unreachable.
+        The strategy's "understood" is "all", "partly" (its "not_understood" lists the words, "can_do" what
+        the assistant can do; the rest is in the settings) or "nothing" (no settings change).
+        Exit codes: 0 ok, 2 bad usage, 4 model error, 7 history error, 8 the server refused or is unreachable,
+        9 nothing in the instruction was understood, 10 only part of it was.
         """;
 
     public const int ServerRefused = 8;
+
+    /// <summary>The instruction asked for nothing the assistant can do: "done" must not look like "not understood".</summary>
+    public const int NothingUnderstood = 9;
+
+    /// <summary>Some words were not understood; the settings hold what was.</summary>
+    public const int PartlyUnderstood = 10;
+
+    /// <summary>The exit code a strategy's "understood" gives.</summary>
+    public static int ExitFor(string? understood) => understood switch
+    {
+        "nothing" => NothingUnderstood,
+        "partly" => PartlyUnderstood,
+        _ => ExitCodes.Ok,
+    };
 
     public static async Task<int> RunAsync(string[] args, ILoggerFactory loggers)
     {
@@ -149,7 +166,7 @@ public static class SuggestCommand
         }
 
         Console.WriteLine(strategy.ToJson().ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
-        return ExitCodes.Ok;
+        return ExitFor(strategy.Understood);
     }
 
     private static async Task<int> Remote(Uri server, string instruction, string source, string filter, bool apply)
@@ -180,7 +197,7 @@ public static class SuggestCommand
             }
 
             Console.WriteLine(strategy.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
-            return ExitCodes.Ok;
+            return ExitFor((string?)(strategy["strategy"] ?? strategy)["understood"]);
         }
         catch (HttpRequestException e)
         {

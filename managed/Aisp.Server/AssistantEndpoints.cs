@@ -44,9 +44,16 @@ public static class AssistantEndpoints
         try
         {
             Strategy strategy = await service.SuggestAsync(instruction, target, c.RequestAborted);
-            if (!apply)
+            if (!apply || strategy.Choices.Count == 0)
             {
-                return Results.Json(strategy.ToJson());
+                // Nothing to change (or only asked): OBS is not touched, and "applied" says so.
+                JsonObject answered = strategy.ToJson();
+                if (apply)
+                {
+                    answered["applied"] = false;
+                }
+
+                return Results.Json(answered);
             }
 
             (JsonNode answer, long? id) = await service.ApplyAsync(strategy, target!, c.RequestAborted);

@@ -115,6 +115,7 @@ public static class ServerApp
         JobEndpoints.Map(api);
         FaceEndpoints.Map(api);
         AssistantEndpoints.Map(api);
+        SettingsEndpoints.Map(api);
         MetricsEndpoints.Map(api, app.Services.GetRequiredService<Metrics.PrometheusMetrics>());
         if (!users.AnyAdmin())
         {

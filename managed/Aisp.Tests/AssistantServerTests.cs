@@ -122,7 +122,11 @@ public sealed class AssistantServerTests(RealObs obs) : IClassFixture<RealObs>, 
         // Nothing understood: nothing applied; no instruction: the error format.
         JsonObject nonsense = Target("what is the weather");
         nonsense["apply"] = true;
-        Assert.False((bool)(await client.VendorAsync("Suggest", nonsense, ct))["applied"]!);
+        JsonNode notUnderstood = await client.VendorAsync("Suggest", nonsense, ct);
+        Assert.False((bool)notUnderstood["applied"]!);
+        Assert.Equal("nothing", (string?)notUnderstood["strategy"]!["understood"]); // "not understood" is an answer, not an empty success
+        Assert.Contains("weather", (string?)notUnderstood["strategy"]!["not_understood_text"], StringComparison.Ordinal); // OBS's data holds no string arrays
+        Assert.Contains("background", (string?)notUnderstood["strategy"]!["can_do_text"], StringComparison.Ordinal);
         Assert.Equal("INVALID_REQUEST", (string?)(await client.VendorAsync("Suggest", Target(""), ct))["error"]!["code"]);
     }
 

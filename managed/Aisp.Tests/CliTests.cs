@@ -360,6 +360,23 @@ public sealed class CliTests : IDisposable
         return Math.Sqrt(sum / Math.Max(1, pcm.Length / 2));
     }
 
+    [Fact]
+    public void Suggest_says_when_it_did_not_understand_with_its_own_exit_codes()
+    {
+        string[] local = ["--library", Path.Combine(_dir, "none.db"), "--history", Path.Combine(_dir, "none-history.db")];
+        (int code, string stdout, string err) = RunCli(["suggest", "blur my background", .. local]);
+        Assert.True(code == 0, err);
+        Assert.Equal("all", (string?)System.Text.Json.Nodes.JsonNode.Parse(stdout)!["understood"]);
+        (code, stdout, _) = RunCli(["suggest", "make me taller", .. local]);
+        Assert.Equal(9, code);
+        Assert.Equal("nothing", (string?)System.Text.Json.Nodes.JsonNode.Parse(stdout)!["understood"]);
+        (code, stdout, _) = RunCli(["suggest", "blur my background and make me taller", .. local]);
+        Assert.Equal(10, code);
+        System.Text.Json.Nodes.JsonNode partly = System.Text.Json.Nodes.JsonNode.Parse(stdout)!;
+        Assert.Equal("blur", (string?)partly["settings"]!["background"]);
+        Assert.Equal(["taller"], partly["not_understood"]!.AsArray().Select(w => (string?)w));
+    }
+
     /// <summary>"aisp process" with these arguments, as its own process (other test classes use it too).</summary>
     internal static (int Code, string Stdout, string Stderr) Run(params string[] args) => Run(args, fileSizeLimitKb: 0);
 

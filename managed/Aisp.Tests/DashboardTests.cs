@@ -163,6 +163,11 @@ public sealed class DashboardTests(RealObs obs) : IClassFixture<RealObs>, IAsync
         await viewer.Locator("#assistant-text").FillAsync("我在用笔记本，流畅一点");
         await viewer.Locator("#assistant-suggest").ClickAsync();
         await Assertions.Expect(viewer.Locator("#assistant-choices tr[data-setting=quality]")).ToContainTextAsync("performance");
+        Assert.False(await viewer.Locator("#assistant-not-understood").IsVisibleAsync());
+        await viewer.Locator("#assistant-text").FillAsync("make me taller");
+        await viewer.Locator("#assistant-suggest").ClickAsync();
+        await Assertions.Expect(viewer.Locator("#assistant-not-understood")).ToContainTextAsync("What I can do");
+        await Assertions.Expect(viewer.Locator("#assistant-not-understood")).ToContainTextAsync("background");
         await op.Locator("#assistant-text").FillAsync("blur everyone");
         await op.Locator("#assistant-filter").SelectOptionAsync(new SelectOptionValue { Label = "Desk / AISP" });
         await op.Locator("#assistant-apply").ClickAsync();

@@ -84,6 +84,7 @@ public sealed class ServerTests : IAsyncLifetime
             ("GET", "/api/v1/assistant/history", null, [401, 200, 200, 200]),
             ("GET", "/api/v1/events?newest=5", null, [401, 200, 200, 200]),
             ("GET", "/api/v1/metrics", null, [401, 200, 200, 200]),
+            ("GET", "/api/v1/settings/schema", null, [401, 200, 200, 200]),
         ];
         foreach ((string method, string path, JsonObject? body, int[] expected) in matrix)
         {
@@ -109,6 +110,20 @@ public sealed class ServerTests : IAsyncLifetime
         }
 
         await AssertError(await Send("GET", "/dashboard/other.js", null, null), 404);
+
+        // The settings schema: every setting the core reads, with its kind and range or choices.
+        JsonNode schema = await Json(await Send("GET", "/api/v1/settings/schema", null, tokens[Roles.Viewer]), 200);
+        Assert.Equal(Aisp.Core.Settings.SettingsSchema.All.Count, schema["settings"]!.AsArray().Count);
+        JsonNode strength = schema["settings"]!.AsArray().Single(s => (string?)s!["key"] == "privacy_strength")!;
+        Assert.Equal((1.0, 100.0, "integer"), ((double)strength["min"]!, (double)strength["max"]!, (string?)strength["kind"]));
+
+        // The assistant: "not understood" is an answer (which words, what it can do), and nothing is applied.
+        JsonNode weather = await Json(await Send("POST", "/api/v1/assistant/suggest", new JsonObject { ["instruction"] = "make me taller" }, tokens[Roles.Viewer]), 200);
+        Assert.Equal("nothing", (string?)weather["understood"]);
+        Assert.Equal(["taller"], weather["not_understood"]!.AsArray().Select(w => (string?)w));
+        JsonNode partly = await Json(await Send("POST", "/api/v1/assistant/suggest", new JsonObject { ["instruction"] = "背景虚化，再让我变高" }, tokens[Roles.Viewer]), 200);
+        Assert.Equal(("partly", "blur"), ((string?)partly["understood"], (string?)partly["settings"]!["background"]));
+        Assert.Contains("背景", string.Join(" ", partly["can_do"]!.AsArray().Select(w => (string?)w))); // in the instruction's language
 
         JsonNode me = JsonNode.Parse(await (await Send("GET", "/api/v1/auth/me", null, tokens[Roles.Operator])).Content.ReadAsStringAsync())!;
         Assert.Equal(["read", "write", "execute"], me["permissions"]!.AsArray().Select(p => (string)p!));

@@ -42,7 +42,16 @@ public static class HostSuggestion
         };
         string history = StrategyHistory.DefaultPath();
         IReadOnlyList<HistoryRecord> records = File.Exists(history) ? StrategyHistory.Open(history).Recent() : [];
-        return StrategyPlanner.Plan(instruction, InstructionRules.Parse(instruction, status.KnownPeople), status, records).ToJson().ToJsonString();
+        Strategy strategy = StrategyPlanner.Plan(instruction, InstructionRules.Parse(instruction, status.KnownPeople), status, records);
+        JsonObject json = strategy.ToJson();
+        if (strategy.Understood != "all")
+        {
+            // OBS's data objects hold no arrays of strings: the host's answer carries these as text too.
+            json["not_understood_text"] = string.Join(", ", strategy.NotUnderstood);
+            json["can_do_text"] = string.Join("\n", strategy.CanDo);
+        }
+
+        return json.ToJsonString();
     }
 
     private static List<string> People(string? library)

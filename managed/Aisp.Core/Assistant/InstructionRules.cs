@@ -130,7 +130,8 @@ public static partial class InstructionRules
     private static readonly string[] ChineseStopWords = ["我们", "我的", "一下", "一点", "一些", "这个", "那个", "效果", "滤镜", "画面", "视频", "所有", "可以", "帮我", "给我", "请", "把", "给",
         "让", "帮", "吧", "了", "呢", "啊", "都", "要", "想", "在", "用", "上", "的", "也", "再", "更", "还", "就", "是", "有", "能", "个", "们", "我", "他", "她", "它",
         "脸", "人", "点", "些", "下", "得", "地", "着", "过", "和", "与", "其他", "别人", "大家", "好", "吗", "嘛", "呀", "哦", "那", "这", "些", "样", "成",
-        "戴", "涂", "加", "换", "调", "变", "开", "设置", "颜色", "成", "使用", "显示", "识别", "检测", "一张", "照片", "图片", "开启", "打开", "弄", "做", "搞", "保留"];
+        "戴", "涂", "加", "换", "调", "变", "开", "设置", "颜色", "成", "使用", "显示", "识别", "检测", "一张", "照片", "图片", "开启", "打开", "弄", "做", "搞", "保留",
+        "打", "掉", "一", "两", "几", "很", "太", "非常", "比较", "稍微", "稍", "并", "且", "而", "或者", "或", "被", "向", "到", "从", "对", "为", "以", "于", "其", "各", "么", "顶", "副", "张", "啦"];
 
     /// <summary>Every word the rules know (the tables here and <see cref="SettingPhrases"/>): a known word left over was still understood.</summary>
     private static readonly string[] Vocabulary = [.. new[] { Blur, Pixelate, Hide, Swap, MeshSwap, ModelSwap, Off, Everyone, Except, Only, Self, Smoother, Lighter, Best, KeepExpression, DropExpression }
@@ -155,7 +156,7 @@ public static partial class InstructionRules
         foreach (Match m in LeftoverWord().Matches(text))
         {
             string w = m.Value.Trim('\'', '-');
-            if (w.Length > 1 && !StopWords.Contains(w) && !w.All(char.IsDigit))
+            if ((w.Length > 1 || TextSpans.IsChinese(w)) && !StopWords.Contains(w) && !w.All(char.IsDigit))
             {
                 left.Add(w);
             }

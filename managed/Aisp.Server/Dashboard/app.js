@@ -416,8 +416,19 @@ async function ask(apply) {
   $("assistant-result").textContent = "thinking…";
   try {
     const s = await json(await api("POST", apply ? "/api/v1/assistant/apply" : "/api/v1/assistant/suggest", body));
-    const what = s.choices.length ? `${s.planner}: ${JSON.stringify(s.settings)}` : "nothing to change: the instruction asked for nothing AISP knows";
+    const what = s.choices.length ? `${s.planner}: ${JSON.stringify(s.settings)}` : "nothing to change";
     $("assistant-result").textContent = (apply && s.applied ? "applied. " : "") + what + (s.fallback ? ` (the rules answered: ${s.fallback})` : "");
+    // Not understood is an answer: which words, and what the assistant can do instead.
+    const notUnderstood = $("assistant-not-understood");
+    notUnderstood.hidden = s.understood === "all";
+    if (s.understood !== "all") {
+      const words = (s.not_understood || []).join(", ");
+      const zh = /[\u2e80-\u9fff]/.test(body.instruction);
+      const head = s.understood === "nothing"
+        ? (zh ? "没有听懂这条指令" : "Not understood: nothing in it is something AISP can do")
+        : (zh ? `没有听懂：${words}` : `Not understood: ${words}`);
+      notUnderstood.replaceChildren(el("p", head), el("p", zh ? "我能做的：" : "What I can do:"), ...s.can_do.map(c => el("li", c)));
+    }
     const rows = $("assistant-choices").tBodies[0];
     rows.replaceChildren();
     for (const c of s.choices) {
