@@ -85,6 +85,9 @@ public sealed class AnswerShape
     /// Reads a model's answer into strategy choices, or throws AispException saying what is wrong:
     /// not JSON, a field missing or outside its values, a name not in the library, settings the core refuses.
     /// </summary>
+    /// <summary>Whether the answer's shape holds <paramref name="setting"/> (the rules choose the others: background, AR, strengths, pictures).</summary>
+    public static bool Covers(string setting) => setting == "privacy_identities" || Fields.Any(f => f.Key == setting);
+
     public List<StrategyChoice> Read(string answer, SystemStatus status, Strategy rules)
     {
         JsonObject json;

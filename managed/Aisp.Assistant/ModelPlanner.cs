@@ -32,6 +32,7 @@ public sealed class ModelPlanner(IChatClient client, string name, TimeSpan deadl
             ChatResponse response = await client.GetResponseAsync(Prompt(instruction, status, rules, history), chat, timeout.Token);
             answer = response.Text;
             List<StrategyChoice> choices = shape.Read(answer, status, rules);
+            choices.AddRange(rules.Choices.Where(c => !AnswerShape.Covers(c.Setting))); // what the shape cannot say, the rules' reading says
             log.LogInformation("Assistant: {Model} answered in {Ms} ms with {Count} choices", name, clock.ElapsedMilliseconds, choices.Count);
             // What the words ask for is the rules' reading too: the model's answer fills the settings, the rules say what they could not place.
             return new Strategy(instruction, name, choices, status) { ModelAnswer = answer, NotUnderstood = rules.NotUnderstood, Language = rules.Language, NothingUnderstood = rules.NothingUnderstood && choices.Count == 0 };

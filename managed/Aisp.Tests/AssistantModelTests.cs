@@ -18,7 +18,7 @@ namespace Aisp.Tests;
 /// answers fall back to the rules), and LLamaSharp on a tiny random-weight GGUF the test writes,
 /// whose grammar holds the answer to the shape.
 /// </summary>
-public sealed class AssistantModelTests : IAsyncLifetime
+public sealed class AssistantModelTests(Xunit.Abstractions.ITestOutputHelper output) : IAsyncLifetime
 {
     private static readonly SystemStatus Status = new()
     {
@@ -155,6 +155,64 @@ public sealed class AssistantModelTests : IAsyncLifetime
         {
             Directory.Delete(dir, recursive: true);
         }
+    }
+
+    /// <summary>
+    /// The instruction table scores a model path the way it scores the rules: here the fake Ollama
+    /// (it answers "keep" to everything, so only what the rules add outside the answer's shape
+    /// scores) and the tiny random GGUF on a few rows; with AISP_ASSISTANT_TEST_MODEL
+    /// ("ollama=URL#MODEL" or "gguf=FILE") a real local model on every row. The score is printed;
+    /// what is asserted is that every strategy is valid whatever the model said.
+    /// </summary>
+    [Fact]
+    public async Task The_instruction_table_scores_the_model_path()
+    {
+        _answer = """{"engine":"keep","quality":"keep","smoothing":"keep","keep_expression":"keep","privacy_mode":"keep","privacy_rule":"keep","privacy_identities":[],"reason":"as it is"}""";
+        IReadOnlyList<InstructionCase> cases = InstructionTable.Load();
+        int fake = await Score(ChatModels.Ollama(_url, "tiny", TimeSpan.FromSeconds(20), NullLogger.Instance), cases);
+        output.WriteLine($"fake ollama (always \"keep\"): {fake} of {cases.Count}");
+        Assert.InRange(fake, 1, cases.Count - 1); // the rules' other settings score; the kept engines and levels cannot
+
+        string dir = Directory.CreateTempSubdirectory("aisp-gguf-score-").FullName;
+        try
+        {
+            string path = Path.Combine(dir, "tiny.gguf");
+            TinyGguf.Write(path);
+            (ModelPlanner planner, IDisposable model) = ChatModels.Gguf(path, TimeSpan.FromSeconds(120), NullLogger.Instance, contextSize: 4096);
+            using (model)
+            {
+                output.WriteLine($"tiny random gguf: {await Score(planner, cases.Take(3).ToList())} of 3");
+            }
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+
+        if (Environment.GetEnvironmentVariable("AISP_ASSISTANT_TEST_MODEL") is { Length: > 0 } real)
+        {
+            (ModelPlanner planner, IDisposable? loaded) = real.StartsWith("gguf=", StringComparison.Ordinal)
+                ? ChatModels.Gguf(real[5..], TimeSpan.FromSeconds(60), NullLogger.Instance)
+                : (ChatModels.Ollama(new Uri(real[7..real.IndexOf('#', StringComparison.Ordinal)]), real[(real.IndexOf('#', StringComparison.Ordinal) + 1)..], TimeSpan.FromSeconds(60), NullLogger.Instance), null);
+            using (loaded)
+            {
+                output.WriteLine($"{real}: {await Score(planner, cases)} of {cases.Count}");
+            }
+        }
+    }
+
+    private static async Task<int> Score(ModelPlanner planner, IReadOnlyList<InstructionCase> cases)
+    {
+        int met = 0;
+        foreach (InstructionCase c in cases)
+        {
+            SystemStatus status = InstructionTable.Status(c);
+            Strategy s = await planner.PlanAsync(c.Instruction, status, [], CancellationToken.None);
+            StrategyPlanner.Validate(s.Settings, c.Current);
+            met += InstructionTable.Miss(c, s, checkUnderstood: false) is null ? 1 : 0;
+        }
+
+        return met;
     }
 
     private ModelPlanner Ollama(TimeSpan? deadline = null) => ChatModels.Ollama(_url, "tiny", deadline ?? TimeSpan.FromSeconds(20), NullLogger.Instance);

@@ -76,6 +76,13 @@ public sealed class AssistantTableTests(ITestOutputHelper output)
             var unknown = new List<string>();
             SettingsParser.Parse(new JsonObject { [spec.Key] = sample }.ToJsonString(), new PipelineSettings(), unknown);
             Assert.Empty(unknown);
+            if (spec.Kind is SettingKind.Number or SettingKind.WholeNumber)
+            {
+                // The parser's range is the schema's: its ends parse, a step beyond them does not.
+                SettingsParser.Parse(new JsonObject { [spec.Key] = spec.Min }.ToJsonString(), new PipelineSettings());
+                Assert.Throws<Aisp.Core.AispException>(() => SettingsParser.Parse(new JsonObject { [spec.Key] = spec.Max + 1 }.ToJsonString(), new PipelineSettings()));
+                Assert.Throws<Aisp.Core.AispException>(() => SettingsParser.Parse(new JsonObject { [spec.Key] = spec.Min - 1 }.ToJsonString(), new PipelineSettings()));
+            }
         }
 
         string[] keys = [.. SettingsSchema.All.Select(s => s.Key.Replace("_", "", StringComparison.Ordinal))];
