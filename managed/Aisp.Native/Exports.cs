@@ -243,7 +243,7 @@ public static unsafe class Exports
         {
             var unknown = new List<string>();
             SettingsParser.Parse(Utf8(settingsJson), new PipelineSettings(), unknown);
-            return unknown.Count == 0 ? Ok() : Fail(ErrorKind.InvalidSettings, $"invalid settings: '{unknown[0]}' is not a setting");
+            return unknown.Count == 0 ? Ok() : Fail(ErrorKind.InvalidSettings, $"invalid settings: {SettingsSchema.UnknownKey(unknown[0])}");
         }
         catch (Exception e)
         {

@@ -361,6 +361,22 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void A_misspelt_setting_is_a_usage_error_naming_the_nearest_key()
+    {
+        // It used to run as privacy with exit 0 while OBS and the server refused it (issue 25).
+        string output = Path.Combine(_dir, "out.png");
+        (int code, string stdout, string stderr) = Run("--input", TestAssets.Astronaut, "--output", output, "--settings", "{\"enigne\":\"morph\"}");
+        Assert.Equal(2, code);
+        Assert.Contains("'enigne' is not a setting (did you mean 'engine'?)", stderr, StringComparison.Ordinal);
+        Assert.Equal("", stdout.Trim());
+        Assert.False(File.Exists(output));
+        (code, _, stderr) = Run("--input", TestAssets.Astronaut, "--output", output, "--settings", "{\"sparkles\":true}");
+        Assert.Equal(2, code);
+        Assert.Contains("'sparkles' is not a setting", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("did you mean", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Suggest_says_when_it_did_not_understand_with_its_own_exit_codes()
     {
         string[] local = ["--library", Path.Combine(_dir, "none.db"), "--history", Path.Combine(_dir, "none-history.db")];

@@ -3,6 +3,8 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Aisp.Server;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
@@ -62,13 +64,30 @@ internal sealed class ServerApi(HttpClient http)
         WebApplication app = ServerApp.Build(options with { Urls = "http://127.0.0.1:0" });
         await app.StartAsync();
         string url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        AddRoleUsers(app, password);
+        return (app, url);
+    }
+
+    /// <summary>The server in memory (the test host), with one user per role named after it.</summary>
+    public static async Task<WebApplication> StartInMemoryAsync(ServerOptions options, string password, Action<WebApplicationBuilder>? configure = null)
+    {
+        WebApplication app = ServerApp.Build(options, b =>
+        {
+            b.WebHost.UseTestServer();
+            configure?.Invoke(b);
+        });
+        await app.StartAsync();
+        AddRoleUsers(app, password);
+        return app;
+    }
+
+    private static void AddRoleUsers(WebApplication app, string password)
+    {
         var users = app.Services.GetRequiredService<UserStore>();
         foreach (string role in Roles.All)
         {
             users.Add(role, password, role);
         }
-
-        return (app, url);
     }
 
     /// <summary>Logs in; returns the whole answer (access and refresh tokens, role, permissions).</summary>

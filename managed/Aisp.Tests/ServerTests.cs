@@ -27,18 +27,8 @@ public sealed class ServerTests : IAsyncLifetime
     private async Task Start(TimeSpan accessLifetime)
     {
         Options = new ServerOptions { DataDir = _dir, PasswordIterations = 1000, AccessTokenLifetime = accessLifetime, FaceLibraryPath = Path.Combine(_dir, "faces.db") };
-        _app = ServerApp.Build(Options, b =>
-        {
-            b.WebHost.UseTestServer();
-            b.Logging.AddProvider(new CapturingLogger(_log));
-        });
-        await _app.StartAsync();
+        _app = await ServerApi.StartInMemoryAsync(Options, Password, b => b.Logging.AddProvider(new CapturingLogger(_log)));
         _http = _app.GetTestClient();
-        var users = _app.Services.GetRequiredService<UserStore>();
-        foreach (string role in Roles.All)
-        {
-            users.Add(role, Password, role);
-        }
     }
 
     public async Task DisposeAsync()

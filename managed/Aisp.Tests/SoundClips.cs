@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using OpenCvSharp;
 
 namespace Aisp.Tests;
@@ -51,17 +50,8 @@ internal static class SoundClips
 
     private static string Run(string program, params string[] args)
     {
-        var info = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string a in args)
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        using Process p = Process.Start(info)!;
-        Task<string> errors = p.StandardError.ReadToEndAsync();
-        string output = p.StandardOutput.ReadToEnd();
-        p.WaitForExit();
-        Assert.True(p.ExitCode == 0, $"{program} {string.Join(' ', args)}: {errors.Result}");
+        (int code, string output, string error) = Aisp.Cli.Media.MediaProbe.Run(program, args);
+        Assert.True(code == 0, $"{program} {string.Join(' ', args)}: {error}");
         return output;
     }
 }

@@ -106,6 +106,37 @@ public static class SettingsSchema
 
     public static SettingSpec? Find(string key) => ByKey.GetValueOrDefault(key);
 
+    /// <summary>"'enigne' is not a setting (did you mean 'engine'?)": the message for an unknown key, naming the nearest known one when one is close.</summary>
+    public static string UnknownKey(string key)
+    {
+        (string Key, int Distance) nearest = All.Select(s => (s.Key, Distance: Edits(key.ToLowerInvariant(), s.Key))).MinBy(p => p.Distance);
+        return nearest.Distance <= Math.Max(2, key.Length / 3) ? $"'{key}' is not a setting (did you mean '{nearest.Key}'?)" : $"'{key}' is not a setting";
+    }
+
+    /// <summary>Levenshtein distance: how many letters to add, drop or change.</summary>
+    private static int Edits(string a, string b)
+    {
+        var row = new int[b.Length + 1];
+        for (int j = 0; j <= b.Length; j++)
+        {
+            row[j] = j;
+        }
+
+        for (int i = 1; i <= a.Length; i++)
+        {
+            int diagonal = row[0];
+            row[0] = i;
+            for (int j = 1; j <= b.Length; j++)
+            {
+                int above = row[j];
+                row[j] = Math.Min(Math.Min(row[j] + 1, row[j - 1] + 1), diagonal + (a[i - 1] == b[j - 1] ? 0 : 1));
+                diagonal = above;
+            }
+        }
+
+        return row[b.Length];
+    }
+
     /// <summary>The schema as JSON: {"settings": [...]} in the order above.</summary>
     public static JsonObject ToJson() => new() { ["settings"] = new JsonArray(All.Select(s => (JsonNode)s.ToJson()).ToArray()) };
 }

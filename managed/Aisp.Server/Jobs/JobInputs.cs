@@ -68,7 +68,7 @@ public static class JobInputs
 
         if (unknown.Count > 0)
         {
-            throw new ArgumentException($"unknown setting '{unknown[0]}'");
+            throw new ArgumentException($"unknown setting: {SettingsSchema.UnknownKey(unknown[0])}");
         }
 
         return SettingPaths.Refusal(defaults, asked, roots, [faceLibrary]) is { } outside ? throw new UnauthorizedAccessException(outside) : json;

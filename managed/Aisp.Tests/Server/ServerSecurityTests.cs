@@ -25,14 +25,8 @@ public sealed class ServerSecurityTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _app = ServerApp.Build(new ServerOptions { DataDir = _dir, PasswordIterations = 1000, FaceLibraryPath = Path.Combine(_dir, "faces.db") }, b => b.WebHost.UseTestServer());
-        await _app.StartAsync();
+        _app = await ServerApi.StartInMemoryAsync(new ServerOptions { DataDir = _dir, PasswordIterations = 1000, FaceLibraryPath = Path.Combine(_dir, "faces.db") }, Password);
         _api = new ServerApi(_app.GetTestClient());
-        var users = _app.Services.GetRequiredService<UserStore>();
-        foreach (string role in Roles.All)
-        {
-            users.Add(role, Password, role);
-        }
     }
 
     public async Task DisposeAsync()
