@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Microsoft.ML.OnnxRuntime;
 
 namespace Aisp.Core.Inference;
@@ -12,7 +11,7 @@ namespace Aisp.Core.Inference;
 /// does not reach that on Unix, so the variable is set with setenv. Every use of ONNX Runtime goes
 /// through <see cref="Env"/> first, so nothing of it starts before telemetry is off.
 /// </summary>
-public static partial class OrtSetup
+public static class OrtSetup
 {
     public const string DisableVariable = "ORT_DISABLE_TELEMETRY";
 
@@ -35,16 +34,12 @@ public static partial class OrtSetup
 
     private static OrtEnv Create()
     {
-        if (OperatingSystem.IsWindows())
-        {
-            Environment.SetEnvironmentVariable(DisableVariable, "1");
-        }
-        else if (Environment.GetEnvironmentVariable(DisableVariable) == "1")
+        if (Environment.GetEnvironmentVariable(DisableVariable) == "1" && !OperatingSystem.IsWindows())
         {
             // The host set it before loading us (the OBS plugin does, at module load): changing the
             // environment of a running multi-threaded process is best avoided.
         }
-        else if (SetEnv(DisableVariable, "1", overwrite: 1) != 0)
+        else if (!Platform.NativeEnvironment.Set(DisableVariable, "1"))
         {
             throw new AispException(ErrorKind.Internal, $"could not set {DisableVariable}: ONNX Runtime is not started with telemetry on");
         }
@@ -53,7 +48,4 @@ public static partial class OrtSetup
         env.DisableTelemetryEvents(); // the API switch as well, for runtimes that do not read the variable
         return env;
     }
-
-    [LibraryImport("libc.so.6", EntryPoint = "setenv", StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int SetEnv(string name, string value, int overwrite);
 }

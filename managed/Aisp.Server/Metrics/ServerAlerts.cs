@@ -67,7 +67,20 @@ public sealed class ServerAlerts(SystemLoad load, JobStore jobs, EventHub events
                 log.LogWarning("Server alerts: this second's sample failed: {Message}", e.Message);
             }
         }
-        while (await tick.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+        while (await Tick(tick, stoppingToken).ConfigureAwait(false));
+    }
+
+    /// <summary>The next second, or false when the server stops (the timer's cancellation is the normal end, not a failure).</summary>
+    private static async ValueTask<bool> Tick(PeriodicTimer tick, CancellationToken stopping)
+    {
+        try
+        {
+            return await tick.WaitForNextTickAsync(stopping).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
     }
 
     private void Sample(double seconds)
