@@ -29,6 +29,7 @@ public sealed record CliOptions(string Input, string Output, string? SettingsJso
           background_model (landscape|general).
         Other commands: aisp faces ... (the face library), aisp serve ... (the AISP server),
           aisp suggest "INSTRUCTION" ... (the assistant: plain language to settings).
+          aisp --version | aisp version --json (version, commit, ABI, ONNX Runtime and its providers).
         Exit codes: 0 ok, 2 bad usage or settings, 3 unreadable input, 4 model error, 5 unwritable output, 6 processing error, 7 face library.
         """;
 

@@ -15,6 +15,13 @@ if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
     return args.Length == 0 ? 2 : 0;
 }
 
+if (args[0] is "--version" or "version")
+{
+    // "aisp --version": one line; "aisp version --json": the same for scripts and bug reports.
+    Console.WriteLine(args.Length > 1 && args[1] == "--json" ? BuildInfo.Describe().ToJsonString() : BuildInfo.Line());
+    return ExitCodes.Ok;
+}
+
 if (args[0] == "faces" && (args.Length == 1 || args[1] is "-h" or "--help"))
 {
     Console.Error.WriteLine(FacesCommand.Usage);

@@ -11,7 +11,8 @@ public static class SystemEndpoints
     {
         api.MapGet("/system", (Obs.ObsBridge obs, Events.ObsEventListener events, ServerOptions o) => Results.Json(new
         {
-            version = typeof(SystemEndpoints).Assembly.GetName().Version?.ToString(),
+            version = Aisp.Core.BuildInfo.Version,
+            build = Aisp.Core.BuildInfo.Describe(),
             uptime_s = Math.Round(Stopwatch.GetElapsedTime(Started).TotalSeconds, 1),
             obs = new { url = o.ObsUrl.ToString(), state = obs.State, events = events.Connected ? "connected" : "disconnected" },
         })).RequireAuthorization(Roles.Read);

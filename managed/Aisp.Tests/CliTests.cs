@@ -361,6 +361,20 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void Version_says_the_build_commit_abi_and_onnx_runtime()
+    {
+        (int code, string line, _) = RunCli(["--version"]);
+        Assert.Equal(0, code);
+        Assert.Matches(@"^aisp \d+\.\d+\.\d+ \(commit ([0-9a-f]{12}|unknown), ABI \d+, ONNX Runtime \d+\.\d+\.\d+: .*CPUExecutionProvider", line.Trim());
+        (code, string json, _) = RunCli(["version", "--json"]);
+        Assert.Equal(0, code);
+        System.Text.Json.Nodes.JsonNode v = System.Text.Json.Nodes.JsonNode.Parse(json)!;
+        Assert.Equal(Aisp.Native.Interop.AbiConstants.AbiVersion, (uint)v["abi"]!); // the ABI the header and the export layer speak
+        Assert.Contains("CPUExecutionProvider", v["providers"]!.AsArray().Select(p => (string?)p));
+        Assert.Equal(Aisp.Core.BuildInfo.Version, (string?)v["version"]);
+    }
+
+    [Fact]
     public void A_misspelt_setting_is_a_usage_error_naming_the_nearest_key()
     {
         // It used to run as privacy with exit 0 while OBS and the server refused it (issue 25).

@@ -101,6 +101,11 @@ public sealed class ServerTests : IAsyncLifetime
 
         await AssertError(await Send("GET", "/dashboard/other.js", null, null), 404);
 
+        // What build answers: version, commit, ABI and ONNX Runtime.
+        JsonNode system = await Json(await Send("GET", "/api/v1/system", null, tokens[Roles.Viewer]), 200);
+        Assert.Equal(Aisp.Core.BuildInfo.AbiVersion, (uint)system["build"]!["abi"]!);
+        Assert.Equal(Aisp.Core.BuildInfo.Version, (string?)system["version"]);
+
         // The settings schema: every setting the core reads, with its kind and range or choices.
         JsonNode schema = await Json(await Send("GET", "/api/v1/settings/schema", null, tokens[Roles.Viewer]), 200);
         Assert.Equal(Aisp.Core.Settings.SettingsSchema.All.Count, schema["settings"]!.AsArray().Count);

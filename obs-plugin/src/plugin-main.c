@@ -32,9 +32,9 @@ bool obs_module_load(void)
 
 	char error[512];
 	if (aisp_core_load(core_path.array, error, sizeof(error)))
-		blog(LOG_INFO, "[aisp] core loaded from %s (ABI %u)", core_path.array, AISP_ABI_VERSION);
+		blog(LOG_INFO, "[aisp] AISP %s: core loaded from %s (ABI %u)", AISP_VERSION, core_path.array, AISP_ABI_VERSION);
 	else
-		blog(LOG_ERROR, "[aisp] %s; the filter will pass frames through", error);
+		blog(LOG_ERROR, "[aisp] AISP %s: %s; the filter will pass frames through", AISP_VERSION, error);
 	dstr_free(&core_path);
 
 	obs_register_source(&aisp_filter_info);

@@ -9,7 +9,7 @@ namespace Aisp.Native.Interop;
 
 public static class AbiConstants
 {
-    public const uint AbiVersion = 10;
+    public const uint AbiVersion = Aisp.Core.BuildInfo.AbiVersion;
     public const int MaxPlanes = 4;
     public const int NameCapacity = 32;
     public const int ErrorCapacity = 256;
