@@ -136,7 +136,7 @@ public static partial class InstructionRules
     /// <summary>Every word the rules know (the tables here and <see cref="SettingPhrases"/>): a known word left over was still understood.</summary>
     private static readonly string[] Vocabulary = [.. new[] { Blur, Pixelate, Hide, Swap, MeshSwap, ModelSwap, Off, Everyone, Except, Only, Self, Smoother, Lighter, Best, KeepExpression, DropExpression }
         .SelectMany(t => t), .. SettingPhrases.Names.Values.SelectMany(w => w), .. SettingPhrases.Values.Values.SelectMany(v => v.Values).SelectMany(w => w),
-        .. SettingPhrases.More, .. SettingPhrases.Less, .. SettingPhrases.Colours.Keys];
+        .. SettingPhrases.More, .. SettingPhrases.Less, .. SettingPhrases.BackgroundOnly, .. SettingPhrases.Colours.Keys];
 
     /// <summary>What is left of the instruction once the wishes took their words: the words no rule knows, stop words aside.</summary>
     private static List<string> Leftovers(string text, IReadOnlyList<string> people)

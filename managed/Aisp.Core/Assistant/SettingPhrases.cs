@@ -14,6 +14,9 @@ public static class SettingPhrases
     public static readonly string[] Less = ["smaller", "weaker", "fewer", "lighter", "less", "lower", "decrease", "reduce", "softer", "finer", "thinner", "subtler", "narrower", "tighter",
         "更小", "小一点", "小些", "更弱", "弱一点", "减弱", "减小", "更少", "少一点", "降低", "减少", "更轻", "轻一点", "更细", "细一点", "淡一点"];
 
+    /// <summary>Words that mean a background mode without naming the background ("like a green screen", "bokeh").</summary>
+    public static readonly string[] BackgroundOnly = ["green screen", "cut me out", "cutout", "chroma key", "bokeh", "抠图", "抠像", "绿幕"];
+
     /// <summary>Words that name a setting (a wish about its value needs one of them, or a value's own words).</summary>
     public static readonly IReadOnlyDictionary<string, string[]> Names = new Dictionary<string, string[]>(StringComparer.Ordinal)
     {
@@ -42,7 +45,6 @@ public static class SettingPhrases
         ["eye_tint"] = ["eye shadow", "eyeshadow", "eyes", "eye", "眼影", "眼睛", "眼妆"],
         ["eye_colour"] = ["eye shadow colour", "eye shadow color", "eyeshadow colour", "eyeshadow color", "眼影颜色"],
         ["background"] = ["background", "backdrop", "behind me", "room behind", "背景", "身后"],
-        ["background_only"] = ["green screen", "cut me out", "cutout", "chroma key", "bokeh", "抠图", "抠像", "绿幕"],
         ["background_blur"] = ["background blur", "背景模糊", "背景虚化"],
         ["background_image"] = ["background picture", "background image", "background photo", "背景图片", "背景照片"],
         ["background_model"] = ["mask model", "person mask", "segmentation", "人像模型", "分割模型"],

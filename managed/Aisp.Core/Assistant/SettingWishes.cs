@@ -38,7 +38,7 @@ public static partial class SettingWishes
         {
             string clause = original;
             if (TextSpans.Has(clause, SettingPhrases.Names["background"]) || TextSpans.Has(clause, SettingPhrases.Names["background_model"])
-                || TextSpans.Has(clause, SettingPhrases.Names["background_only"]))
+                || TextSpans.Has(clause, SettingPhrases.BackgroundOnly))
             {
                 lastVerb = Background(ref clause, wishes, paths, lastVerb);
             }
@@ -76,7 +76,7 @@ public static partial class SettingWishes
             (mode, verb) = ("none", keep);
         }
 
-        string? only = TextSpans.Take(ref clause, SettingPhrases.Names["background_only"]);
+        string? only = TextSpans.Take(ref clause, SettingPhrases.BackgroundOnly);
         string? word = TextSpans.Take(ref clause, SettingPhrases.Names["background"]) ?? named ?? only ?? verb;
         if (word is null)
         {
