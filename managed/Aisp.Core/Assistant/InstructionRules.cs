@@ -13,7 +13,7 @@ namespace Aisp.Core.Assistant;
 public static partial class InstructionRules
 {
     // Each table: the words that mean one thing, lower-case English and Chinese.
-    private static readonly string[] Blur = ["blur", "模糊", "虚化"];
+    private static readonly string[] Blur = ["blur", "blurred", "blurring", "模糊", "虚化"];
     private static readonly string[] Pixelate = ["pixelate", "pixelated", "pixel", "mosaic", "马赛克", "像素"];
     private static readonly string[] Hide = ["hide", "anonymize", "anonymise", "anonymous", "anonymi", "privacy", "cover", "censor", "隐私", "遮挡", "遮住", "打码", "匿名"];
     private static readonly string[] Swap = ["swap", "face swap", "replace my face", "look like", "looks like", "turn me into", "make me into", "换脸", "变成别人", "长得像"];

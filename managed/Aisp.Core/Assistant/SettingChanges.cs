@@ -64,7 +64,9 @@ public static class SettingChanges
         string current = (string?)status.Current["engine"] ?? EngineNames.Privacy;
         StrategyChoice? engineChoice = choices.FirstOrDefault(c => c.Setting == "engine");
         string engine = (string?)engineChoice?.Value ?? current;
-        if (engineChoice is null && engine != EngineNames.Ar && choices.Any(c => ArKeys.Contains(c.Setting)))
+        // Only a wish that adds something needs the AR engine: "remove the cat ears" from another engine changes nothing that shows.
+        bool addsAr = choices.Any(c => ArKeys.Contains(c.Setting) && !(c.Value is JsonValue v && ((v.TryGetValue(out string? t) && t == "none") || (v.TryGetValue(out int n) && n == 0))));
+        if (engineChoice is null && engine != EngineNames.Ar && addsAr)
         {
             string warning = current == EngineNames.Privacy ? T(" (faces are then no longer covered)", "（人脸将不再被遮挡）") : "";
             choices.Add(new StrategyChoice("engine", EngineNames.Ar, T($"these are AR settings: they need the AR engine{warning}", $"这些是 AR 设置，需要 AR 引擎{warning}"),

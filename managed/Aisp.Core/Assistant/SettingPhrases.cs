@@ -37,7 +37,7 @@ public static class SettingPhrases
         ["quality"] = ["quality", "画质", "质量"],
         ["compositor"] = ["compositor", "compositing", "composite", "draw the result", "drawing", "合成", "绘制"],
         ["execution_provider"] = ["inference", "run the models", "models on", "cuda", "directml", "推理", "显卡加速", "用显卡", "用gpu"],
-        ["effect_pack"] = ["effect pack", "pack", "sticker", "ar", "特效", "贴纸"],
+        ["effect_pack"] = ["effect pack", "pack", "sticker", "特效", "贴纸"],
         ["retouch"] = ["smooth my skin", "smooth skin", "smoother skin", "skin smoothing", "smooth out my skin", "soften my skin", "retouching", "retouch", "touch up", "touch-up", "skin", "beautify", "beauty", "complexion",
             "磨皮", "美颜", "美肤", "皮肤", "美白"],
         ["lip_tint"] = ["paint my lips", "colour my lips", "color my lips", "lips", "lip", "lipstick", "涂口红", "口红", "嘴唇", "唇"],
@@ -58,9 +58,10 @@ public static class SettingPhrases
             ["privacy"] = ["hide", "anonymi", "privacy", "cover", "censor", "隐私", "遮挡", "遮住", "打码", "匿名"],
             ["morph"] = ["face swap", "swap", "look like", "mesh swap", "morph", "换脸", "变成", "长得像"],
             ["inswapper"] = ["inswapper", "model swap", "模型换脸"],
-            ["ar"] = ["ar effect", "ar effects", "augmented reality", "filters on my face", "特效"],
+            ["ar"] = ["ar effect", "ar effects", "augmented reality", "filters on my face", "ar", "特效"],
             ["landmarks"] = ["landmarks", "face points", "face mesh", "keypoints", "key points", "关键点", "特征点", "人脸网格"],
-            ["none"] = ["turn it off", "turn off", "switch off", "disable", "pass through", "no effect", "bypass", "关闭", "关掉", "不处理", "停用"],
+            ["none"] = ["turn it off", "turn off", "switch off", "disable", "pass through", "no effect", "bypass", "stop blurring", "stop pixelating", "stop censoring",
+                "stop hiding", "关闭", "关掉", "不处理", "停用", "不要打码", "别打码", "不用打码", "取消打码"],
         },
         ["detector"] = new Dictionary<string, string[]>
         {
@@ -109,7 +110,7 @@ public static class SettingPhrases
         ["background"] = new Dictionary<string, string[]>
         {
             ["none"] = ["keep the background", "normal background", "leave the background", "no background effect", "background off", "保留背景", "背景不变", "不处理背景"],
-            ["blur"] = ["blur", "blurred", "blurry", "soft", "bokeh", "模糊", "虚化"],
+            ["blur"] = ["blur", "blurred", "blurry", "fuzzy", "out of focus", "soft", "bokeh", "模糊", "虚化"],
             ["replace"] = ["replace", "change", "swap", "switch", "put", "use", "换成", "替换", "更换", "换"],
             ["transparent"] = ["transparent", "remove", "cut out", "cutout", "green screen", "delete", "get rid of", "erase", "透明", "去掉", "删除", "抠图", "抠", "去除", "绿幕"],
         },

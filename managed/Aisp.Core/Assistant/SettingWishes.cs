@@ -175,6 +175,13 @@ public static partial class SettingWishes
         }
 
         Amount(ref clause, wishes, "retouch", negated, 70);
+        if (TextSpans.Take(ref clause, ["makeup", "make-up", "make up", "化妆", "上妆", "妆容"]) is { } makeup)
+        {
+            // Make-up without detail: some lipstick and eye shadow in their default colours.
+            wishes.Add(new SettingWish("lip_tint", negated ? 0 : 40, 0, makeup));
+            wishes.Add(new SettingWish("eye_tint", negated ? 0 : 40, 0, makeup));
+        }
+
         string? lipColour = ColourNear(ref clause, SettingPhrases.Names["lip_tint"]);
         if (Amount(ref clause, wishes, "lip_tint", negated, 60) && lipColour is not null)
         {
