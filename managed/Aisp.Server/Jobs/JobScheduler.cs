@@ -119,19 +119,27 @@ public sealed class JobScheduler(ServerOptions options, JobStore store, EventHub
             bool processing = false;
             WorkerExit exit = await _worker.RunAsync(job, pid => store.SetPid(id, pid), (done, total) =>
             {
-                store.SetProgress(id, done, total);
-                if (!processing)
+                try
                 {
-                    processing = true;
-                    job = store.Move(id, FilterState.Processing) ?? job;
-                }
-                else if (lastEvent.Elapsed < ProgressEvery && done < total)
-                {
-                    return;
-                }
+                    store.SetProgress(id, done, total);
+                    if (!processing)
+                    {
+                        processing = true;
+                        job = store.Move(id, FilterState.Processing) ?? job;
+                    }
+                    else if (lastEvent.Elapsed < ProgressEvery && done < total)
+                    {
+                        return;
+                    }
 
-                lastEvent.Restart();
-                Publish(Progress, store.Get(id) ?? job, []);
+                    lastEvent.Restart();
+                    Publish(Progress, store.Get(id) ?? job, []);
+                }
+                catch (Microsoft.Data.Sqlite.SqliteException e)
+                {
+                    // Progress is news, not the job: a disk filling up (often by this very job) must leave the worker's own outcome to decide.
+                    log.LogWarning("Job {Id}: its progress could not be recorded: {Message}", id, e.Message);
+                }
             }, cancel.Token);
             Finish(id, exit, stopping.IsCancellationRequested);
         }

@@ -55,7 +55,7 @@ public sealed class FullDiskTests : IAsyncLifetime
         JsonNode job = await ServerApi.Json(await api.Send("POST", "/api/v1/jobs", new JsonObject { ["path"] = clip, ["output_format"] = "avi" }, op), 201);
         JsonNode failed = await WaitFor(api, op, (long)job["id"]!);
         Assert.Equal("ERROR", (string?)failed["state"]);
-        Assert.Contains("No space left", (string)failed["error"]!, StringComparison.Ordinal);
+        Assert.Matches("No space left|disk is full", (string)failed["error"]!); // the worker's write, or the server's record of it, whichever met the full disk first
         Assert.Empty(Directory.GetFiles(Path.Combine(_data, "jobs"), "*.avi*", SearchOption.AllDirectories)); // its partial result is gone
 
         // The disk filled to the last byte: an upload is a clear 507, and the server still answers.
