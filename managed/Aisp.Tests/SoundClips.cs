@@ -1,4 +1,3 @@
-using OpenCvSharp;
 
 namespace Aisp.Tests;
 
@@ -8,17 +7,7 @@ internal static class SoundClips
     /// <summary>An H.264 MP4 (30000/1001 fps, the rate of NTSC cameras) of <paramref name="frames"/> frames with an AAC tone as long.</summary>
     public static string Make(string folder, string name, int frames)
     {
-        string pictures = Path.Combine(folder, $"{name}.pictures.avi");
-        using (var writer = new VideoWriter(pictures, FourCC.MJPG, 30, new Size(320, 240)))
-        {
-            for (int i = 0; i < frames; i++)
-            {
-                using Mat scene = TestAssets.AstronautScene(320, i % 40, 0);
-                using Mat frame = scene[new Rect(0, 40, 320, 240)];
-                writer.Write(frame);
-            }
-        }
-
+        string pictures = TestAssets.WriteAstronautClip(Path.Combine(folder, $"{name}.pictures.avi"), frames);
         string clip = Path.Combine(folder, name);
         Ffmpeg("-y", "-i", pictures, "-f", "lavfi", "-i", $"sine=frequency=440:duration={frames / 29.97:0.###}", "-map", "0:v", "-map", "1:a",
             "-r", "30000/1001", "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", clip);

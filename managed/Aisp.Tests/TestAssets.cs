@@ -35,6 +35,30 @@ public static class TestAssets
         return scene;
     }
 
+    /// <summary>
+    /// A Motion-JPEG clip of <paramref name="frames"/> frames at 30 fps, <paramref name="width"/> x
+    /// 3/4 of it: the astronaut photo (as wide as the clip) sliding across the frame, a real face in
+    /// every frame. An existing file is kept.
+    /// </summary>
+    public static string WriteAstronautClip(string path, int frames, int width = 320)
+    {
+        if (File.Exists(path))
+        {
+            return path;
+        }
+
+        int height = width * 3 / 4;
+        using var writer = new VideoWriter(path, FourCC.MJPG, 30, new Size(width, height));
+        for (int i = 0; i < frames; i++)
+        {
+            using Mat scene = AstronautScene(width, i % 40, 0);
+            using Mat frame = scene[new Rect(0, width / 8, width, height)];
+            writer.Write(frame);
+        }
+
+        return path;
+    }
+
     /// <summary>The models folder: AISP_MODELS_DIR, else the build's plugin layout.</summary>
     public static string ModelsDir
     {

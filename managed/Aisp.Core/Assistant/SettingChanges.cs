@@ -65,8 +65,7 @@ public static class SettingChanges
         StrategyChoice? engineChoice = choices.FirstOrDefault(c => c.Setting == "engine");
         string engine = (string?)engineChoice?.Value ?? current;
         // Only a wish that adds something needs the AR engine: "remove the cat ears" from another engine changes nothing that shows.
-        bool addsAr = choices.Any(c => ArKeys.Contains(c.Setting) && !(c.Value is JsonValue v && ((v.TryGetValue(out string? t) && t == "none") || (v.TryGetValue(out int n) && n == 0))));
-        if (engineChoice is null && engine != EngineNames.Ar && addsAr)
+        if (engineChoice is null && engine != EngineNames.Ar && choices.Any(c => ArKeys.Contains(c.Setting) && !TakesAway(c.Value)))
         {
             string warning = current == EngineNames.Privacy ? T(" (faces are then no longer covered)", "（人脸将不再被遮挡）") : "";
             choices.Add(new StrategyChoice("engine", EngineNames.Ar, T($"these are AR settings: they need the AR engine{warning}", $"这些是 AR 设置，需要 AR 引擎{warning}"),
@@ -93,6 +92,10 @@ public static class SettingChanges
             }
         }
     }
+
+    /// <summary>"none" or 0: an AR setting that removes rather than adds.</summary>
+    private static bool TakesAway(JsonNode? value) =>
+        value is JsonValue v && ((v.TryGetValue(out string? text) && text == "none") || (v.TryGetValue(out int amount) && amount == 0));
 
     /// <summary>The filter's value of a number setting now, else its default.</summary>
     private static double Current(JsonObject current, string key)

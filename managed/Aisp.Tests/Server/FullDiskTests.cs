@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
-using OpenCvSharp;
 
 namespace Aisp.Tests;
 
@@ -47,7 +46,7 @@ public sealed class FullDiskTests : IAsyncLifetime
     [Fact]
     public async Task A_full_disk_fails_the_request_or_job_that_hit_it_and_never_the_server()
     {
-        string clip = MakeVideo(Path.Combine(_inputs, "clip.avi"), 90); // its result (about 9 MB) cannot fit
+        string clip = TestAssets.WriteAstronautClip(Path.Combine(_inputs, "clip.avi"), 90, 640); // its result (about 9 MB) cannot fit
         WebApplication app = await Start();
         var api = new ServerApi(app.GetTestClient());
         string op = (string)(await api.Login("op", Password))["access_token"]!;
@@ -144,19 +143,6 @@ public sealed class FullDiskTests : IAsyncLifetime
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(120), $"job {id} stuck: {job.ToJsonString()}");
             await Task.Delay(50);
         }
-    }
-
-    private static string MakeVideo(string path, int frames)
-    {
-        using var writer = new VideoWriter(path, FourCC.MJPG, 30, new Size(640, 480));
-        for (int i = 0; i < frames; i++)
-        {
-            using Mat scene = TestAssets.AstronautScene(640, i % 40, 0);
-            using Mat frame = scene[new Rect(0, 80, 640, 480)];
-            writer.Write(frame);
-        }
-
-        return path;
     }
 
     /// <summary>Runs mount/umount (through sudo when not root); "" on success, else why not.</summary>
