@@ -19,5 +19,7 @@ add_custom_command(
   VERBATIM)
 add_custom_target(aisp_core ALL DEPENDS "${AISP_CORE_LIBRARY}")
 
-install(DIRECTORY "${AISP_PLUGIN_BIN_DIR}/" DESTINATION aisp/bin/64bit
-  FILES_MATCHING PATTERN "aisp_core.so" PATTERN "libonnxruntime*.so*" PATTERN "libe_sqlite3.so")
+set(AISP_CORE_FILES PATTERN "aisp_core.so" PATTERN "libonnxruntime*.so*" PATTERN "libe_sqlite3.so")
+install(DIRECTORY "${AISP_PLUGIN_BIN_DIR}/" DESTINATION "${AISP_USER_BIN_DEST}" FILES_MATCHING ${AISP_CORE_FILES})
+install(DIRECTORY "${AISP_PLUGIN_BIN_DIR}/" DESTINATION "${AISP_SYSTEM_CORE_DEST}" COMPONENT system EXCLUDE_FROM_ALL
+  FILES_MATCHING ${AISP_CORE_FILES})

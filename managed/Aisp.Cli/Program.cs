@@ -22,6 +22,12 @@ if (args[0] is "--version" or "version")
     return ExitCodes.Ok;
 }
 
+if (args[0] == "process" && args.Length > 1 && args[1] is "-h" or "--help")
+{
+    Console.Error.WriteLine(CliOptions.Usage);
+    return ExitCodes.Ok;
+}
+
 if (args[0] == "faces" && (args.Length == 1 || args[1] is "-h" or "--help"))
 {
     Console.Error.WriteLine(FacesCommand.Usage);

@@ -2,6 +2,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Aisp.Server;
@@ -49,6 +50,10 @@ public static class ServerApp
             .AddSingleton<Metrics.PrometheusMetrics>().AddSingleton<Faces.FaceEnroller>()
             .AddSingleton<Assistant.AssistantService>();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
+        // ASP.NET Core's data-protection keys (form antiforgery) live with the server's other data,
+        // not in ~/.aspnet, so removing AISP and its data leaves nothing behind.
+        builder.Services.AddDataProtection().SetApplicationName("aisp")
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(options.DataDir, "keys")));
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
             .AddJwtBearer(o =>
             {

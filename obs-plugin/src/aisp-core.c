@@ -1,6 +1,6 @@
 #include "aisp-core.h"
+#include "aisp-platform.h"
 
-#include <dlfcn.h>
 #include <stdio.h>
 #include <string.h>
 #include <obs-module.h>
@@ -21,7 +21,7 @@ static void forward_log(void *user_data, int32_t level, const char *message)
 
 #define RESOLVE(field, name)                                                                 \
 	do {                                                                                 \
-		*(void **)&core_api.field = dlsym(core_handle, name);                        \
+		*(void **)&core_api.field = aisp_library_symbol(core_handle, name);                        \
 		if (!core_api.field) {                                                       \
 			snprintf(error, error_size, "%s lacks the export %s", core_path, name); \
 			goto fail;                                                           \
@@ -30,9 +30,10 @@ static void forward_log(void *user_data, int32_t level, const char *message)
 
 bool aisp_core_load(const char *core_path, char *error, size_t error_size)
 {
-	core_handle = dlopen(core_path, RTLD_NOW | RTLD_LOCAL);
+	char reason[300];
+	core_handle = aisp_library_open(core_path, reason, sizeof(reason));
 	if (!core_handle) {
-		snprintf(error, error_size, "cannot load the AISP core %s: %s", core_path, dlerror());
+		snprintf(error, error_size, "cannot load the AISP core %s: %s", core_path, reason);
 		goto fail;
 	}
 	RESOLVE(abi_version, "aisp_abi_version");
@@ -65,7 +66,7 @@ bool aisp_core_load(const char *core_path, char *error, size_t error_size)
 fail:
 	snprintf(core_error, sizeof(core_error), "%s", error);
 	if (core_handle) {
-		dlclose(core_handle);
+		aisp_library_close(core_handle);
 		core_handle = NULL;
 	}
 	memset(&core_api, 0, sizeof(core_api));

@@ -1,11 +1,12 @@
-/* Module entry: loads the NativeAOT core beside this module and registers the filter. The
- * filter is registered even when the core is missing, so the user sees why in its properties. */
-#include <stdlib.h>
+/* Module entry: loads the NativeAOT core and registers the filter. The filter is registered even
+ * when the core is missing, so the user sees why in its properties. */
 #include <obs-module.h>
 #include <util/dstr.h>
+#include <util/platform.h>
 
 #include "aisp-core.h"
 #include "aisp-filter.h"
+#include "aisp-platform.h"
 #include "aisp-remote.h"
 
 OBS_DECLARE_MODULE()
@@ -16,19 +17,30 @@ MODULE_EXPORT const char *obs_module_description(void)
 	return "AISP: real-time face anonymisation and swapping";
 }
 
+/* The core lies beside this module (the per-user layout, bin/64bit/), or in an aisp/ folder beside
+ * it (a system install, where every library directly in obs-plugins/ would be taken for a module). */
+static void find_core(struct dstr *core_path)
+{
+	const char *module_path = obs_get_module_binary_path(obs_current_module());
+	const char *slash = module_path ? strrchr(module_path, '/') : NULL;
+	struct dstr folder = {0};
+	if (slash)
+		dstr_ncopy(&folder, module_path, (size_t)(slash - module_path + 1));
+	dstr_printf(core_path, "%saisp/%s", folder.array ? folder.array : "", aisp_core_file_name);
+	if (!os_file_exists(core_path->array))
+		dstr_printf(core_path, "%s%s", folder.array ? folder.array : "", aisp_core_file_name);
+	dstr_free(&folder);
+}
+
 bool obs_module_load(void)
 {
 	struct dstr core_path = {0};
-	const char *module_path = obs_get_module_binary_path(obs_current_module());
-	const char *slash = module_path ? strrchr(module_path, '/') : NULL;
-	if (slash)
-		dstr_ncopy(&core_path, module_path, (size_t)(slash - module_path + 1));
-	dstr_cat(&core_path, "aisp_core.so");
+	find_core(&core_path);
 
 	/* ONNX Runtime, inside the core, reads this once when it starts: nothing of a face filter may be
 	 * sent anywhere. Set here, at module load on OBS's main thread before the core exists, so the
 	 * core never has to change the process environment later, beside other threads. */
-	setenv("ORT_DISABLE_TELEMETRY", "1", 1);
+	aisp_set_environment("ORT_DISABLE_TELEMETRY", "1");
 
 	char error[512];
 	if (aisp_core_load(core_path.array, error, sizeof(error)))

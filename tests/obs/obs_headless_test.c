@@ -944,54 +944,23 @@ static void check_fail_closed(void)
 	bfree(shown);
 }
 
-int main(int argc, char **argv)
-{
-	if (argc < 3) {
-		fprintf(stderr, "usage: %s PLUGINS_DIR FRAMES_DIR [working|broken]\n", argv[0]);
-		return 2;
-	}
-	bool broken = argc > 3 && strcmp(argv[3], "broken") == 0;
-	photo_bgra = (uint8_t *)read_frame_file(argv[2], "astronaut_512x512.bgra", (size_t)W * H * 4);
-	photo_i420 = (uint8_t *)read_frame_file(argv[2], "astronaut_512x512.i420", (size_t)W * H * 3 / 2);
-	photo_yuy2 = to_yuy2(photo_bgra);
-
-	base_set_log_handler(log_handler, NULL);
-	obs_set_nix_platform(OBS_NIX_PLATFORM_X11_EGL);
-	Display *display = XOpenDisplay(NULL);
-	if (!display) {
-		fprintf(stderr, "no X display: run under xvfb-run\n");
-		return 2;
-	}
-	obs_set_nix_platform_display(display);
-	if (!obs_startup("en-US", NULL, NULL)) {
-		fprintf(stderr, "obs_startup failed\n");
-		return 2;
-	}
-	struct obs_video_info ovi = {
-		.graphics_module = "libobs-opengl", .fps_num = 30, .fps_den = 1,
-		.base_width = W, .base_height = H, .output_width = W, .output_height = H,
-		.output_format = VIDEO_FORMAT_BGRA, .gpu_conversion = true,
-		.colorspace = VIDEO_CS_709, .range = VIDEO_RANGE_FULL, .scale_type = OBS_SCALE_BICUBIC,
-	};
-	if (obs_reset_video(&ovi) != OBS_VIDEO_SUCCESS) {
-		fprintf(stderr, "obs_reset_video failed\n");
-		return 2;
-	}
-	struct obs_audio_info oai = {.samples_per_sec = 48000, .speakers = SPEAKERS_STEREO};
-	obs_reset_audio(&oai);
-	obs_register_source(&gpu_source_info);
-	obs_register_source(&async_source_info);
-	obs_register_source(&big_source_info);
-
+/* Where OBS's own search (its default module paths, as a system install is found) puts the module. */
+struct found_module {
 	char bin[1024], data[1024];
-	snprintf(bin, sizeof(bin), "%s/aisp/bin/64bit/aisp.so", argv[1]);
-	snprintf(data, sizeof(data), "%s/aisp/data", argv[1]);
-	obs_module_t *module = NULL;
-	CHECK(obs_open_module(&module, bin, data) == MODULE_SUCCESS, "obs_open_module(%s) failed", bin);
-	CHECK(module && obs_init_module(module), "obs_init_module failed");
-	obs_post_load_modules();
+};
 
-	/* Async source: BGRA, then I420. */
+static void find_aisp_module(void *param, const struct obs_module_info2 *info)
+{
+	struct found_module *found = param;
+	if (strcmp(info->name, "aisp") == 0) {
+		snprintf(found->bin, sizeof(found->bin), "%s", info->bin_path);
+		snprintf(found->data, sizeof(found->data), "%s", info->data_path);
+	}
+}
+
+/* The async and GPU sources through the filter, its properties, status and log. */
+static void check_basic(bool broken)
+{
 	obs_source_t *async = obs_source_create_private("aisp_test_async_source", "async", NULL);
 	obs_source_set_async_unbuffered(async, true);
 	obs_source_t *filter = obs_source_create_private("aisp_face_filter", "aisp async", NULL);
@@ -1041,16 +1010,108 @@ int main(int argc, char **argv)
 	obs_source_filter_remove(gpu, gpu_filter);
 	obs_source_release(gpu_filter);
 	obs_source_release(gpu);
+}
 
-	if (!broken) {
-		check_fail_closed();
-		check_fifo_source_picture();
-		check_face_library(argv[1]);
-		check_switching();
-		check_compositors();
-		check_background();
-		check_auto_compositor();
-		check_large_gpu_source();
+static const char *plugins_dir;
+static void check_library_scenario(void)
+{
+	check_face_library(plugins_dir);
+}
+
+/* One scenario a ctest (tests/obs/CMakeLists.txt); "working" runs them all, "broken" the basic one
+ * against a broken install. */
+static const struct {
+	const char *name;
+	void (*run)(void);
+} scenarios[] = {
+	{"fail_closed", check_fail_closed},
+	{"fifo_source_picture", check_fifo_source_picture},
+	{"face_library", check_library_scenario},
+	{"switching", check_switching},
+	{"compositors", check_compositors},
+	{"background", check_background},
+	{"auto_compositor", check_auto_compositor},
+	{"large_gpu_source", check_large_gpu_source},
+};
+#define SCENARIO_COUNT (sizeof(scenarios) / sizeof(scenarios[0]))
+
+static void usage(const char *program)
+{
+	fprintf(stderr, "usage: %s PLUGINS_DIR|system FRAMES_DIR [working|broken|basic", program);
+	for (size_t i = 0; i < SCENARIO_COUNT; i++)
+		fprintf(stderr, "|%s", scenarios[i].name);
+	fprintf(stderr, "]\n  PLUGINS_DIR holds aisp/bin/64bit and aisp/data; system: where OBS's own search finds aisp\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 3) {
+		usage(argv[0]);
+		return 2;
+	}
+	const char *scenario = argc > 3 ? argv[3] : "working";
+	bool broken = strcmp(scenario, "broken") == 0;
+	bool all = strcmp(scenario, "working") == 0;
+	bool basic = broken || all || strcmp(scenario, "basic") == 0;
+	bool known = basic;
+	for (size_t i = 0; i < SCENARIO_COUNT; i++)
+		known = known || strcmp(scenario, scenarios[i].name) == 0;
+	if (!known) {
+		usage(argv[0]);
+		return 2;
+	}
+	plugins_dir = argv[1];
+	photo_bgra = (uint8_t *)read_frame_file(argv[2], "astronaut_512x512.bgra", (size_t)W * H * 4);
+	photo_i420 = (uint8_t *)read_frame_file(argv[2], "astronaut_512x512.i420", (size_t)W * H * 3 / 2);
+	photo_yuy2 = to_yuy2(photo_bgra);
+
+	base_set_log_handler(log_handler, NULL);
+	obs_set_nix_platform(OBS_NIX_PLATFORM_X11_EGL);
+	Display *display = XOpenDisplay(NULL);
+	if (!display) {
+		fprintf(stderr, "no X display: run under xvfb-run\n");
+		return 2;
+	}
+	obs_set_nix_platform_display(display);
+	if (!obs_startup("en-US", NULL, NULL)) {
+		fprintf(stderr, "obs_startup failed\n");
+		return 2;
+	}
+	struct obs_video_info ovi = {
+		.graphics_module = "libobs-opengl", .fps_num = 30, .fps_den = 1,
+		.base_width = W, .base_height = H, .output_width = W, .output_height = H,
+		.output_format = VIDEO_FORMAT_BGRA, .gpu_conversion = true,
+		.colorspace = VIDEO_CS_709, .range = VIDEO_RANGE_FULL, .scale_type = OBS_SCALE_BICUBIC,
+	};
+	if (obs_reset_video(&ovi) != OBS_VIDEO_SUCCESS) {
+		fprintf(stderr, "obs_reset_video failed\n");
+		return 2;
+	}
+	struct obs_audio_info oai = {.samples_per_sec = 48000, .speakers = SPEAKERS_STEREO};
+	obs_reset_audio(&oai);
+	obs_register_source(&gpu_source_info);
+	obs_register_source(&async_source_info);
+	obs_register_source(&big_source_info);
+
+	struct found_module found = {0};
+	if (strcmp(plugins_dir, "system") == 0) {
+		obs_find_modules2(find_aisp_module, &found);
+		CHECK(found.bin[0] != '\0', "OBS's module search did not find aisp");
+		printf("OBS found aisp at %s (data %s)\n", found.bin, found.data);
+	} else {
+		snprintf(found.bin, sizeof(found.bin), "%s/aisp/bin/64bit/aisp.so", plugins_dir);
+		snprintf(found.data, sizeof(found.data), "%s/aisp/data", plugins_dir);
+	}
+	obs_module_t *module = NULL;
+	CHECK(obs_open_module(&module, found.bin, found.data) == MODULE_SUCCESS, "obs_open_module(%s) failed", found.bin);
+	CHECK(module && obs_init_module(module), "obs_init_module failed");
+	obs_post_load_modules();
+
+	if (module && basic)
+		check_basic(broken);
+	for (size_t i = 0; module && !broken && i < SCENARIO_COUNT; i++) {
+		if (all || strcmp(scenario, scenarios[i].name) == 0)
+			scenarios[i].run();
 	}
 
 	obs_shutdown();
@@ -1060,6 +1121,6 @@ int main(int argc, char **argv)
 	free(photo_bgra);
 	free(photo_i420);
 	free(photo_yuy2);
-	printf("obs_headless_test (%s): %d checks, %d failures\n", broken ? "broken" : "working", checks, failures);
+	printf("obs_headless_test (%s): %d checks, %d failures\n", scenario, checks, failures);
 	return failures ? 1 : 0;
 }

@@ -1,0 +1,22 @@
+# The Debian package (CPack, scripts/package.sh): the system layout of cmake/AispInstallLayout.cmake
+# (component "system") under /usr. Dependencies are named by hand: dpkg-shlibdeps would read every
+# library of the self-contained CLI and name nothing a Debian 12 machine lacks beyond these.
+set(CPACK_GENERATOR "DEB")
+set(CPACK_PACKAGE_NAME "aisp")
+set(CPACK_PACKAGE_VENDOR "AISP")
+set(CPACK_PACKAGE_VERSION "${PROJECT_VERSION}")
+set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "Real-time face filter for OBS Studio (privacy, swaps, AR) with its server")
+set(CPACK_PACKAGE_DESCRIPTION "An OBS Studio video filter that covers, swaps or decorates faces live,\nthe aisp command (files, face library, assistant) and the aisp server with its dashboard.")
+set(CPACK_PACKAGE_CONTACT "AISP developers <aisp@localhost>")
+set(CPACK_PACKAGING_INSTALL_PREFIX "${AISP_SYSTEM_PREFIX}")
+set(CPACK_PACKAGE_DIRECTORY "${CMAKE_BINARY_DIR}/packages")
+set(CPACK_DEB_COMPONENT_INSTALL ON)
+set(CPACK_COMPONENTS_ALL system)
+set(CPACK_COMPONENTS_GROUPING ALL_COMPONENTS_IN_ONE)
+set(CPACK_DEBIAN_FILE_NAME "DEB-DEFAULT")
+set(CPACK_DEBIAN_PACKAGE_ARCHITECTURE "amd64")
+set(CPACK_DEBIAN_PACKAGE_SECTION "video")
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "libobs0 (>= 29), libc6 (>= 2.34), libgtk-3-0, libstdc++6, zlib1g")
+set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "obs-studio, ffmpeg")
+set(CPACK_DEBIAN_COMPRESSION_TYPE "zstd")
+include(CPack)
