@@ -12,6 +12,7 @@ packages=(
   python3-skimage facedetect                 # real test photos: astronaut.png, grace_hopper, a face-free photo
   obs-studio obs-plugins                     # the real OBS with obs-websocket, for the remote-control tests
   chromium                                   # the dashboard tests drive a real browser (Playwright, no download)
+  gcc-mingw-w64-x86-64 libsimde-dev          # the Windows module cross-compiled (tests/platforms)
   ffmpeg                                     # videos written as H.264 with their sound (the CLI and file jobs call the ffmpeg program)
 )
 

@@ -43,6 +43,11 @@ void aisp_set_environment(const char *name, const char *value)
 	_putenv_s(name, value);
 }
 
+void aisp_utc_time(time_t t, struct tm *out)
+{
+	gmtime_s(out, &t);
+}
+
 #else
 #include <dlfcn.h>
 
@@ -73,5 +78,10 @@ void aisp_library_close(void *library)
 void aisp_set_environment(const char *name, const char *value)
 {
 	setenv(name, value, 1);
+}
+
+void aisp_utc_time(time_t t, struct tm *out)
+{
+	gmtime_r(&t, out);
 }
 #endif

@@ -3,6 +3,7 @@
  * name, loading a shared library with a readable error, and the process environment. */
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 /* "aisp_core.so", "aisp_core.dylib" or "aisp_core.dll". */
 extern const char aisp_core_file_name[];
@@ -14,3 +15,6 @@ void *aisp_library_symbol(void *library, const char *name);
 void aisp_library_close(void *library);
 
 void aisp_set_environment(const char *name, const char *value);
+
+/* The calendar time of t in UTC (gmtime_r, or gmtime_s on Windows). */
+void aisp_utc_time(time_t t, struct tm *out);

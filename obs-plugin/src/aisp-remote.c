@@ -5,6 +5,7 @@
  * "timestamp","request_id"}}; every answer carries the request's "request_id" (made up when the
  * request has none). */
 #include "aisp-remote.h"
+#include "aisp-platform.h"
 
 #include <stdatomic.h>
 #include <stdio.h>
@@ -52,9 +53,8 @@ static const char *answer_id(obs_data_t *request, obs_data_t *response)
 
 static void iso_now(char *out, size_t size)
 {
-	time_t now = time(NULL);
 	struct tm utc;
-	gmtime_r(&now, &utc);
+	aisp_utc_time(time(NULL), &utc);
 	strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &utc);
 }
 
