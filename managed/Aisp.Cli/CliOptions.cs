@@ -23,7 +23,7 @@ public sealed record CliOptions(string Input, string Output, string? SettingsJso
           privacy_mode (pixelate|blur), privacy_strength (1-100), privacy_padding (0-1),
           source_image, keep_expression, landmarks (mesh|68), stabilize, smoothing (0-1), swap_model, recognizer_model,
           swap_preset (deep-live-cam|facefusion|roop), models_dir,
-          execution_provider (auto|cpu|cuda|directml), threads, face_library, privacy_rule,
+          execution_provider (auto|cpu|cuda|directml|coreml), threads, face_library, privacy_rule,
           privacy_identities, swap_identities ({"name":"picture"}), swap_unknown (default|leave),
           background (none|blur|replace|transparent), background_blur (1-100), background_image,
           background_model (landscape|general).

@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Versioning;
 using Microsoft.ML.OnnxRuntime;
 
 namespace Aisp.Native;
@@ -9,16 +10,17 @@ namespace Aisp.Native;
 /// Makes the core load its native libraries (ONNX Runtime, SQLite for the face library) from its own folder, by full path. Left to the runtime's
 /// probing, a NativeAOT library looks first in the host executable's folder (AppContext's base
 /// directory is OBS's bin folder), so any libonnxruntime.so that OBS or another plugin put there
-/// would be loaded instead of the one the core was built and tested with. The folder comes from
-/// dladdr on one of the core's own functions: the file the dynamic loader mapped it from.
+/// would be loaded instead of the one the core was built and tested with. The folder is the file the
+/// loader mapped one of the core's own functions from: dladdr on Linux and macOS, GetModuleHandleEx
+/// and GetModuleFileName on Windows. The library names come from Aisp.Core's HostPlatform.
 /// </summary>
 internal static unsafe partial class OwnLibraries
 {
     /// <summary>The DllImport names the core's packages use, and the files beside the core they mean.</summary>
     private static readonly Dictionary<string, string> Files = new(StringComparer.Ordinal)
     {
-        ["onnxruntime"] = OperatingSystem.IsWindows() ? "onnxruntime.dll" : "libonnxruntime.so",
-        ["e_sqlite3"] = OperatingSystem.IsWindows() ? "e_sqlite3.dll" : "libe_sqlite3.so",
+        ["onnxruntime"] = Aisp.Core.Platform.HostPlatform.NativeLibraryFile("onnxruntime"),
+        ["e_sqlite3"] = Aisp.Core.Platform.HostPlatform.NativeLibraryFile("e_sqlite3"),
     };
 
     /// <summary>The core's folder, or null when it cannot be told (then the runtime's own probing applies).</summary>
@@ -55,27 +57,43 @@ internal static unsafe partial class OwnLibraries
 
     private static string? FindOwnDirectory()
     {
-        if (!OperatingSystem.IsLinux())
-        {
-            return null;
-        }
-
         delegate* unmanaged<uint> self = &Exports.AbiVersion;
-        DlInfo info;
+        string? file;
         try
         {
-            if (DlAddr((nint)self, &info) == 0 || info.FileName == 0)
-            {
-                return null;
-            }
+            file = OperatingSystem.IsWindows() ? WindowsModuleFile((nint)self)
+                : OperatingSystem.IsLinux() || OperatingSystem.IsMacOS() ? UnixModuleFile((nint)self)
+                : null;
         }
         catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
         {
             return null;
         }
 
-        string? file = Marshal.PtrToStringUTF8(info.FileName);
         return file is null ? null : Path.GetDirectoryName(Path.GetFullPath(file));
+    }
+
+    [SupportedOSPlatform("linux")]
+    [SupportedOSPlatform("macos")]
+    private static string? UnixModuleFile(nint address)
+    {
+        DlInfo info = default;
+        int found = OperatingSystem.IsMacOS() ? DlAddrMac(address, &info) : OperatingSystem.IsLinux() ? DlAddrLinux(address, &info) : 0;
+        return found == 0 || info.FileName == 0 ? null : Marshal.PtrToStringUTF8(info.FileName);
+    }
+
+    [SupportedOSPlatform("windows")]
+    private static string? WindowsModuleFile(nint address)
+    {
+        const uint FromAddress = 0x4, UnchangedRefCount = 0x2;
+        if (GetModuleHandleExW(FromAddress | UnchangedRefCount, address, out nint module) == 0)
+        {
+            return null;
+        }
+
+        char* name = stackalloc char[32768];
+        uint length = GetModuleFileNameW(module, name, 32768);
+        return length == 0 ? null : new string(name, 0, (int)length);
     }
 
     [StructLayout(LayoutKind.Sequential)]
@@ -88,6 +106,19 @@ internal static unsafe partial class OwnLibraries
     }
 
     // glibc 2.34+ has dladdr in libc itself (it used to be in libdl, which still forwards to it).
+    [SupportedOSPlatform("linux")]
     [LibraryImport("libc.so.6", EntryPoint = "dladdr")]
-    private static partial int DlAddr(nint address, DlInfo* info);
+    private static partial int DlAddrLinux(nint address, DlInfo* info);
+
+    [SupportedOSPlatform("macos")]
+    [LibraryImport("libSystem.dylib", EntryPoint = "dladdr")]
+    private static partial int DlAddrMac(nint address, DlInfo* info);
+
+    [SupportedOSPlatform("windows")]
+    [LibraryImport("kernel32.dll")]
+    private static partial int GetModuleHandleExW(uint flags, nint address, out nint module);
+
+    [SupportedOSPlatform("windows")]
+    [LibraryImport("kernel32.dll")]
+    private static partial uint GetModuleFileNameW(nint module, char* name, uint size);
 }

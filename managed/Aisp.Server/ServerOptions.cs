@@ -104,8 +104,6 @@ public sealed record ServerOptions
 
     private static string DefaultDataDir()
     {
-        string? xdg = Environment.GetEnvironmentVariable("XDG_DATA_HOME");
-        string root = !string.IsNullOrEmpty(xdg) ? xdg : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "share");
-        return Path.Combine(root, "aisp", "server");
+        return Path.Combine(Aisp.Core.Platform.HostPlatform.UserDataDir(), "server");
     }
 }

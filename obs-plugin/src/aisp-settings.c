@@ -207,6 +207,7 @@ obs_properties_t *aisp_settings_properties(const char *status, obs_property_clic
 	add_list_item(ep, "ExecutionProvider.Cpu", "cpu");
 	add_list_item(ep, "ExecutionProvider.Cuda", "cuda");
 	add_list_item(ep, "ExecutionProvider.DirectML", "directml");
+	add_list_item(ep, "ExecutionProvider.CoreML", "coreml");
 	obs_properties_add_int(props, "threads", obs_module_text("Threads"), 1, 16, 1);
 	obs_property_t *landmarks = obs_properties_add_list(props, "landmarks", obs_module_text("Landmarks"),
 							    OBS_COMBO_TYPE_LIST, OBS_COMBO_FORMAT_STRING);

@@ -98,6 +98,7 @@ public static class SettingPhrases
             ["cpu"] = ["cpu", "processor", "处理器"],
             ["cuda"] = ["cuda", "nvidia", "my gpu", "the gpu", "gpu", "显卡", "英伟达"],
             ["directml"] = ["directml", "direct ml"],
+            ["coreml"] = ["coreml", "core ml"],
         },
         ["effect_pack"] = new Dictionary<string, string[]>
         {

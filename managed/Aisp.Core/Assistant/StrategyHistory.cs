@@ -67,10 +67,7 @@ public sealed class StrategyHistory
     /// <summary>The default: beside the server's data (~/.local/share/aisp/server/assistant.db), where applied strategies are measured.</summary>
     public static string DefaultPath()
     {
-        string data = Environment.GetEnvironmentVariable("XDG_DATA_HOME") is { Length: > 0 } xdg
-            ? xdg
-            : System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "share");
-        return System.IO.Path.Combine(data, "aisp", "server", "assistant.db");
+        return System.IO.Path.Combine(Platform.HostPlatform.UserDataDir(), "server", "assistant.db");
     }
 
     /// <summary>Records an applied strategy; returns its id for <see cref="Measured"/>.</summary>

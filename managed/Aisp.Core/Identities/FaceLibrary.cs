@@ -35,7 +35,7 @@ public sealed class FaceLibrary : IDisposable
 
     public string Path { get; }
 
-    /// <summary>The library the environment names (AISP_FACE_LIBRARY), else $XDG_DATA_HOME/aisp/faces.db (~/.local/share).</summary>
+    /// <summary>The library the environment names (AISP_FACE_LIBRARY), else faces.db in the user's data folder (HostPlatform: ~/.local/share/aisp on Linux).</summary>
     public static string DefaultPath()
     {
         if (Environment.GetEnvironmentVariable("AISP_FACE_LIBRARY") is { Length: > 0 } env)
@@ -43,10 +43,7 @@ public sealed class FaceLibrary : IDisposable
             return env;
         }
 
-        string data = Environment.GetEnvironmentVariable("XDG_DATA_HOME") is { Length: > 0 } xdg
-            ? xdg
-            : System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "share");
-        return System.IO.Path.Combine(data, "aisp", "faces.db");
+        return System.IO.Path.Combine(Platform.HostPlatform.UserDataDir(), "faces.db");
     }
 
     /// <summary>

@@ -5,7 +5,8 @@ namespace Aisp.Core.Inference;
 
 /// <summary>
 /// Picks the ONNX Runtime execution provider at run time from what the loaded runtime reports
-/// (CPU with the plain package, CUDA with the GPU package, DirectML in a Windows build) and
+/// (CPU with the plain package, CUDA with the GPU package, DirectML in a Windows build, CoreML on
+/// macOS; "auto" tries them in <see cref="Platform.HostPlatform.AutoProviders"/>'s order) and
 /// configures session options for it. The name returned is the provider actually in effect.
 /// </summary>
 public static class ExecutionProviderChoice
@@ -13,7 +14,7 @@ public static class ExecutionProviderChoice
     public const string Auto = "auto";
 
     /// <summary>Setting values accepted for execution_provider.</summary>
-    public static readonly string[] SettingValues = [Auto, "cpu", "cuda", "directml"];
+    public static readonly string[] SettingValues = [Auto, "cpu", "cuda", "directml", "coreml"];
 
     public static IReadOnlyList<string> Available()
     {
@@ -33,12 +34,13 @@ public static class ExecutionProviderChoice
     {
         IReadOnlyList<string> available = Available();
         bool has(string p) => available.Contains(p);
-        string[] order = wanted switch
+        IReadOnlyList<string> order = wanted switch
         {
-            "cuda" => ["CUDAExecutionProvider"],
-            "directml" => ["DmlExecutionProvider"],
+            "cuda" => [Platform.HostPlatform.Cuda],
+            "directml" => [Platform.HostPlatform.DirectMl],
+            "coreml" => [Platform.HostPlatform.CoreMl],
             "cpu" => [],
-            _ => ["CUDAExecutionProvider", "DmlExecutionProvider"],
+            _ => Platform.HostPlatform.AutoProviders,
         };
         foreach (string provider in order)
         {
@@ -54,14 +56,18 @@ public static class ExecutionProviderChoice
 
             try
             {
-                if (provider == "CUDAExecutionProvider")
+                switch (provider)
                 {
-                    options.AppendExecutionProvider_CUDA(0);
-                    return "cuda";
+                    case Platform.HostPlatform.Cuda:
+                        options.AppendExecutionProvider_CUDA(0);
+                        return "cuda";
+                    case Platform.HostPlatform.CoreMl:
+                        options.AppendExecutionProvider("CoreML");
+                        return "coreml";
+                    default:
+                        options.AppendExecutionProvider("DML");
+                        return "directml";
                 }
-
-                options.AppendExecutionProvider("DML");
-                return "directml";
             }
             catch (Exception e) when (e is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException or NotSupportedException)
             {

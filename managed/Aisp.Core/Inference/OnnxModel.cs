@@ -112,7 +112,7 @@ public sealed class OnnxModel : IDisposable
     /// <summary>Storage of input <paramref name="index"/> in the order given to the constructor.</summary>
     public float[] InputAt(int index) => _inputBuffers[index];
 
-    /// <summary>Provider actually in effect for this session ("cpu", "cuda", "directml").</summary>
+    /// <summary>Provider actually in effect for this session ("cpu", "cuda", "directml", "coreml").</summary>
     public string ExecutionProvider { get; }
 
     public ReadOnlySpan<float> Output(int index) => _outputBuffers[index];

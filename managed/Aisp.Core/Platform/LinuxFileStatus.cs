@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using System.Runtime.Versioning;
 
 namespace Aisp.Core.Platform;
 
@@ -45,6 +46,7 @@ public static unsafe partial class LinuxFileStatus
         }
     }
 
+    [SupportedOSPlatform("linux")]
     [LibraryImport("libc.so.6", EntryPoint = "statx", StringMarshalling = StringMarshalling.Utf8)]
     private static partial int Statx(int dirFd, string path, int flags, uint mask, byte* buffer);
 }

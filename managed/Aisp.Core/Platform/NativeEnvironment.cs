@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using System.Runtime.Versioning;
 
 namespace Aisp.Core.Platform;
 
@@ -20,12 +21,19 @@ public static partial class NativeEnvironment
         }
 
         Environment.SetEnvironmentVariable(name, value);
-        return OperatingSystem.IsMacOS() ? SetEnvMac(name, value, 1) == 0 : SetEnvLinux(name, value, 1) == 0;
+        if (OperatingSystem.IsMacOS())
+        {
+            return SetEnvMac(name, value, 1) == 0;
+        }
+
+        return OperatingSystem.IsLinux() && SetEnvLinux(name, value, 1) == 0;
     }
 
+    [SupportedOSPlatform("linux")]
     [LibraryImport("libc.so.6", EntryPoint = "setenv", StringMarshalling = StringMarshalling.Utf8)]
     private static partial int SetEnvLinux(string name, string value, int overwrite);
 
+    [SupportedOSPlatform("macos")]
     [LibraryImport("libSystem.dylib", EntryPoint = "setenv", StringMarshalling = StringMarshalling.Utf8)]
     private static partial int SetEnvMac(string name, string value, int overwrite);
 }
