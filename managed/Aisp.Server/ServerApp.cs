@@ -42,7 +42,7 @@ public static class ServerApp
         var keeper = new DatabaseKeeper(options);
         var key = new SymmetricSecurityKey(SigningKey.LoadOrCreate(options.SigningKeyPath));
         var tokens = new TokenService(options, users, key);
-        builder.Services.AddSingleton(_ => keeper).AddSingleton(options).AddSingleton(users).AddSingleton(tokens).AddSingleton(TimeProvider.System).AddSingleton<LoginThrottle>()
+        builder.Services.AddSingleton(_ => keeper).AddSingleton(options).AddSingleton(users).AddSingleton(tokens).AddSingleton(options.Clock).AddSingleton<LoginThrottle>()
             .AddSingleton<Obs.ObsBridge>().AddSingleton(history).AddSingleton<Events.EventHub>()
             .AddSingleton<Events.ObsEventListener>().AddHostedService(sp => sp.GetRequiredService<Events.ObsEventListener>())
             .AddSingleton(jobs).AddSingleton<Jobs.JobScheduler>().AddHostedService(sp => sp.GetRequiredService<Jobs.JobScheduler>())

@@ -8,6 +8,9 @@ public sealed record ServerOptions
 
     public string DataDir { get; init; } = DefaultDataDir();
 
+    /// <summary>The server's clock: token lifetimes, refresh expiry, login throttling (tests move a manual one).</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
     public string Urls { get; init; } = DefaultUrl;
 
     /// <summary>The address to listen on when the user names none but gives a certificate.</summary>

@@ -19,16 +19,19 @@ public sealed class TokenService(ServerOptions options, UserStore users, Symmetr
     {
         var claims = new List<Claim> { new(JwtRegisteredClaimNames.Sub, user), new(ClaimTypes.Name, user), new(ClaimTypes.Role, role) };
         claims.AddRange(Roles.Permissions(role).Select(p => new Claim(PermissionClaim, p)));
+        DateTime now = options.Clock.GetUtcNow().UtcDateTime;
         string access = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
             Issuer = Issuer,
             Audience = Issuer,
             Subject = new ClaimsIdentity(claims),
-            Expires = DateTime.UtcNow + options.AccessTokenLifetime,
+            IssuedAt = now,
+            NotBefore = now,
+            Expires = now + options.AccessTokenLifetime,
             SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.HmacSha256),
         });
         string refresh = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
-        users.StoreRefresh(refresh, user, DateTimeOffset.UtcNow + options.RefreshTokenLifetime, family ?? Convert.ToHexString(RandomNumberGenerator.GetBytes(16)));
+        users.StoreRefresh(refresh, user, options.Clock.GetUtcNow() + options.RefreshTokenLifetime, family ?? Convert.ToHexString(RandomNumberGenerator.GetBytes(16)));
         return new TokenPair(access, refresh, (int)options.AccessTokenLifetime.TotalSeconds, role, Roles.Permissions(role));
     }
 
@@ -49,6 +52,12 @@ public sealed class TokenService(ServerOptions options, UserStore users, Symmetr
         ValidAudience = Issuer,
         IssuerSigningKey = key,
         ClockSkew = TimeSpan.Zero,
+        // Lifetimes are read on the server's clock, the one that issued them (JWT times are whole seconds).
+        LifetimeValidator = (notBefore, expires, _, _) =>
+        {
+            DateTime now = options.Clock.GetUtcNow().UtcDateTime;
+            return (notBefore is null || notBefore.Value <= now) && expires is not null && now < expires.Value;
+        },
         NameClaimType = ClaimTypes.Name,
         RoleClaimType = ClaimTypes.Role,
     };

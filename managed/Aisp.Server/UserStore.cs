@@ -148,7 +148,7 @@ public sealed class UserStore(ServerOptions options)
         using SqliteConnection db = Open();
         using var cmd = new SqliteCommand("UPDATE refresh_tokens SET revoked = 1 WHERE hash = $h AND revoked = 0 AND expires > $now RETURNING user, family", db);
         cmd.Parameters.AddWithValue("$h", Digest(token));
-        cmd.Parameters.AddWithValue("$now", DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture));
+        cmd.Parameters.AddWithValue("$now", options.Clock.GetUtcNow().ToString("O", CultureInfo.InvariantCulture));
         using (SqliteDataReader r = cmd.ExecuteReader())
         {
             if (r.Read())
@@ -170,7 +170,7 @@ public sealed class UserStore(ServerOptions options)
         using var cmd = new SqliteCommand("UPDATE refresh_tokens SET revoked = 1 WHERE hash = $h AND user = $u AND revoked = 0 AND expires > $now", db);
         cmd.Parameters.AddWithValue("$h", Digest(token));
         cmd.Parameters.AddWithValue("$u", user);
-        cmd.Parameters.AddWithValue("$now", DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture));
+        cmd.Parameters.AddWithValue("$now", options.Clock.GetUtcNow().ToString("O", CultureInfo.InvariantCulture));
         return cmd.ExecuteNonQuery() == 1;
     }
 

@@ -59,11 +59,4 @@ public sealed class LoginThrottleTests
 
         Assert.InRange(throttle.Count, 1, LoginThrottle.MaxKeys);
     }
-
-    private sealed class ManualClock : TimeProvider
-    {
-        public DateTimeOffset Now { get; set; } = new(2026, 12, 7, 12, 0, 0, TimeSpan.Zero);
-
-        public override DateTimeOffset GetUtcNow() => Now;
-    }
 }

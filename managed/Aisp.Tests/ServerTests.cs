@@ -24,9 +24,13 @@ public sealed class ServerTests : IAsyncLifetime
 
     public async Task InitializeAsync() => await Start(TimeSpan.FromMinutes(15));
 
-    private async Task Start(TimeSpan accessLifetime)
+    private async Task Start(TimeSpan accessLifetime, TimeProvider? clock = null)
     {
-        Options = new ServerOptions { DataDir = _dir, PasswordIterations = 1000, AccessTokenLifetime = accessLifetime, FaceLibraryPath = Path.Combine(_dir, "faces.db") };
+        Options = new ServerOptions
+        {
+            DataDir = _dir, PasswordIterations = 1000, AccessTokenLifetime = accessLifetime, FaceLibraryPath = Path.Combine(_dir, "faces.db"),
+            Clock = clock ?? TimeProvider.System,
+        };
         _app = await ServerApi.StartInMemoryAsync(Options, Password, b => b.Logging.AddProvider(new CapturingLogger(_log)));
         _http = _app.GetTestClient();
     }
@@ -150,12 +154,14 @@ public sealed class ServerTests : IAsyncLifetime
     public async Task Tokens_expire_refresh_tokens_rotate_and_logout_revokes()
     {
         await _app.DisposeAsync();
-        await Start(TimeSpan.FromSeconds(1));
+        var clock = new ManualClock();
+        await Start(TimeSpan.FromSeconds(1), clock);
         JsonNode login = await Login(Roles.Viewer, Password);
         string access = (string)login["access_token"]!, refresh = (string)login["refresh_token"]!;
         Assert.Equal(1, (int)login["expires_in"]!);
+        clock.Now += TimeSpan.FromMilliseconds(900); // however long the machine took, the token is 0.9 s old
         Assert.Equal(HttpStatusCode.OK, (await Send("GET", "/api/v1/auth/me", null, access)).StatusCode);
-        await Task.Delay(1500);
+        clock.Now += TimeSpan.FromMilliseconds(100);
         Assert.Equal("UNAUTHORIZED", (string?)(await AssertError(await Send("GET", "/api/v1/auth/me", null, access), 401))["code"]);
 
         JsonNode renewed = await Json(await Send("POST", "/api/v1/auth/refresh", new JsonObject { ["refresh_token"] = refresh }, null), 200);
