@@ -24,7 +24,7 @@
 extern "C" {
 #endif
 
-#define AISP_ABI_VERSION 10u
+#define AISP_ABI_VERSION 11u
 
 #define AISP_MAX_PLANES 4
 #define AISP_NAME_CAPACITY 32
@@ -263,6 +263,18 @@ aisp_status aisp_set_paused(aisp_instance *instance, int32_t paused);
  * (call again with a larger buffer when it is not smaller than capacity); 0 on failure, with
  * aisp_last_error. The settings are a change for aisp_validate_settings/aisp_update. (ABI 7) */
 uint32_t aisp_suggest(const char *instruction, const char *status_json, char *buffer, uint32_t capacity);
+
+/* The settings schema, {"settings": [...]}: every setting the core reads, in the order a form shows
+ * them, each with "key", "kind" (choice, number, integer, boolean, path, colour, names, mappings),
+ * "label", "help", "locale_id" (help: locale_id ".Help", a choice: locale_id "." choice), "default"
+ * (and "obs_default" where the OBS filter starts from another), "obs" (whether it is an OBS
+ * property), "min"/"max"/"step"/"slider" (numbers), "choices", "folder"/"file_filter" (paths) and
+ * "visible_when" ([{"key", "in" or "not_in": [values]}], all must hold). "choices_text", "in_text" and
+ * "not_in_text" repeat those arrays as one text of lines, for hosts whose data holds no string
+ * arrays (OBS's obs_data drops them). Written like
+ * aisp_suggest: NUL-terminated, cut to capacity, the full length returned (0 on failure). The
+ * plugin builds its defaults, properties and visibility from it. (ABI 11) */
+uint32_t aisp_settings_schema(char *buffer, uint32_t capacity);
 
 /* Fills stats (stats->struct_size must be set). */
 aisp_status aisp_get_stats(aisp_instance *instance, aisp_stats *stats);

@@ -74,12 +74,7 @@ public sealed record CliOptions(string Input, string Output, string? SettingsJso
         if (settings is not null)
         {
             // The CLI is strict as OBS and the server are: a misspelt key is a usage error, not a silent default.
-            var unknown = new List<string>();
-            Aisp.Core.Settings.SettingsParser.Parse(settings, new Aisp.Core.Settings.PipelineSettings(), unknown);
-            if (unknown.Count > 0)
-            {
-                throw new AispException(ErrorKind.InvalidSettings, $"invalid settings: {Aisp.Core.Settings.SettingsSchema.UnknownKey(unknown[0])}");
-            }
+            Aisp.Core.Settings.SettingsParser.ParseStrict(settings, new Aisp.Core.Settings.PipelineSettings());
         }
 
         return new CliOptions(

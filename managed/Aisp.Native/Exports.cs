@@ -241,9 +241,8 @@ public static unsafe class Exports
     {
         try
         {
-            var unknown = new List<string>();
-            SettingsParser.Parse(Utf8(settingsJson), new PipelineSettings(), unknown);
-            return unknown.Count == 0 ? Ok() : Fail(ErrorKind.InvalidSettings, $"invalid settings: {SettingsSchema.UnknownKey(unknown[0])}");
+            SettingsParser.ParseStrict(Utf8(settingsJson), new PipelineSettings());
+            return Ok();
         }
         catch (Exception e)
         {
@@ -344,6 +343,23 @@ public static unsafe class Exports
                 Utf8Buffer.CopyTo(json, buffer, (int)capacity);
             }
 
+            Ok();
+            return (uint)System.Text.Encoding.UTF8.GetByteCount(json);
+        }
+        catch (Exception e)
+        {
+            Fail(e);
+            return 0;
+        }
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "aisp_settings_schema")]
+    public static uint SettingsSchemaJson(byte* buffer, uint capacity)
+    {
+        try
+        {
+            string json = SettingsSchema.ToJson().ToJsonString();
+            Utf8Buffer.CopyTo(json, buffer, (int)Math.Min(capacity, int.MaxValue));
             Ok();
             return (uint)System.Text.Encoding.UTF8.GetByteCount(json);
         }

@@ -9,10 +9,17 @@ public static class PasswordHasher
 {
     private const int SaltBytes = 16, HashBytes = 32;
 
+    [ThreadStatic]
+    private static long t_rounds;
+
+    /// <summary>PBKDF2 rounds computed on this thread so far: the work a login costs, which tests compare without a clock.</summary>
+    public static long RoundsOnThisThread => t_rounds;
+
     public static string Hash(string password, int iterations)
     {
         byte[] salt = RandomNumberGenerator.GetBytes(SaltBytes);
         byte[] hash = Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(password), salt, iterations, HashAlgorithmName.SHA256, HashBytes);
+        t_rounds += iterations;
         return string.Create(CultureInfo.InvariantCulture, $"pbkdf2-sha256${iterations}${Convert.ToBase64String(salt)}${Convert.ToBase64String(hash)}");
     }
 
@@ -26,6 +33,7 @@ public static class PasswordHasher
 
         byte[] salt = Convert.FromBase64String(parts[2]), expected = Convert.FromBase64String(parts[3]);
         byte[] actual = Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(password), salt, iterations, HashAlgorithmName.SHA256, expected.Length);
+        t_rounds += iterations;
         return CryptographicOperations.FixedTimeEquals(actual, expected);
     }
 }

@@ -174,6 +174,29 @@ public sealed class DashboardTests(RealObs obs) : IClassFixture<RealObs>, IAsync
         await Assertions.Expect(op.Locator("#assistant-result")).ToContainTextAsync("applied.");
         Assert.Equal("blur", (string?)(await client.VendorAsync("GetSettings", new JsonObject { ["source"] = "Desk", ["filter"] = "AISP" }, ct))["settings"]!["privacy_mode"]);
 
+        // A filter's settings: a form from the schema with a field for every OBS setting, showing only
+        // what applies to the engine chosen, whose change reaches OBS (no raw JSON to edit).
+        await op.Locator("#filters tr[data-key='Desk/AISP'] button", new() { HasText = "Settings" }).ClickAsync();
+        Aisp.Core.Settings.SettingSpec[] obsSettings = [.. Aisp.Core.Settings.SettingsSchema.All.Where(s => s.InObs)];
+        await Assertions.Expect(op.Locator("#settings-form label[data-setting]")).ToHaveCountAsync(obsSettings.Length);
+        foreach (Aisp.Core.Settings.SettingSpec spec in obsSettings)
+        {
+            Assert.Equal(1, await op.Locator($"#settings-form [name='{spec.Key}']").CountAsync());
+        }
+
+        Assert.Equal(0, await op.Locator("#settings-editor textarea#settings-text").CountAsync());
+        await Assertions.Expect(op.Locator("#settings-form [name=privacy_mode]")).ToHaveValueAsync("blur");
+        await Assertions.Expect(op.Locator("#settings-form label[data-setting=retouch]")).ToBeHiddenAsync();
+        await op.Locator("#settings-form [name=engine]").SelectOptionAsync("ar");
+        await Assertions.Expect(op.Locator("#settings-form label[data-setting=retouch]")).ToBeVisibleAsync();
+        await Assertions.Expect(op.Locator("#settings-form label[data-setting=privacy_mode]")).ToBeHiddenAsync();
+        await op.Locator("#settings-form [name=engine]").SelectOptionAsync("privacy");
+        await op.Locator("#settings-form [name=privacy_strength]").FillAsync("80");
+        await op.Locator("#settings-save").ClickAsync();
+        await Assertions.Expect(op.Locator("#settings-result")).ToHaveTextAsync("applied");
+        JsonNode edited = (await client.VendorAsync("GetSettings", new JsonObject { ["source"] = "Desk", ["filter"] = "AISP" }, ct))["settings"]!;
+        Assert.Equal((80, "privacy", "blur"), ((int)edited["privacy_strength"]!, (string?)edited["engine"], (string?)edited["privacy_mode"]));
+
         // Admin: the users, and a new one added from the page.
         IPage admin = await NewPage();
         await LogIn(admin, Roles.Admin, Password);

@@ -27,6 +27,53 @@ public sealed class SettingsTests
     }
 
     [Fact]
+    public void The_schemas_defaults_are_the_cores_and_its_ranges_and_choices_are_what_the_parser_checks()
+    {
+        var defaults = new System.Text.Json.Nodes.JsonObject();
+        foreach (SettingSpec spec in SettingsSchema.All.Where(s => s.Key is not ("models_dir")))
+        {
+            Assert.NotNull(spec.Default);
+            defaults[spec.Key] = spec.Default!.DeepClone();
+        }
+
+        // Every default parses, and together they are exactly what the core starts from.
+        PipelineSettings parsed = SettingsParser.ParseStrict(defaults.ToJsonString(), new PipelineSettings { Threads = 9, Engine = "none", Quality = "performance" });
+        var fresh = new PipelineSettings();
+        foreach (System.Reflection.PropertyInfo p in typeof(PipelineSettings).GetProperties().Where(p => p.CanWrite && p.Name != nameof(PipelineSettings.ModelsDir)))
+        {
+            object? a = p.GetValue(fresh), b = p.GetValue(parsed);
+            if (a is System.Collections.IEnumerable ea && a is not string)
+            {
+                Assert.Equal(ea.Cast<object>(), ((System.Collections.IEnumerable)b!).Cast<object>());
+            }
+            else
+            {
+                Assert.True(Equals(a, b), $"{p.Name}: the core starts from {a}, the schema's default gives {b}");
+            }
+        }
+
+        // The parser takes its limits from the schema: one past each end is refused, each choice accepted.
+        foreach (SettingSpec spec in SettingsSchema.All)
+        {
+            if (spec.Kind is SettingKind.Number or SettingKind.WholeNumber)
+            {
+                Assert.Throws<AispException>(() => SettingsParser.Parse($"{{\"{spec.Key}\":{(spec.Max + 1).ToString(System.Globalization.CultureInfo.InvariantCulture)}}}", fresh));
+                Assert.Throws<AispException>(() => SettingsParser.Parse($"{{\"{spec.Key}\":{(spec.Min - 1).ToString(System.Globalization.CultureInfo.InvariantCulture)}}}", fresh));
+            }
+
+            foreach (string choice in spec.Choices)
+            {
+                SettingsParser.ParseStrict($"{{\"{spec.Key}\":\"{choice}\"}}", fresh);
+            }
+
+            Assert.All(spec.VisibleWhen, c => Assert.NotNull(SettingsSchema.Find(c.Key)));
+        }
+
+        var unknown = Assert.Throws<AispException>(() => SettingsParser.ParseStrict("{\"privacy_strenght\":3}", fresh));
+        Assert.Contains("did you mean 'privacy_strength'", unknown.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Blazeface_front_is_no_longer_offered_and_old_settings_get_blazeface_back()
     {
         Assert.DoesNotContain(Aisp.Core.Settings.DetectorNames.BlazeFaceFront, Aisp.Core.Settings.DetectorNames.All);

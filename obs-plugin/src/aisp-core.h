@@ -23,6 +23,7 @@ struct aisp_core_api {
 	uint32_t (*next_event)(aisp_instance *instance, char *buffer, uint32_t capacity);
 	aisp_status (*set_paused)(aisp_instance *instance, int32_t paused);
 	uint32_t (*suggest)(const char *instruction, const char *status_json, char *buffer, uint32_t capacity);
+	uint32_t (*settings_schema)(char *buffer, uint32_t capacity);
 	void (*destroy)(aisp_instance *instance);
 };
 

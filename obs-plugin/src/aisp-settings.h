@@ -1,5 +1,5 @@
-/* The filter's settings: defaults, OBS properties, and the JSON object the core reads.
- * Keys and ranges are the core's (managed/Aisp.Core/Settings); the core validates them again. */
+/* The filter's settings: defaults, OBS properties and their visibility, and the JSON object the
+ * core reads, all built from the core's settings schema (aisp-schema.h, aisp_settings_schema). */
 #pragma once
 
 #include <obs-module.h>

@@ -7,6 +7,7 @@
 #include "aisp-core.h"
 #include "aisp-filter.h"
 #include "aisp-platform.h"
+#include "aisp-schema.h"
 #include "aisp-remote.h"
 
 OBS_DECLARE_MODULE()
@@ -48,6 +49,7 @@ bool obs_module_load(void)
 	else
 		blog(LOG_ERROR, "[aisp] AISP %s: %s; the filter will pass frames through", AISP_VERSION, error);
 	dstr_free(&core_path);
+	aisp_schema_load();
 
 	obs_register_source(&aisp_filter_info);
 	return true;
@@ -62,5 +64,6 @@ void obs_module_post_load(void)
 void obs_module_unload(void)
 {
 	aisp_remote_stop();
+	aisp_schema_free();
 	aisp_core_unload();
 }

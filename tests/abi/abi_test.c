@@ -31,6 +31,7 @@ static struct {
 	uint32_t (*next_event)(aisp_instance *, char *, uint32_t);
 	aisp_status (*set_paused)(aisp_instance *, int32_t);
 	uint32_t (*suggest)(const char *, const char *, char *, uint32_t);
+	uint32_t (*settings_schema)(char *, uint32_t);
 	void (*destroy)(aisp_instance *);
 } core;
 
@@ -405,6 +406,7 @@ int main(int argc, char **argv)
 	LOAD(next_event, "aisp_next_event");
 	LOAD(set_paused, "aisp_set_paused");
 	LOAD(suggest, "aisp_suggest");
+	LOAD(settings_schema, "aisp_settings_schema");
 	if (failures)
 		return 1;
 
@@ -418,6 +420,20 @@ int main(int argc, char **argv)
 	      "suggest into a small buffer: '%s'", cut);
 	CHECK(core.suggest("", NULL, strategy, sizeof(strategy)) == 0 && strstr(error_text(), "instruction"), "empty instruction: '%s'", error_text());
 	CHECK(core.suggest("blur everyone", "{not json", strategy, sizeof(strategy)) == 0 && strstr(error_text(), "JSON"), "bad status: '%s'", error_text());
+
+	/* The settings schema: its full length, then the whole of it; every setting the plugin sends is in it. */
+	uint32_t schema_length = core.settings_schema(NULL, 0);
+	CHECK(schema_length > 1000, "settings_schema: %u bytes, %s", schema_length, error_text());
+	char *schema = malloc(schema_length + 1);
+	CHECK(schema && core.settings_schema(schema, schema_length + 1) == schema_length && strlen(schema) == schema_length,
+	      "settings_schema into its own length");
+	if (schema) {
+		CHECK(strncmp(schema, "{\"settings\":[", 13) == 0, "schema starts '%.40s'", schema);
+		CHECK(strstr(schema, "\"key\":\"engine\"") && strstr(schema, "\"visible_when\"") && strstr(schema, "\"obs_default\":\"auto\""),
+		      "schema lacks the engine, visibility or the compositor's OBS default");
+		free(schema);
+	}
+	CHECK(core.settings_schema(cut, sizeof(cut)) == schema_length && strlen(cut) == sizeof(cut) - 1, "schema into a small buffer: '%s'", cut);
 
 	CHECK(core.abi_version() == AISP_ABI_VERSION, "ABI %u, header %u", core.abi_version(), AISP_ABI_VERSION);
 	CHECK(core.set_log_callback(on_log, &log_lines, 42) == AISP_ERR_INVALID_ARGUMENT, "bad log level accepted");

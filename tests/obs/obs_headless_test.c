@@ -11,6 +11,7 @@
 #include <util/bmem.h>
 #include <util/platform.h>
 #include <X11/Xlib.h>
+#include <dlfcn.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -691,9 +692,122 @@ static bool has_list_item(obs_property_t *list, const char *value)
 	return false;
 }
 
-static void check_properties(obs_source_t *filter)
+/* The core the module loaded (already mapped: RTLD_NOLOAD), for its settings schema; NULL without one. */
+static char core_dir[1024], module_path[1024];
+static void *loaded_core(void)
+{
+	char path[1100];
+	snprintf(path, sizeof(path), "%s/aisp/aisp_core.so", core_dir);
+	void *core = dlopen(path, RTLD_NOW | RTLD_NOLOAD);
+	if (!core) {
+		snprintf(path, sizeof(path), "%s/aisp_core.so", core_dir);
+		core = dlopen(path, RTLD_NOW | RTLD_NOLOAD);
+	}
+	return core;
+}
+
+/* Whether the module's locale has this id (the module's own obs_module_get_string). */
+static bool (*module_string)(const char *id, const char **out);
+static bool in_locale(const char *id)
+{
+	const char *text = NULL;
+	return module_string && module_string(id, &text) && text && *text;
+}
+
+/* Every OBS setting of the core's schema is a property, with its choices, its label, help and
+ * choices in the locale, and the visibility the schema gives: a key missing from the properties or
+ * the locale fails here. */
+static void check_properties_match_schema(obs_properties_t *props, obs_source_t *filter)
+{
+	void *module = dlopen(module_path, RTLD_NOW | RTLD_NOLOAD);
+	module_string = module ? (bool (*)(const char *, const char **))dlsym(module, "obs_module_get_string") : NULL;
+	CHECK(module_string != NULL, "the module's obs_module_get_string was not found");
+	void *core = loaded_core();
+	CHECK(core != NULL, "the loaded core was not found in %s", core_dir);
+	if (!core)
+		return;
+	uint32_t (*schema_of)(char *, uint32_t) = (uint32_t (*)(char *, uint32_t))dlsym(core, "aisp_settings_schema");
+	CHECK(schema_of != NULL, "the core lacks aisp_settings_schema");
+	if (!schema_of) {
+		dlclose(core);
+		return;
+	}
+	uint32_t length = schema_of(NULL, 0);
+	char *json = bmalloc(length + 1);
+	schema_of(json, length + 1);
+	obs_data_t *schema = obs_data_create_from_json(json);
+	obs_data_array_t *settings = obs_data_get_array(schema, "settings");
+	size_t shown = 0;
+	for (size_t i = 0; i < obs_data_array_count(settings); i++) {
+		obs_data_t *spec = obs_data_array_item(settings, i);
+		const char *key = obs_data_get_string(spec, "key"), *locale_id = obs_data_get_string(spec, "locale_id");
+		obs_property_t *p = obs_properties_get(props, key);
+		if (!obs_data_get_bool(spec, "obs")) {
+			CHECK(p == NULL, "%s is not an OBS setting but has a property", key);
+		} else {
+			shown++;
+			CHECK(p != NULL, "the schema's %s has no property", key);
+			if (p) {
+				char help_id[256];
+				snprintf(help_id, sizeof(help_id), "%s.Help", locale_id);
+				CHECK(in_locale(locale_id), "%s: no label in the locale (%s)", key, locale_id);
+				CHECK(in_locale(help_id), "%s: no help in the locale (%s)", key, help_id);
+				const char *help = obs_property_long_description(p);
+				CHECK(help && strcmp(help, help_id) != 0, "%s: the property's help is not its text", key);
+				const char *choices = obs_data_get_string(spec, "choices_text");
+				size_t expected = 0;
+				for (const char *c = choices; c && *c; c = strchr(c, '\n') ? strchr(c, '\n') + 1 : NULL)
+					expected++;
+				CHECK(obs_property_list_item_count(p) == expected, "%s: %zu choices, the schema has %zu", key,
+				      obs_property_list_item_count(p), expected);
+				for (size_t c = 0; c < obs_property_list_item_count(p); c++) {
+					const char *name = obs_property_list_item_name(p, c), *value = obs_property_list_item_string(p, c);
+					char id[256];
+					snprintf(id, sizeof(id), "%s.%s", locale_id, value);
+					CHECK(strstr(choices, value) && in_locale(id) && strcmp(name, id) != 0, "%s: choice %s has no text in the locale (%s)", key, value, id);
+				}
+			}
+		}
+		obs_data_release(spec);
+	}
+	CHECK(shown > 30, "only %zu OBS settings in the schema", shown);
+
+	/* Visibility follows the schema: the engine's and the background's own settings. */
+	obs_data_t *s = obs_source_get_settings(filter);
+	obs_data_set_string(s, "engine", "ar");
+	obs_data_set_string(s, "background", "blur");
+	obs_properties_apply_settings(props, s);
+	CHECK(obs_property_visible(obs_properties_get(props, "retouch")) && !obs_property_visible(obs_properties_get(props, "privacy_mode")),
+	      "with engine ar, AR settings shown and privacy's hidden");
+	CHECK(obs_property_visible(obs_properties_get(props, "background_blur")) && !obs_property_visible(obs_properties_get(props, "background_image")),
+	      "with background blur, its strength shown and the picture hidden");
+	obs_data_set_string(s, "engine", "privacy");
+	obs_data_set_string(s, "privacy_rule", "everyone");
+	obs_data_set_string(s, "background", "none");
+	obs_properties_apply_settings(props, s);
+	CHECK(obs_property_visible(obs_properties_get(props, "privacy_mode")) && !obs_property_visible(obs_properties_get(props, "privacy_identities")) &&
+		      !obs_property_visible(obs_properties_get(props, "background_model")),
+	      "with privacy for everyone, no names field and no mask model");
+	obs_data_release(s);
+	obs_data_array_release(settings);
+	obs_data_release(schema);
+	bfree(json);
+	dlclose(core);
+	if (module)
+		dlclose(module);
+}
+
+static void check_properties(obs_source_t *filter, bool core_present)
 {
 	obs_properties_t *props = obs_source_properties(filter);
+	if (!core_present) {
+		/* Without a core there is no schema: the properties show why, and nothing else. */
+		CHECK(obs_properties_get(props, "engine") == NULL && obs_properties_get(props, "status") != NULL,
+		      "without a core the properties show the status only");
+		obs_properties_destroy(props);
+		return;
+	}
+	check_properties_match_schema(props, filter);
 	obs_property_t *engine = obs_properties_get(props, "engine");
 	CHECK(engine && has_list_item(engine, "privacy") && has_list_item(engine, "none") && has_list_item(engine, "ar"),
 	      "engine list incomplete");
@@ -959,7 +1073,7 @@ static void find_aisp_module(void *param, const struct obs_module_info2 *info)
 }
 
 /* The async and GPU sources through the filter, its properties, status and log. */
-static void check_basic(bool broken)
+static void check_basic(bool broken, bool no_core)
 {
 	obs_source_t *async = obs_source_create_private("aisp_test_async_source", "async", NULL);
 	obs_source_set_async_unbuffered(async, true);
@@ -968,7 +1082,7 @@ static void check_basic(bool broken)
 	obs_source_filter_add(async, filter);
 	obs_set_output_source(0, async);
 	wait_updates(filter);
-	check_properties(filter);
+	check_properties(filter, !no_core);
 	/* Broken: privacy (the default) cannot cover faces, so the filter draws nothing. */
 	enum expect privacy = broken ? HIDDEN : FILTERED;
 	check_filtered("async BGRA", async, filter, privacy, feed_async, VIDEO_FORMAT_BGRA);
@@ -1037,7 +1151,7 @@ static const struct {
 
 static void usage(const char *program)
 {
-	fprintf(stderr, "usage: %s PLUGINS_DIR|system FRAMES_DIR [working|broken|basic", program);
+	fprintf(stderr, "usage: %s PLUGINS_DIR|system FRAMES_DIR [working|broken|nocore|basic", program);
 	for (size_t i = 0; i < SCENARIO_COUNT; i++)
 		fprintf(stderr, "|%s", scenarios[i].name);
 	fprintf(stderr, "]\n  PLUGINS_DIR holds aisp/bin/64bit and aisp/data; system: where OBS's own search finds aisp\n");
@@ -1050,7 +1164,9 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	const char *scenario = argc > 3 ? argv[3] : "working";
-	bool broken = strcmp(scenario, "broken") == 0;
+	/* nocore: broken, with the core itself missing (no settings schema either). */
+	bool no_core = strcmp(scenario, "nocore") == 0;
+	bool broken = no_core || strcmp(scenario, "broken") == 0;
 	bool all = strcmp(scenario, "working") == 0;
 	bool basic = broken || all || strcmp(scenario, "basic") == 0;
 	bool known = basic;
@@ -1102,13 +1218,17 @@ int main(int argc, char **argv)
 		snprintf(found.bin, sizeof(found.bin), "%s/aisp/bin/64bit/aisp.so", plugins_dir);
 		snprintf(found.data, sizeof(found.data), "%s/aisp/data", plugins_dir);
 	}
+	snprintf(core_dir, sizeof(core_dir), "%s", found.bin);
+	snprintf(module_path, sizeof(module_path), "%s", found.bin);
+	if (strrchr(core_dir, '/'))
+		*strrchr(core_dir, '/') = '\0';
 	obs_module_t *module = NULL;
 	CHECK(obs_open_module(&module, found.bin, found.data) == MODULE_SUCCESS, "obs_open_module(%s) failed", found.bin);
 	CHECK(module && obs_init_module(module), "obs_init_module failed");
 	obs_post_load_modules();
 
 	if (module && basic)
-		check_basic(broken);
+		check_basic(broken, no_core);
 	for (size_t i = 0; module && !broken && i < SCENARIO_COUNT; i++) {
 		if (all || strcmp(scenario, scenarios[i].name) == 0)
 			scenarios[i].run();

@@ -273,7 +273,6 @@ public static class StrategyPlanner
     /// </summary>
     public static void Validate(JsonObject settings, JsonObject current)
     {
-        var unknown = new List<string>();
         PipelineSettings basis;
         try
         {
@@ -284,10 +283,6 @@ public static class StrategyPlanner
             basis = new PipelineSettings(); // the filter's own settings are its business; the change is checked on the defaults
         }
 
-        SettingsParser.Parse(settings.ToJsonString(), basis, unknown);
-        if (unknown.Count > 0)
-        {
-            throw new AispException(ErrorKind.InvalidSettings, $"unknown setting(s): {string.Join(", ", unknown)}");
-        }
+        SettingsParser.ParseStrict(settings.ToJsonString(), basis);
     }
 }

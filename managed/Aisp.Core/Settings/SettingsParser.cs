@@ -49,6 +49,17 @@ public static class SettingsParser
         }
     }
 
+    /// <summary>
+    /// Parse for a surface that owns the whole object (the CLI, file jobs, the ABI's check, the
+    /// assistant): an unknown key is an error naming the nearest known one ("did you mean").
+    /// </summary>
+    public static PipelineSettings ParseStrict(string? json, PipelineSettings basis)
+    {
+        var unknown = new List<string>();
+        PipelineSettings s = Parse(json, basis, unknown);
+        return unknown.Count == 0 ? s : throw Invalid(SettingsSchema.UnknownKey(unknown[0]));
+    }
+
     /// <summary>Most threads a setting may ask for: one range for the parser, the OBS property and the docs.</summary>
     public const int MaxThreads = 16;
 
@@ -60,43 +71,43 @@ public static class SettingsParser
             JsonElement v = p.Value;
             s = p.Name switch
             {
-                "engine" => s with { Engine = OneOf(p.Name, v, EngineNames.All) },
-                "detector" => s with { Detector = v.ValueKind == JsonValueKind.String && v.GetString() == DetectorNames.BlazeFaceFront ? DetectorNames.BlazeFaceBack : OneOf(p.Name, v, DetectorNames.All) },
-                "confidence" => s with { Confidence = (float)Number(p.Name, v, 0.05, 0.99) },
-                "privacy_mode" => s with { PrivacyMode = OneOf(p.Name, v, ["pixelate", "blur"]) == "blur" ? PrivacyMode.Blur : PrivacyMode.Pixelate },
-                "privacy_strength" => s with { PrivacyStrength = (int)Number(p.Name, v, 1, 100, integer: true) },
-                "privacy_padding" => s with { PrivacyPadding = (float)Number(p.Name, v, 0, 1) },
+                "engine" => s with { Engine = Choice(p) },
+                "detector" => s with { Detector = v.ValueKind == JsonValueKind.String && v.GetString() == DetectorNames.BlazeFaceFront ? DetectorNames.BlazeFaceBack : Choice(p) },
+                "confidence" => s with { Confidence = (float)Num(p) },
+                "privacy_mode" => s with { PrivacyMode = Choice(p) == "blur" ? PrivacyMode.Blur : PrivacyMode.Pixelate },
+                "privacy_strength" => s with { PrivacyStrength = (int)Num(p) },
+                "privacy_padding" => s with { PrivacyPadding = (float)Num(p) },
                 "models_dir" => s with { ModelsDir = Text(p.Name, v) },
                 "stabilize" => s with { Stabilize = Bool(p.Name, v) },
-                "landmarks" => s with { Landmarks = OneOf(p.Name, v, LandmarkModels.All) },
-                "smoothing" => s with { Smoothing = (float)Number(p.Name, v, 0, 1) },
+                "landmarks" => s with { Landmarks = Choice(p) },
+                "smoothing" => s with { Smoothing = (float)Num(p) },
                 "source_image" => s with { SourceImage = Text(p.Name, v, allowEmpty: true) },
                 "keep_expression" => s with { KeepExpression = Bool(p.Name, v) },
                 "swap_model" => s with { SwapModel = Text(p.Name, v, allowEmpty: true) },
                 "recognizer_model" => s with { RecognizerModel = Text(p.Name, v, allowEmpty: true) },
-                "swap_preset" => s with { SwapPreset = OneOf(p.Name, v, SwapPresets.All) },
-                "analysis" => s with { Analysis = OneOf(p.Name, v, AnalysisModes.All) },
-                "quality" => s with { Quality = OneOf(p.Name, v, QualityModes.All) },
-                "compositor" => s with { Compositor = OneOf(p.Name, v, CompositorModes.All) },
-                "execution_provider" => s with { ExecutionProvider = OneOf(p.Name, v, ExecutionProviderChoice.SettingValues) },
-                "threads" => s with { Threads = (int)Number(p.Name, v, 1, MaxThreads, integer: true) },
+                "swap_preset" => s with { SwapPreset = Choice(p) },
+                "analysis" => s with { Analysis = Choice(p) },
+                "quality" => s with { Quality = Choice(p) },
+                "compositor" => s with { Compositor = Choice(p) },
+                "execution_provider" => s with { ExecutionProvider = Choice(p) },
+                "threads" => s with { Threads = (int)Num(p) },
                 "face_library" => s with { FaceLibrary = Text(p.Name, v, allowEmpty: true) },
-                "recognition_threshold" => s with { RecognitionThreshold = (float)Number(p.Name, v, 0.2, 0.95) },
-                "privacy_rule" => s with { PrivacyRule = OneOf(p.Name, v, PrivacyRules.All) },
+                "recognition_threshold" => s with { RecognitionThreshold = (float)Num(p) },
+                "privacy_rule" => s with { PrivacyRule = Choice(p) },
                 "privacy_identities" => s with { PrivacyIdentities = Names(p.Name, v) },
                 "swap_identities" => s with { SwapIdentities = Mappings(p.Name, v) },
-                "swap_unknown" => s with { SwapUnknown = OneOf(p.Name, v, SwapUnknownModes.All) },
-                "background" => s with { Background = OneOf(p.Name, v, BackgroundModes.All) },
-                "background_blur" => s with { BackgroundBlur = (int)Number(p.Name, v, 1, 100, integer: true) },
+                "swap_unknown" => s with { SwapUnknown = Choice(p) },
+                "background" => s with { Background = Choice(p) },
+                "background_blur" => s with { BackgroundBlur = (int)Num(p) },
                 "background_image" => s with { BackgroundImage = Text(p.Name, v, allowEmpty: true) },
-                "background_model" => s with { BackgroundModel = OneOf(p.Name, v, BackgroundModels.All) },
+                "background_model" => s with { BackgroundModel = Choice(p) },
                 "effect_pack" => s with { EffectPack = PackName(p.Name, v) },
                 "effect_pack_path" => s with { EffectPackPath = Text(p.Name, v, allowEmpty: true) },
                 "effects_dir" => s with { EffectsDir = Text(p.Name, v, allowEmpty: true) },
-                "retouch" => s with { Retouch = (int)Number(p.Name, v, 0, 100, integer: true) },
-                "lip_tint" => s with { LipTint = (int)Number(p.Name, v, 0, 100, integer: true) },
+                "retouch" => s with { Retouch = (int)Num(p) },
+                "lip_tint" => s with { LipTint = (int)Num(p) },
                 "lip_colour" => s with { LipColour = Colour(p.Name, v) },
-                "eye_tint" => s with { EyeTint = (int)Number(p.Name, v, 0, 100, integer: true) },
+                "eye_tint" => s with { EyeTint = (int)Num(p) },
                 "eye_colour" => s with { EyeColour = Colour(p.Name, v) },
                 _ => Unknown(s, p.Name, unknownKeys),
             };
@@ -192,10 +203,21 @@ public static class SettingsParser
         _ => throw Invalid($"'{key}' must be true or false"),
     };
 
-    private static string OneOf(string key, JsonElement v, string[] allowed)
+    /// <summary>The setting's spec: its range and choices come from the one schema.</summary>
+    private static SettingSpec Spec(string key) => SettingsSchema.Find(key) ?? throw new InvalidOperationException($"{key} is parsed but not in SettingsSchema");
+
+    private static string Choice(JsonProperty p) => OneOf(p.Name, p.Value, Spec(p.Name).Choices);
+
+    private static double Num(JsonProperty p)
+    {
+        SettingSpec spec = Spec(p.Name);
+        return Number(p.Name, p.Value, spec.Min, spec.Max, integer: spec.Kind == SettingKind.WholeNumber);
+    }
+
+    private static string OneOf(string key, JsonElement v, IReadOnlyList<string> allowed)
     {
         string text = v.ValueKind == JsonValueKind.String ? v.GetString()! : throw Invalid($"'{key}' must be a string, one of {string.Join(", ", allowed)}");
-        return Array.IndexOf(allowed, text) >= 0 ? text : throw Invalid($"'{key}' is '{text}'; it must be one of {string.Join(", ", allowed)}");
+        return allowed.Contains(text) ? text : throw Invalid($"'{key}' is '{text}'; it must be one of {string.Join(", ", allowed)}");
     }
 
     private static double Number(string key, JsonElement v, double min, double max, bool integer = false)

@@ -2,7 +2,7 @@
 // Text from the server only ever goes into textContent, never into HTML.
 "use strict";
 
-const ENGINES = ["privacy", "morph", "inswapper", "ar", "landmarks", "none"];
+let schema = [];             // the settings schema (/api/v1/settings/schema): the engine list and the settings form
 const HISTORY = 60;          // latency samples kept per filter for its chart
 const MAX_EVENTS = 200;      // rows kept in the event log
 const $ = (id) => document.getElementById(id);
@@ -103,7 +103,7 @@ function start() {
   $("app-view").hidden = false;
   $("logout").hidden = false;
   $("who").textContent = `${sessionStorage.getItem("aisp.user") || ""} (${sessionStorage.getItem("aisp.role")})`;
-  refreshFilters(); refreshMetrics(); refreshJobs(); refreshFaces(); loadEvents();
+  loadSchema().then(refreshFilters); refreshMetrics(); refreshJobs(); refreshFaces(); loadEvents();
   if (perms.includes("manage_users")) refreshUsers();
   timers.push(setInterval(refreshMetrics, 1000), setInterval(refreshFilters, 3000), setInterval(refreshJobs, 5000), setInterval(refreshFaces, 10000));
 }
@@ -175,7 +175,7 @@ function filterRow(source, filter) {
   if (session.permissions.includes("write")) {
     row.select = el("select");
     row.select.setAttribute("aria-label", `engine of ${key}`);
-    for (const name of ENGINES) row.select.append(el("option", name));
+    for (const name of (schema.find((s) => s.key === "engine") || { choices: [] }).choices) row.select.append(el("option", name));
     row.select.addEventListener("change", () => patchSettings(source, filter, { engine: row.select.value }));
     const pause = el("button", "Pause"), resume = el("button", "Resume"), settings = el("button", "Settings");
     pause.addEventListener("click", () => control(source, filter, "pause"));
@@ -225,22 +225,91 @@ async function control(source, filter, what) {
   try { await json(await api("POST", `${path(source, filter)}/${what}`)); refreshFilters(); } catch (e) { showError(e.message); }
 }
 
+// ---------- a filter's settings: a form built from the schema, showing what applies ----------
+
+async function loadSchema() {
+  try { schema = (await json(await api("GET", "/api/v1/settings/schema"))).settings || []; } catch (e) { showError(e.message); }
+}
+
+// OBS keeps colours as 0xAABBGGRR numbers; a colour input speaks "#rrggbb".
+const colourToHex = (abgr) => "#" + [abgr & 0xff, (abgr >> 8) & 0xff, (abgr >> 16) & 0xff].map((c) => c.toString(16).padStart(2, "0")).join("");
+const hexToColour = (hex) => { const rgb = parseInt(hex.slice(1), 16); return 0xff000000 + ((rgb & 0xff) << 16) + (rgb & 0xff00) + ((rgb >> 16) & 0xff); };
+
+function settingField(spec, value) {
+  let field;
+  if (spec.kind === "choice") {
+    field = el("select");
+    for (const choice of spec.choices) field.append(el("option", choice));
+    field.value = value;
+  } else if (spec.kind === "mappings") {
+    field = el("textarea");
+    field.rows = 3;
+    field.value = value ?? "";
+  } else {
+    field = el("input");
+    if (spec.kind === "boolean") { field.type = "checkbox"; field.checked = !!value; }
+    else if (spec.kind === "number" || spec.kind === "integer") { field.type = "number"; field.min = spec.min; field.max = spec.max; field.step = spec.step; field.value = value; }
+    else if (spec.kind === "colour") { field.type = "color"; field.value = typeof value === "number" ? colourToHex(value) : value; }
+    else { field.value = value ?? ""; field.size = 36; }
+  }
+  field.name = spec.key;
+  return field;
+}
+
+function fieldValue(spec, field) {
+  if (spec.kind === "boolean") return field.checked;
+  if (spec.kind === "number") return Number(field.value);
+  if (spec.kind === "integer") return Math.round(Number(field.value));
+  if (spec.kind === "colour") return hexToColour(field.value);
+  return field.value;
+}
+
+// A setting is shown while every condition of its visible_when holds (the engine's own, the background mode's, ...).
+const applies = (spec, values) => (spec.visible_when || []).every((c) => (c.in ? c.in.includes(values[c.key]) : !c.not_in.includes(values[c.key])));
+
+function updateShown() {
+  const values = {};
+  for (const [key, { spec, field }] of editing.fields) values[key] = String(fieldValue(spec, field));
+  for (const { spec, label } of editing.fields.values()) label.hidden = !applies(spec, values);
+}
+
 let editing = null;
 async function openSettings(source, filter) {
   try {
     const data = await json(await api("GET", path(source, filter) + "/settings"));
-    editing = { source, filter };
+    const current = data.settings || data;
+    editing = { source, filter, fields: new Map(), initial: {} };
     $("settings-target").textContent = `${source} / ${filter}`;
-    $("settings-text").value = JSON.stringify(data.settings || data, null, 2);
+    const form = $("settings-form");
+    form.replaceChildren();
+    for (const spec of schema.filter((s) => s.obs)) {
+      const field = settingField(spec, spec.key in current ? current[spec.key] : (spec.obs_default ?? spec.default));
+      const label = el("label");
+      label.dataset.setting = spec.key;
+      label.title = spec.help;
+      label.append(el("span", spec.label), field);
+      form.append(label);
+      editing.fields.set(spec.key, { spec, field, label });
+      editing.initial[spec.key] = fieldValue(spec, field);
+    }
+    form.oninput = updateShown;
+    updateShown();
     $("settings-result").textContent = "";
     $("settings-editor").hidden = false;
   } catch (e) { showError(e.message); }
 }
 
+$("settings-form").addEventListener("submit", (e) => e.preventDefault());
 $("settings-save").addEventListener("click", async () => {
-  let settings;
-  try { settings = JSON.parse($("settings-text").value); } catch (e) { $("settings-result").textContent = "not JSON: " + e.message; return; }
-  $("settings-result").textContent = (await patchSettings(editing.source, editing.filter, settings)) ? "applied" : "refused (see above)";
+  const changes = {};
+  for (const [key, { spec, field }] of editing.fields) {
+    const value = fieldValue(spec, field);
+    if (value !== editing.initial[key]) changes[key] = value;
+  }
+  if (!Object.keys(changes).length) { $("settings-result").textContent = "nothing changed"; return; }
+  const applied = await patchSettings(editing.source, editing.filter, changes);
+  if (applied) Object.assign(editing.initial, changes);
+  $("settings-result").textContent = applied ? "applied" : "refused (see above)";
 });
 $("settings-close").addEventListener("click", () => { $("settings-editor").hidden = true; });
 

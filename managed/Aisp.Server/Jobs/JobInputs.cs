@@ -54,21 +54,15 @@ public static class JobInputs
             return "{}";
         }
 
-        var unknown = new List<string>();
         var defaults = new PipelineSettings();
         PipelineSettings asked;
         try
         {
-            asked = SettingsParser.Parse(json, defaults, unknown);
+            asked = SettingsParser.ParseStrict(json, defaults);
         }
         catch (AispException e)
         {
             throw new ArgumentException(e.Message);
-        }
-
-        if (unknown.Count > 0)
-        {
-            throw new ArgumentException($"unknown setting: {SettingsSchema.UnknownKey(unknown[0])}");
         }
 
         return SettingPaths.Refusal(defaults, asked, roots, [faceLibrary]) is { } outside ? throw new UnauthorizedAccessException(outside) : json;
