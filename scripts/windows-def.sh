@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 module=build/plugins/aisp/bin/64bit/aisp.so
-libobs=$(ldconfig -p | awk '/libobs\.so\.0 /{print $NF; exit}')
+libobs=$(ldconfig -p | awk '/libobs\.so\.0 /{found = $NF} END {print found}')
 {
   echo "; The libobs functions the AISP module calls, for the import library of a Windows build"
   echo "; cross-compiled without the OBS SDK (cmake/windows/AispWindowsCross.cmake). A function missing"

@@ -8,7 +8,7 @@ source_dir=$1 linux_module=$2
 fail() { echo "windows-cross-test: $*" >&2; exit 1; }
 cd "$source_dir"
 cmake --preset windows-x64-mingw >/dev/null
-cmake --build --preset windows-x64-mingw -j2
+cmake --build --preset windows-x64-mingw -j2 || fail "the cross build failed; a libobs function the module now calls is missing from cmake/windows/libobs.def? scripts/windows-def.sh rewrites it from the Linux build"
 dll=build/windows-x64/plugins/aisp/bin/64bit/aisp.dll
 [ -f "$dll" ] || fail "$dll was not built"
 x86_64-w64-mingw32-objdump -f "$dll" | grep -q "file format pei-x86-64" || fail "$dll is not a PE x86-64 file"

@@ -21,6 +21,9 @@ public sealed class AnalysisResult
     /// <summary>The inswapper's swapped faces, when it is the engine analysis worked for.</summary>
     public PreparedCrops Crops { get; } = new();
 
+    /// <summary>The engine the crops were prepared by: a swap chosen since (a quick switch away and back) is not served by another's crops.</summary>
+    public IFrameEngine? PreparedFor { get; set; }
+
     /// <summary>The background painted for this frame (setting "background"), at the output's size.</summary>
     public Background.BackgroundLayer Background { get; } = new();
 

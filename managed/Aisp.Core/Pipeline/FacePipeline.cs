@@ -329,13 +329,14 @@ public sealed class FacePipeline : IDisposable
             long handedOff = Stopwatch.GetTimestamp();
             double handoffMs = Ms(handoffTicks) + (_worker is null ? 0 : Ms(handedOff - start));
             double resultAgeMs = TakeNewest(frame.TimestampNs);
-            SwitchEngineWhenServed(_results.Consumer.Provides);
+            SwitchEngineWhenServed(_results.Consumer);
             ApplyIdentityRules();
             CoverUnlessServed(frame.Width, frame.Height);
             ArrangeSources();
             if (ComposesOnGpu)
             {
                 _pendingHandoffMs = handoffMs; // the render pass records the frame
+                Volatile.Write(ref _handedToGpuNs, frame.TimestampNs);
                 return;
             }
 
@@ -355,6 +356,11 @@ public sealed class FacePipeline : IDisposable
         catch (Exception e)
         {
             Stats.RecordError(KindOf(e), e.Message, frameFailed: true);
+            if (ComposesOnGpu)
+            {
+                Volatile.Write(ref _handedToGpuNs, frame.TimestampNs); // the render pass covers it (fails closed there)
+            }
+
             CoverWholeOnFailure(frame);
             throw;
         }
@@ -363,6 +369,16 @@ public sealed class FacePipeline : IDisposable
             ExitFrame();
         }
     }
+
+    private long _handedToGpuNs = long.MinValue;
+
+    /// <summary>
+    /// Whether <see cref="Process"/> left this asynchronous frame unpainted for the render pass to
+    /// draw. Who draws a frame is decided once, where it enters: an engine switch or the automatic
+    /// compositor changing its mind before the render pass must not leave a frame nobody drew
+    /// (it showed the raw face for a frame after a switch to privacy, under load).
+    /// </summary>
+    public bool HandedToGpu(long timestampNs) => Volatile.Read(ref _handedToGpuNs) == timestampNs;
 
     /// <summary>Frames an engine that fails closed covered whole because their processing failed (sync analysis: files, jobs).</summary>
     public long FramesCoveredOnFailure => Interlocked.Read(ref _coveredOnFailure);
@@ -450,13 +466,17 @@ public sealed class FacePipeline : IDisposable
     /// to <paramref name="timestampNs"/> and, for a new frame, switches to a newly chosen engine once
     /// analysis serves it. The faces are valid until the next call.
     /// </summary>
-    public CompositeView BeginComposite(long timestampNs, bool newFrame, int width, int height)
+    /// <param name="entersHere">The frame enters the pipeline in the render pass (a synchronous source); an
+    /// asynchronous frame entered in <see cref="Process"/>, which chose its result and engine already:
+    /// a newer result taken here could serve the engine about to take over, not the one drawing (a
+    /// swap would draw no face, and show the raw one, on the frame after a switch to privacy).</param>
+    public CompositeView BeginComposite(long timestampNs, bool newFrame, int width, int height, bool entersHere = true)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        double age = TakeNewest(timestampNs);
-        if (newFrame)
+        double age = TakeNewest(timestampNs, takeNew: entersHere);
+        if (newFrame && entersHere)
         {
-            SwitchEngineWhenServed(_results.Consumer.Provides);
+            SwitchEngineWhenServed(_results.Consumer);
         }
 
         ApplyIdentityRules();
@@ -565,7 +585,10 @@ public sealed class FacePipeline : IDisposable
 
         Span<Face> faces = CollectionsMarshal.AsSpan(pass.Faces);
         AnalysisResult result = _results.Producer;
-        IFrameEngine preparing = Volatile.Read(ref _nextEngine) ?? Volatile.Read(ref _engine); // the engine about to take over, if any
+        // The engine about to take over, if it needs crops; else the one drawing (a switch to privacy
+        // takes over at once, and until then the swap in use keeps its faces rather than showing the raw one).
+        IFrameEngine? next = Volatile.Read(ref _nextEngine);
+        IFrameEngine preparing = next is not null && (next.Needs & EngineNeeds.Prepared) != 0 ? next : Volatile.Read(ref _engine);
         result.Crops.Clear();
         result.Crops.Scale = scale;
         if (pass.WantLandmarks && (preparing.Needs & EngineNeeds.Prepared) != 0)
@@ -603,6 +626,7 @@ public sealed class FacePipeline : IDisposable
         result.CopyFrom(faces, frame.TimestampNs);
         result.SetCovers(CollectionsMarshal.AsSpan(pass.Covers));
         result.OverBudget = pass.WantCoverage ? pass.OverBudget : 0;
+        result.PreparedFor = result.Crops.Prepared ? preparing : null;
         result.Provides = (pass.WantFaces ? EngineNeeds.Faces : EngineNeeds.None) | (pass.WantLandmarks ? EngineNeeds.Landmarks : EngineNeeds.None)
             | (result.Crops.Prepared ? EngineNeeds.Prepared : EngineNeeds.None);
         result.AnalysisMs = Ms(t2 - t0);
@@ -614,9 +638,13 @@ public sealed class FacePipeline : IDisposable
     }
 
     /// <summary>Takes the newest result and predicts its faces, in output pixels, forward to <paramref name="timestampNs"/>; returns the result's age in ms.</summary>
-    private double TakeNewest(long timestampNs)
+    private double TakeNewest(long timestampNs, bool takeNew = true)
     {
-        _results.TryTake();
+        if (takeNew)
+        {
+            _results.TryTake();
+        }
+
         AnalysisResult result = _results.Consumer;
         double age = result.TimestampNs > 0 || result.Count > 0 ? (timestampNs - result.TimestampNs) / 1e9 : 0;
         float dt = (float)Math.Clamp(age, 0, MaxPredictionSeconds);
@@ -785,10 +813,16 @@ public sealed class FacePipeline : IDisposable
     /// needs landmarks that a privacy result lacks, the inswapper its prepared crops): until then frames keep the old engine, so no
     /// frame is ever half one engine and half the other, or left unfiltered by the switch.
     /// </summary>
-    private void SwitchEngineWhenServed(EngineNeeds provided)
+    private void SwitchEngineWhenServed(AnalysisResult result)
     {
         IFrameEngine? next = Volatile.Read(ref _nextEngine);
         EngineNeeds analysed = next is null ? EngineNeeds.None : next.Needs & (EngineNeeds.Landmarks | EngineNeeds.Prepared);
+        EngineNeeds provided = result.Provides;
+        if ((analysed & EngineNeeds.Prepared) != 0 && !ReferenceEquals(result.PreparedFor, next))
+        {
+            provided &= ~EngineNeeds.Prepared; // crops of another engine (chosen before a quick switch away and back)
+        }
+
         // An engine that fails closed takes over at once: until analysis serves it, it covers the frame whole.
         if (next is null || (!next.FailsClosed && (analysed & ~provided) != 0) || Interlocked.CompareExchange(ref _nextEngine, null, next) != next)
         {

@@ -78,8 +78,10 @@ internal sealed unsafe class GpuCompositor : IDisposable
         }
 
         long start = Stopwatch.GetTimestamp();
-        CompositeView view = pipeline.BeginComposite(timestampNs, newFrame, (int)width, (int)height);
-        if (!pipeline.ComposesOnGpu)
+        CompositeView view = pipeline.BeginComposite(timestampNs, newFrame, (int)width, (int)height, entersHere: analyse);
+        // An asynchronous frame is drawn here exactly when filter_video left it unpainted for us,
+        // whatever the engine or the automatic compositor says by now.
+        if (analyse ? !pipeline.ComposesOnGpu : !pipeline.HandedToGpu(timestampNs))
         {
             if (analyse)
             {
