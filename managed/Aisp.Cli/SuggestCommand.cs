@@ -36,19 +36,11 @@ public static class SuggestCommand
         9 nothing in the instruction was understood, 10 only part of it was.
         """;
 
-    public const int ServerRefused = 8;
-
-    /// <summary>The instruction asked for nothing the assistant can do: "done" must not look like "not understood".</summary>
-    public const int NothingUnderstood = 9;
-
-    /// <summary>Some words were not understood; the settings hold what was.</summary>
-    public const int PartlyUnderstood = 10;
-
     /// <summary>The exit code a strategy's "understood" gives.</summary>
     public static int ExitFor(string? understood) => understood switch
     {
-        "nothing" => NothingUnderstood,
-        "partly" => PartlyUnderstood,
+        "nothing" => ExitCodes.NothingUnderstood,
+        "partly" => ExitCodes.PartlyUnderstood,
         _ => ExitCodes.Ok,
     };
 
@@ -185,7 +177,7 @@ public static class SuggestCommand
             JsonNode? token = await Answer(login);
             if (token is null)
             {
-                return ServerRefused;
+                return ExitCodes.Server;
             }
 
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", (string?)token["access_token"]);
@@ -193,7 +185,7 @@ public static class SuggestCommand
             JsonNode? strategy = await Answer(r);
             if (strategy is null)
             {
-                return ServerRefused;
+                return ExitCodes.Server;
             }
 
             Console.WriteLine(strategy.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
@@ -202,7 +194,7 @@ public static class SuggestCommand
         catch (HttpRequestException e)
         {
             Console.Error.WriteLine($"aisp: error: the server {server} cannot be reached: {e.Message}");
-            return ServerRefused;
+            return ExitCodes.Server;
         }
     }
 

@@ -10,6 +10,21 @@ public sealed class CliTests : IDisposable
     private readonly string _dir = Directory.CreateTempSubdirectory("aisp-cli-").FullName;
 
     [Fact]
+    public void Every_exit_code_the_usage_names_has_one_meaning_the_server_reports_for_jobs()
+    {
+        System.Text.RegularExpressions.MatchCollection codes = System.Text.RegularExpressions.Regex.Matches(
+            Aisp.Cli.CliOptions.Usage[Aisp.Cli.CliOptions.Usage.IndexOf("Exit codes:", StringComparison.Ordinal)..], @"(\d+) ([a-z][a-z ]+)");
+        Assert.True(codes.Count >= 7, Aisp.Cli.CliOptions.Usage);
+        foreach (System.Text.RegularExpressions.Match m in codes)
+        {
+            int code = int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+            string meaning = Aisp.Core.ExitCodes.Meaning(code);
+            Assert.NotEqual("worker failure", meaning);
+            Assert.StartsWith(m.Groups[2].Value.Split(' ')[0], meaning, StringComparison.Ordinal); // "3 unreadable input" / "unreadable input"
+        }
+    }
+
+    [Fact]
     public void An_image_is_filtered_and_the_statistics_are_printed_as_JSON()
     {
         string output = Path.Combine(_dir, "out.png"), stats = Path.Combine(_dir, "stats.json"), compare = Path.Combine(_dir, "cmp.jpg");

@@ -266,7 +266,7 @@ public sealed class PrivacyCoverageTests(ITestOutputHelper output)
             string output = Path.Combine(dir, "out.png"), stats = Path.Combine(dir, "stats.json");
             (int code, _, string stderr) = CliTests.Run("--input", TestAssets.Astronaut, "--output", output, "--stats", stats,
                 "--settings", $$"""{"models_dir":"{{models}}","detector":"ultraface"}""");
-            Assert.Equal(ExitCodes.Processing, code);
+            Assert.Equal(Aisp.Core.ExitCodes.Processing, code);
             Assert.Contains("covered whole", stderr, StringComparison.Ordinal);
             Assert.Contains("\"frames_covered_on_failure\": 1", File.ReadAllText(stats), StringComparison.Ordinal);
             using Mat before = TestAssets.Load(TestAssets.Astronaut);
@@ -309,7 +309,7 @@ public sealed class PrivacyCoverageTests(ITestOutputHelper output)
 
             string output = Path.Combine(dir, "out.png");
             (int code, _, string stderr) = CliTests.Run("--input", TestAssets.Astronaut, "--output", output, "--settings", settings);
-            Assert.Equal(ExitCodes.Library, code);
+            Assert.Equal(Aisp.Core.ExitCodes.Library, code);
             Assert.Contains("every face was covered", stderr, StringComparison.Ordinal);
             Assert.True(File.Exists(output));
         }

@@ -188,7 +188,7 @@ public sealed class JobScheduler(ServerOptions options, JobStore store, EventHub
             return;
         }
 
-        Fail(id, $"{exit.ErrorLine ?? "the worker stopped without a message"} (exit code {exit.ExitCode}: {ExitMeaning(exit.ExitCode.Value)})");
+        Fail(id, $"{exit.ErrorLine ?? "the worker stopped without a message"} (exit code {exit.ExitCode}: {Aisp.Core.ExitCodes.Meaning(exit.ExitCode.Value)})");
     }
 
     /// <summary>
@@ -223,18 +223,6 @@ public sealed class JobScheduler(ServerOptions options, JobStore store, EventHub
     }
 
     /// <summary>The CLI's documented exit codes, so a failed job says what kind of failure it was.</summary>
-    private static string ExitMeaning(int code) => code switch
-    {
-        2 => "bad settings",
-        3 => "unreadable input",
-        4 => "model error",
-        5 => "unwritable output",
-        6 => "processing error (with privacy: frames whose analysis failed were covered whole)",
-        7 => "face library error (with privacy: every face was covered)",
-        > 128 => $"the worker was killed by signal {code - 128}",
-        _ => "worker failure",
-    };
-
     /// <summary>Jobs a stop or crash left running: start again, or fail once they have been interrupted too often.</summary>
     private void Recover()
     {
