@@ -53,6 +53,7 @@ struct obs_source_frame *aisp_filter_video(void *data, struct obs_source_frame *
 	}
 	filter->async_frame_ts = frame->timestamp; /* both run on the graphics thread */
 	filter->async_format_unread = desc.format == AISP_PIXEL_FORMAT_UNKNOWN;
+	filter->async_faces_shown = atomic_load(&filter->faces_shown);
 	if (!filter->async_format_unread)
 		aisp_filter_process(filter, &desc);
 	return frame;

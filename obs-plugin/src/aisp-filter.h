@@ -53,6 +53,9 @@ struct aisp_filter {
 	 * the core takes its analysis copy from the rendered picture, as for a synchronous source. */
 	uint64_t async_frame_ts;
 	bool async_format_unread;
+	/* The newest async frame entered the core under an engine that shows faces (none, landmarks):
+	 * with privacy wanted by now it is hidden, whatever the core switched to since. */
+	bool async_faces_shown;
 };
 
 extern struct obs_source_info aisp_filter_info;

@@ -35,6 +35,10 @@ void aisp_filter_render(void *data, gs_effect_t *unused)
 	bool privacy = atomic_load(&filter->privacy_wanted);
 	if (aisp_filter_hides(filter))
 		return;
+	/* Who draws an async frame and with which engine is decided when it enters (filter_video): a
+	 * frame that entered under an engine showing faces stays hidden once privacy is wanted. */
+	if (async && !filter->async_format_unread && privacy && filter->async_faces_shown)
+		return;
 	if (!core || !instance || !width || !height || core->render(instance, &frame) != AISP_OK) {
 		if (privacy && (frame.flags & AISP_RENDER_ANALYSE))
 			return;

@@ -998,12 +998,19 @@ static void check_face_library(const char *plugins)
 	obs_source_t *filter = obs_source_create_private("aisp_face_filter", "aisp library", settings);
 	obs_source_filter_add(async, filter);
 	wait_updates(filter);
-	feed_frames(async, 40, 40);
+	/* Until the status counts the face as known: recognition runs at the lowest priority, so on a
+	 * busy machine it takes longer than any fixed number of frames (bounded: 600 frames). */
+	char status[1024] = "";
+	for (int i = 0; i < 600 && !strstr(status, "1 known, 0 unknown"); i++) {
+		feed_frames(async, 1, 40);
+		if (i % 5 == 4)
+			status_text(filter, status, sizeof(status));
+	}
+	feed_frames(async, 3, 40);
 	read_back(async, shown);
 	struct diff spared = compare(plain, shown);
 	CHECK(spared.inside_changed == 0, "except_listed: the enrolled face changed (%d of %d bytes)", spared.inside_changed,
 	      spared.inside_total);
-	char status[1024];
 	status_text(filter, status, sizeof(status));
 	printf("face library (except the astronaut): %s\n", status);
 	CHECK(strstr(status, "1 known, 0 unknown") != NULL, "status does not count the known face: %s", status);
