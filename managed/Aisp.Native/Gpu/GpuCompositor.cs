@@ -61,7 +61,8 @@ internal sealed unsafe class GpuCompositor : IDisposable
     public bool Render(FacePipeline pipeline, FilterTarget source, uint width, uint height, long timestampNs, bool analyse)
     {
         // OBS may render a source several times a frame (preview, program, projectors): analysis
-        // takes one copy per frame, and an engine switch happens on a frame's first draw.
+        // takes one copy per frame, and (for a synchronous source) an engine switch happens on a
+        // frame's first draw; an asynchronous frame's engine was chosen in filter_video.
         bool newFrame = timestampNs != _lastComposedNs;
         _lastComposedNs = timestampNs;
         if (analyse)
