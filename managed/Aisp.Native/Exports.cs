@@ -79,162 +79,104 @@ public static unsafe class Exports
     }
 
     [UnmanagedCallersOnly(EntryPoint = "aisp_update")]
-    public static int Update(nint instance, byte* settingsJson)
+    public static int Update(nint instance, byte* settingsJson) => OnInstance(instance, (nint)settingsJson, static (target, json) =>
     {
-        try
-        {
-            if (!InstanceTable.TryGet(instance, out FacePipeline pipeline))
-            {
-                return BadHandle(instance);
-            }
-
-            pipeline.Update(Utf8(settingsJson));
-            return Ok();
-        }
-        catch (Exception e)
-        {
-            return Fail(e);
-        }
-    }
+        target.Pipeline.Update(Utf8((byte*)json));
+        return Ok();
+    });
 
     [UnmanagedCallersOnly(EntryPoint = "aisp_process_frame")]
-    public static int ProcessFrame(nint instance, AispFrame* frame)
+    public static int ProcessFrame(nint instance, AispFrame* frame) => OnInstance(instance, (nint)frame, static (target, frame) =>
     {
+        long start = System.Diagnostics.Stopwatch.GetTimestamp();
+        Frame view;
         try
         {
-            if (!InstanceTable.TryGet(instance, out FacePipeline pipeline))
-            {
-                return BadHandle(instance);
-            }
-
-            long start = System.Diagnostics.Stopwatch.GetTimestamp();
-            Frame view;
-            try
-            {
-                view = Describe(frame);
-            }
-            catch (AispException e)
-            {
-                pipeline.Stats.RecordError(e.Kind, e.Message, frameFailed: true);
-                throw;
-            }
-
-            pipeline.Process(view, System.Diagnostics.Stopwatch.GetTimestamp() - start);
-            return Ok();
+            view = Describe((AispFrame*)frame);
         }
-        catch (Exception e)
+        catch (AispException e)
         {
-            return Fail(e);
+            target.Pipeline.Stats.RecordError(e.Kind, e.Message, frameFailed: true);
+            throw;
         }
-    }
+
+        target.Pipeline.Process(view, System.Diagnostics.Stopwatch.GetTimestamp() - start);
+        return Ok();
+    });
 
     [UnmanagedCallersOnly(EntryPoint = "aisp_render")]
-    public static int Render(nint instance, AispGpuFrame* frame)
+    public static int Render(nint instance, AispGpuFrame* frame) => OnInstance(instance, (nint)frame, static (target, frame) =>
     {
-        try
+        // struct_size first: a shorter (older) struct ends before the fields read below.
+        AispGpuFrame* f = (AispGpuFrame*)frame;
+        if (f == null)
         {
-            if (!InstanceTable.TryGet(instance, out Instance target))
-            {
-                return BadHandle(instance);
-            }
-
-            // struct_size first: a shorter (older) struct ends before the fields read below.
-            if (frame == null)
-            {
-                return Fail(ErrorKind.InvalidFrame, "invalid GPU frame: frame is null");
-            }
-
-            if (frame->StructSize < (uint)sizeof(AispGpuFrame))
-            {
-                return Fail(ErrorKind.AbiMismatch, $"aisp_gpu_frame.struct_size is {frame->StructSize}; this core needs {sizeof(AispGpuFrame)} (ABI {AbiConstants.AbiVersion})");
-            }
-
-            if (frame->Source == 0 || frame->Width == 0 || frame->Height == 0 || frame->Width > FrameValidator.MaxDimension || frame->Height > FrameValidator.MaxDimension)
-            {
-                return Fail(ErrorKind.InvalidFrame, $"invalid GPU frame: source 0x{frame->Source:x}, {frame->Width}x{frame->Height} (sizes 1..{FrameValidator.MaxDimension})");
-            }
-
-            if (target.GpuFailure is not null)
-            {
-                return Fail(ErrorKind.Graphics, target.GpuFailure);
-            }
-
-            if (target.Gpu is null)
-            {
-                try
-                {
-                    target.Gpu = GpuCompositor.Create();
-                }
-                catch (GraphicsException e)
-                {
-                    // Not tried again: frames are painted on the CPU from now on (async sources; a
-                    // synchronous one shows unfiltered, as nothing can read it back without the GPU).
-                    target.GpuFailure = e.Message;
-                    target.Pipeline.DisableGpuCompositor();
-                    target.Pipeline.Stats.RecordError(ErrorKind.Graphics, e.Message, frameFailed: true);
-                    Log.LogError("GPU compositor unavailable, painting on the CPU: {Message}", e.Message);
-                    return Fail(ErrorKind.Graphics, e.Message);
-                }
-            }
-
-            var source = new FilterTarget(frame->Source, (frame->Flags & (uint)AispRenderFlags.DefaultEffect) != 0);
-            bool drawn = target.Gpu.Render(target.Pipeline, source, frame->Width, frame->Height,
-                (long)Math.Min(frame->TimestampNs, long.MaxValue), (frame->Flags & (uint)AispRenderFlags.Analyse) != 0);
-            return drawn ? Ok() : Fail(ErrorKind.Graphics, "the frame could not be drawn (a GPU object could not be made or mapped)");
+            return Fail(ErrorKind.InvalidFrame, "invalid GPU frame: frame is null");
         }
-        catch (Exception e)
+
+        if (f->StructSize < (uint)sizeof(AispGpuFrame))
         {
-            return Fail(e);
+            return Fail(ErrorKind.AbiMismatch, $"aisp_gpu_frame.struct_size is {f->StructSize}; this core needs {sizeof(AispGpuFrame)} (ABI {AbiConstants.AbiVersion})");
         }
-    }
+
+        if (f->Source == 0 || f->Width == 0 || f->Height == 0 || f->Width > FrameValidator.MaxDimension || f->Height > FrameValidator.MaxDimension)
+        {
+            return Fail(ErrorKind.InvalidFrame, $"invalid GPU frame: source 0x{f->Source:x}, {f->Width}x{f->Height} (sizes 1..{FrameValidator.MaxDimension})");
+        }
+
+        if (target.GpuFailure is not null)
+        {
+            return Fail(ErrorKind.Graphics, target.GpuFailure);
+        }
+
+        if (target.Gpu is null)
+        {
+            try
+            {
+                target.Gpu = GpuCompositor.Create();
+            }
+            catch (GraphicsException e)
+            {
+                // Not tried again: frames are painted on the CPU from now on (async sources; a
+                // synchronous one shows unfiltered, as nothing can read it back without the GPU).
+                target.GpuFailure = e.Message;
+                target.Pipeline.DisableGpuCompositor();
+                target.Pipeline.Stats.RecordError(ErrorKind.Graphics, e.Message, frameFailed: true);
+                Log.LogError("GPU compositor unavailable, painting on the CPU: {Message}", e.Message);
+                return Fail(ErrorKind.Graphics, e.Message);
+            }
+        }
+
+        var source = new FilterTarget(f->Source, (f->Flags & (uint)AispRenderFlags.DefaultEffect) != 0);
+        bool drawn = target.Gpu.Render(target.Pipeline, source, f->Width, f->Height,
+            (long)Math.Min(f->TimestampNs, long.MaxValue), (f->Flags & (uint)AispRenderFlags.Analyse) != 0);
+        return drawn ? Ok() : Fail(ErrorKind.Graphics, "the frame could not be drawn (a GPU object could not be made or mapped)");
+    });
 
     [UnmanagedCallersOnly(EntryPoint = "aisp_set_source_image")]
-    public static int SetSourceImage(nint instance, AispFrame* image, byte* label)
+    public static int SetSourceImage(nint instance, AispFrame* image, byte* label) => OnInstance(instance, ((nint)image, (nint)label), static (target, a) =>
     {
-        try
-        {
-            if (!InstanceTable.TryGet(instance, out FacePipeline pipeline))
-            {
-                return BadHandle(instance);
-            }
-
-            Frame view = Describe(image);
-            pipeline.SetSourceImage(view, Utf8(label) ?? "(unnamed)");
-            return Ok();
-        }
-        catch (Exception e)
-        {
-            return Fail(e);
-        }
-    }
+        Frame view = Describe((AispFrame*)a.Item1);
+        target.Pipeline.SetSourceImage(view, Utf8((byte*)a.Item2) ?? "(unnamed)");
+        return Ok();
+    });
 
     [UnmanagedCallersOnly(EntryPoint = "aisp_set_background_image")]
-    public static int SetBackgroundImage(nint instance, AispFrame* image, byte* label)
+    public static int SetBackgroundImage(nint instance, AispFrame* image, byte* label) => OnInstance(instance, ((nint)image, (nint)label), static (target, a) =>
     {
-        try
+        string name = Utf8((byte*)a.Item2) ?? "(unnamed)";
+        if (a.Item1 == 0)
         {
-            if (!InstanceTable.TryGet(instance, out FacePipeline pipeline))
-            {
-                return BadHandle(instance);
-            }
-
-            if (image is null)
-            {
-                pipeline.SetBackgroundImage(null, Utf8(label) ?? "(unnamed)");
-            }
-            else
-            {
-                Frame view = Describe(image);
-                pipeline.SetBackgroundImage(view, Utf8(label) ?? "(unnamed)");
-            }
-
-            return Ok();
+            target.Pipeline.SetBackgroundImage(null, name);
         }
-        catch (Exception e)
+        else
         {
-            return Fail(e);
+            Frame view = Describe((AispFrame*)a.Item1);
+            target.Pipeline.SetBackgroundImage(view, name);
         }
-    }
+
+        return Ok();
+    });
 
     [UnmanagedCallersOnly(EntryPoint = "aisp_validate_settings")]
     public static int ValidateSettings(byte* settingsJson)
@@ -275,31 +217,20 @@ public static unsafe class Exports
     }
 
     [UnmanagedCallersOnly(EntryPoint = "aisp_set_identity_source")]
-    public static int SetIdentitySource(nint instance, byte* identity, AispFrame* image, byte* label)
-    {
-        try
+    public static int SetIdentitySource(nint instance, byte* identity, AispFrame* image, byte* label) =>
+        OnInstance(instance, ((nint)identity, (nint)image, (nint)label), static (target, a) =>
         {
-            if (!InstanceTable.TryGet(instance, out FacePipeline pipeline))
+            string name = Utf8((byte*)a.Item1) is { Length: > 0 } n ? n : throw new AispException(ErrorKind.InvalidArgument, "identity is null or empty");
+            if (a.Item2 == 0)
             {
-                return BadHandle(instance);
-            }
-
-            string name = Utf8(identity) is { Length: > 0 } n ? n : throw new AispException(ErrorKind.InvalidArgument, "identity is null or empty");
-            if (image == null)
-            {
-                pipeline.ClearIdentitySource(name);
+                target.Pipeline.ClearIdentitySource(name);
                 return Ok();
             }
 
-            Frame view = Describe(image);
-            pipeline.SetIdentitySource(name, view, Utf8(label) ?? "(unnamed)");
+            Frame view = Describe((AispFrame*)a.Item2);
+            target.Pipeline.SetIdentitySource(name, view, Utf8((byte*)a.Item3) ?? "(unnamed)");
             return Ok();
-        }
-        catch (Exception e)
-        {
-            return Fail(e);
-        }
-    }
+        });
 
     [UnmanagedCallersOnly(EntryPoint = "aisp_next_event")]
     public static uint NextEvent(nint instance, byte* buffer, uint capacity)
@@ -371,53 +302,30 @@ public static unsafe class Exports
     }
 
     [UnmanagedCallersOnly(EntryPoint = "aisp_set_paused")]
-    public static int SetPaused(nint instance, int paused)
+    public static int SetPaused(nint instance, int paused) => OnInstance(instance, paused != 0, static (target, pause) =>
     {
-        try
-        {
-            if (!InstanceTable.TryGet(instance, out Instance target))
-            {
-                return BadHandle(instance);
-            }
-
-            target.Monitor.SetPaused(paused != 0);
-            target.Pipeline.Paused = paused != 0; // privacy covers the whole frame while paused
-            return Ok();
-        }
-        catch (Exception e)
-        {
-            return Fail(e);
-        }
-    }
+        target.Monitor.SetPaused(pause);
+        target.Pipeline.Paused = pause; // privacy covers the whole frame while paused
+        return Ok();
+    });
 
     [UnmanagedCallersOnly(EntryPoint = "aisp_get_stats")]
-    public static int GetStats(nint instance, AispStats* stats)
+    public static int GetStats(nint instance, AispStats* stats) => OnInstance(instance, (nint)stats, static (target, s) =>
     {
-        try
+        AispStats* stats = (AispStats*)s;
+        if (stats == null)
         {
-            if (stats == null)
-            {
-                return Fail(ErrorKind.InvalidArgument, "stats is null");
-            }
-
-            if (stats->StructSize < (uint)sizeof(AispStats))
-            {
-                return Fail(ErrorKind.AbiMismatch, $"aisp_stats.struct_size is {stats->StructSize}; this core needs {sizeof(AispStats)} (ABI {AbiConstants.AbiVersion})");
-            }
-
-            if (!InstanceTable.TryGet(instance, out Instance target))
-            {
-                return BadHandle(instance);
-            }
-
-            StatsWriter.Fill(target.Pipeline.Stats, target.Monitor, stats);
-            return Ok();
+            return Fail(ErrorKind.InvalidArgument, "stats is null");
         }
-        catch (Exception e)
+
+        if (stats->StructSize < (uint)sizeof(AispStats))
         {
-            return Fail(e);
+            return Fail(ErrorKind.AbiMismatch, $"aisp_stats.struct_size is {stats->StructSize}; this core needs {sizeof(AispStats)} (ABI {AbiConstants.AbiVersion})");
         }
-    }
+
+        StatsWriter.Fill(target.Pipeline.Stats, target.Monitor, stats);
+        return Ok();
+    });
 
     [UnmanagedCallersOnly(EntryPoint = "aisp_destroy")]
     public static void Destroy(nint instance)
@@ -460,6 +368,24 @@ public static unsafe class Exports
     {
         LastError.Clear();
         return (int)AispStatus.Ok;
+    }
+
+    /// <summary>
+    /// The one guard of the calls on an instance: a handle that names none is an error (handles are
+    /// counters, so a stale one is caught, never followed), and any exception becomes a status and a
+    /// message. The call is a static lambda given its arguments as <paramref name="args"/>, so the
+    /// frame path allocates nothing.
+    /// </summary>
+    private static int OnInstance<TArgs>(nint handle, TArgs args, Func<Instance, TArgs, int> call, [CallerMemberName] string entry = "")
+    {
+        try
+        {
+            return InstanceTable.TryGet(handle, out Instance target) ? call(target, args) : BadHandle(handle);
+        }
+        catch (Exception e)
+        {
+            return Fail(e, entry);
+        }
     }
 
     private static int BadHandle(nint instance) =>
