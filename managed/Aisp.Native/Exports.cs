@@ -28,9 +28,7 @@ public static unsafe class Exports
     {
         try
         {
-            string message = LastError.Message;
-            Utf8Buffer.CopyTo(message, buffer, (int)Math.Min(capacity, int.MaxValue));
-            return (uint)System.Text.Encoding.UTF8.GetByteCount(message);
+            return Utf8Buffer.Write(LastError.Message, buffer, capacity);
         }
         catch (Exception)
         {
@@ -116,7 +114,7 @@ public static unsafe class Exports
 
         if (f->StructSize < (uint)sizeof(AispGpuFrame))
         {
-            return Fail(ErrorKind.AbiMismatch, $"aisp_gpu_frame.struct_size is {f->StructSize}; this core needs {sizeof(AispGpuFrame)} (ABI {AbiConstants.AbiVersion})");
+            return TooShort("aisp_gpu_frame", f->StructSize, sizeof(AispGpuFrame));
         }
 
         if (f->Source == 0 || f->Width == 0 || f->Height == 0 || f->Width > FrameValidator.MaxDimension || f->Height > FrameValidator.MaxDimension)
@@ -249,12 +247,7 @@ public static unsafe class Exports
             }
 
             string json = ev.ToJson();
-            if (buffer != null && capacity > 0)
-            {
-                Utf8Buffer.CopyTo(json, buffer, (int)capacity);
-            }
-
-            return (uint)System.Text.Encoding.UTF8.GetByteCount(json);
+            return Utf8Buffer.Write(json, buffer, capacity);
         }
         catch (Exception e)
         {
@@ -269,13 +262,8 @@ public static unsafe class Exports
         try
         {
             string json = Aisp.Core.Assistant.HostSuggestion.Plan(Utf8(instruction) ?? "", Utf8(statusJson));
-            if (buffer != null && capacity > 0)
-            {
-                Utf8Buffer.CopyTo(json, buffer, (int)capacity);
-            }
-
             Ok();
-            return (uint)System.Text.Encoding.UTF8.GetByteCount(json);
+            return Utf8Buffer.Write(json, buffer, capacity);
         }
         catch (Exception e)
         {
@@ -290,9 +278,8 @@ public static unsafe class Exports
         try
         {
             string json = SettingsSchema.ToJson().ToJsonString();
-            Utf8Buffer.CopyTo(json, buffer, (int)Math.Min(capacity, int.MaxValue));
             Ok();
-            return (uint)System.Text.Encoding.UTF8.GetByteCount(json);
+            return Utf8Buffer.Write(json, buffer, capacity);
         }
         catch (Exception e)
         {
@@ -320,7 +307,7 @@ public static unsafe class Exports
 
         if (stats->StructSize < (uint)sizeof(AispStats))
         {
-            return Fail(ErrorKind.AbiMismatch, $"aisp_stats.struct_size is {stats->StructSize}; this core needs {sizeof(AispStats)} (ABI {AbiConstants.AbiVersion})");
+            return TooShort("aisp_stats", stats->StructSize, sizeof(AispStats));
         }
 
         StatsWriter.Fill(target.Pipeline.Stats, target.Monitor, stats);
@@ -387,6 +374,10 @@ public static unsafe class Exports
             return Fail(e, entry);
         }
     }
+
+    /// <summary>A struct shorter than this core's (an older header): refused before any field past struct_size is read.</summary>
+    private static int TooShort(string name, uint size, int needed) =>
+        Fail(ErrorKind.AbiMismatch, $"{name}.struct_size is {size}; this core needs {needed} (ABI {AbiConstants.AbiVersion})");
 
     private static int BadHandle(nint instance) =>
         Fail(ErrorKind.InvalidArgument, instance == 0 ? "instance is null" : $"instance 0x{instance:x} is not a live AISP instance (destroyed or never created)");
