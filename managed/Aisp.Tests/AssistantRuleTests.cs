@@ -116,6 +116,7 @@ public sealed class AssistantRuleTests
 
         // Nothing understood: no change at all, rather than a guess.
         Assert.Empty(Plan("what is the weather", Status(10)).Choices);
+        Assert.Empty(Plan("what is the weather", Status(95) with { LatencyP95Ms = 80 }).Choices); // not even on a busy, slow machine (a remote applied it)
 
         // A strategy's settings go through the core's validation: a value out of range is refused.
         Assert.Throws<AispException>(() => StrategyPlanner.Validate(new JsonObject { ["smoothing"] = 3 }, []));

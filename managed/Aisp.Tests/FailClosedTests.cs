@@ -41,7 +41,7 @@ public sealed class FailClosedTests
         bool settled = false;
         for (int i = 1; i < 60 && !settled; i++)
         {
-            Thread.Sleep(33);
+            Assert.True(pipeline.WaitForAnalysis(TimeSpan.FromSeconds(30)), $"frame {i - 1} was never analysed");
             buffers.Restore(pristine);
             pipeline.Process(buffers.AsFrame(i * 33_333_333L));
             settled = pipeline.Stats.Read([]).Notice.Length == 0;

@@ -242,7 +242,7 @@ public sealed class IdentityTests(ITestOutputHelper output) : IDisposable
                 spared = i;
             }
 
-            Thread.Sleep(33);
+            Assert.True(pipeline.WaitForAnalysis(TimeSpan.FromSeconds(30)), $"frame {i} was never analysed");
         }
 
         output.WriteLine($"Grace recognised and spared from frame {spared}");
@@ -308,9 +308,8 @@ public sealed class IdentityTests(ITestOutputHelper output) : IDisposable
 
         File.Delete(library);
         LibraryWithGrace(); // as the CLI would, from another process
-        Thread.Sleep(TimeSpan.FromSeconds(IdentitySet.CheckSeconds + 0.2));
         buffers.Load(group);
-        pipeline.Process(buffers.AsFrame(33_333_333));
+        pipeline.Process(buffers.AsFrame((long)((IdentitySet.CheckSeconds + 0.2) * 1e9))); // the library is looked at again after 2 s of video
         Assert.Contains(pipeline.LastFaces.ToArray(), f => f.Identity == "Grace");
         Assert.Equal(1, pipeline.Stats.Read([]).FacesKnown);
     }

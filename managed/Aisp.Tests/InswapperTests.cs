@@ -248,7 +248,7 @@ public sealed class InswapperTests(ITestOutputHelper output) : IDisposable
             before = buffers.Snapshot();
             async.Process(buffers.AsFrame(i * 33_333_333L));
             swapped = !before.AsSpan().SequenceEqual(buffers.Snapshot());
-            Thread.Sleep(15); // a still picture: give the worker time to swap it
+            Assert.True(async.WaitForAnalysis(TimeSpan.FromSeconds(30)), $"frame {i} was never analysed"); // the next frame gets this one's swap
         }
 
         Assert.True(swapped, "no frame was swapped in async mode");

@@ -91,7 +91,9 @@ public static class StrategyPlanner
 
         // Quality: what was asked wins; otherwise the load bands, the measured latency, then history.
         bool explicitLevel = intent.Lighter || intent.BestQuality;
-        bool aboutSpeed = swapRule || explicitLevel || intent.GpuMemoryGb is not null || status.LatencyP95Ms > status.FrameBudgetMs;
+        // A slow filter is worth a word with any wish, never with an instruction nobody understood:
+        // that changes nothing, whatever the machine's load (it did, on a busy machine).
+        bool aboutSpeed = swapRule || explicitLevel || intent.GpuMemoryGb is not null || (!intent.IsEmpty && status.LatencyP95Ms > status.FrameBudgetMs);
         if (aboutSpeed && engine is not EngineNames.None)
         {
             if (intent.Lighter)

@@ -11,11 +11,11 @@ namespace Aisp.Core.Identities;
 /// </summary>
 public sealed class IdentitySet
 {
-    /// <summary>How often the library file is looked at for changes, in seconds.</summary>
+    /// <summary>How often the library file is looked at for changes, in seconds of video.</summary>
     public const double CheckSeconds = 2;
 
     private readonly ILogger _log;
-    private long _nextCheckTicks;
+    private long _lastCheckNs = long.MinValue;
     private long _stamp;
 
     private readonly string _walPath;
@@ -38,15 +38,21 @@ public sealed class IdentitySet
     /// <summary>Bumped each time the identities are read again: cached recognitions from before are stale.</summary>
     public int Version { get; private set; }
 
-    /// <summary>Reads the library again if its files changed since the last look (at most every <see cref="CheckSeconds"/>); true when it did.</summary>
-    public bool RefreshIfChanged(long nowTicks)
+    /// <summary>
+    /// Reads the library again if its files changed since the last look (at most every
+    /// <see cref="CheckSeconds"/> of the frames' own time, so the same frames give the same
+    /// answers however fast a machine analyses them; a clock that jumps back, a looped media
+    /// source, looks at once); true when it did.
+    /// </summary>
+    public bool RefreshIfChanged(long frameTimestampNs)
     {
-        if (nowTicks < _nextCheckTicks)
+        const long CheckNs = (long)(CheckSeconds * 1e9);
+        if (_lastCheckNs != long.MinValue && frameTimestampNs >= _lastCheckNs && frameTimestampNs - _lastCheckNs < CheckNs)
         {
             return false;
         }
 
-        _nextCheckTicks = nowTicks + (long)(CheckSeconds * System.Diagnostics.Stopwatch.Frequency);
+        _lastCheckNs = frameTimestampNs;
         if (Stamp() == _stamp)
         {
             return false;

@@ -24,6 +24,8 @@ internal sealed class AnalysisWorker : IDisposable
     private volatile bool _stopping;
     private long _allocatedBytes;
     private long _busySince;
+    private long _finished;                 // the sequence of the newest frame analysed (or failed)
+    private readonly object _finishedGate = new(); // a monitor: WaitFor sleeps on it
 
     public delegate void AnalyseFrame(in Frame frame, float scale, long sequence);
 
@@ -82,9 +84,39 @@ internal sealed class AnalysisWorker : IDisposable
             finally
             {
                 Volatile.Write(ref _busySince, 0);
+                lock (_finishedGate)
+                {
+                    _finished = _frames.Consumer.Sequence;
+                    Monitor.PulseAll(_finishedGate);
+                }
             }
 
             Volatile.Write(ref _allocatedBytes, GC.GetAllocatedBytesForCurrentThread());
+        }
+    }
+
+    /// <summary>
+    /// Waits until the frame <paramref name="sequence"/> (or a newer one that replaced it) has been
+    /// analysed; false after <paramref name="timeout"/>. For stepping frame by frame (tests, QA),
+    /// never for the host's frame thread, which must not wait.
+    /// </summary>
+    public bool WaitFor(long sequence, TimeSpan timeout)
+    {
+        long deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
+        lock (_finishedGate)
+        {
+            while (_finished < sequence)
+            {
+                long left = deadline - Environment.TickCount64;
+                if (left <= 0 || _stopping)
+                {
+                    return false;
+                }
+
+                Monitor.Wait(_finishedGate, (int)Math.Min(left, int.MaxValue));
+            }
+
+            return true;
         }
     }
 

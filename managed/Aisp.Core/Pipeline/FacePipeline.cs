@@ -380,6 +380,13 @@ public sealed class FacePipeline : IDisposable
     /// </summary>
     public bool HandedToGpu(long timestampNs) => Volatile.Read(ref _handedToGpuNs) == timestampNs;
 
+    /// <summary>
+    /// Waits until analysis has finished the newest frame handed to it (async mode; at once in sync
+    /// mode, where analysis runs inside the call). Tests and QA step frame by frame this way, so
+    /// what a frame gets does not depend on how fast the machine is; the host never calls it.
+    /// </summary>
+    public bool WaitForAnalysis(TimeSpan timeout) => _worker?.WaitFor(Volatile.Read(ref _handedOff), timeout) ?? true;
+
     /// <summary>Frames an engine that fails closed covered whole because their processing failed (sync analysis: files, jobs).</summary>
     public long FramesCoveredOnFailure => Interlocked.Read(ref _coveredOnFailure);
 

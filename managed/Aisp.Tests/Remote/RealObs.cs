@@ -49,6 +49,8 @@ public sealed class RealObs : IDisposable
 
         info.Environment["XDG_CONFIG_HOME"] = _config;
         info.Environment["LIBGL_ALWAYS_SOFTWARE"] = "1";
+        SetCpuLoad(10); // a calm machine, whatever this one is doing: plans and alerts read the replayed load
+        info.Environment[Aisp.Core.Control.SystemLoad.LoadFileVariable] = _cpuLoadFile;
         info.Environment["AISP_REMOTE_READ"] = Path.GetDirectoryName(TestAssets.Astronaut); // remote requests may name files there only
         _obs = Process.Start(info) ?? throw new InvalidOperationException("obs did not start");
         _obs.OutputDataReceived += (_, e) => Log(e.Data);
@@ -71,6 +73,16 @@ public sealed class RealObs : IDisposable
     }
 
     public int Port { get; }
+
+    private string _cpuLoadFile => Path.Combine(_config, "cpu-load");
+
+    /// <summary>The CPU load OBS's AISP reads from now on (percent): replayed, so a test does not depend on the machine's real load.</summary>
+    public void SetCpuLoad(double percent)
+    {
+        string temp = _cpuLoadFile + ".new";
+        File.WriteAllText(temp, percent.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        File.Move(temp, _cpuLoadFile, overwrite: true); // whole or not at all for a reader
+    }
 
     public Uri Url => new($"ws://127.0.0.1:{Port}");
 

@@ -43,7 +43,7 @@ internal sealed class RecogniseStage(PipelineStats stats) : IAnalysisStage
         }
 
         long now = Stopwatch.GetTimestamp();
-        identities.RefreshIfChanged(now);
+        identities.RefreshIfChanged(pass.Frame.TimestampNs);
         if (identities.Version != _version || !ReferenceEquals(models, _models))
         {
             // New models (settings changed) or a library read again: answers, and answers on their way
