@@ -30,7 +30,7 @@ public sealed class FailClosedTests
         Assert.True(ChangedShare(pristine, buffers.Snapshot(), face: true) > 0.5, "the face of the first frame was shown");
         if (first.Notice.Length > 0 || first.FramesAnalysed == 0)
         {
-            Assert.Equal(FacePipeline.CoverStarting, first.Notice);
+            Assert.Equal(FailClosedGuard.CoverStarting, first.Notice);
             Assert.True(ChangedShare(pristine, buffers.Snapshot(), face: false) > 0.5, "the first frame was not covered whole");
         }
 
@@ -95,8 +95,8 @@ public sealed class FailClosedTests
                 Thread.Sleep(33);
             }
 
-            Assert.Equal(FacePipeline.CoverStalled, c.Notice);
-            Assert.Equal(FacePipeline.StallError, c.LastError);
+            Assert.Equal(FailClosedGuard.CoverStalled, c.Notice);
+            Assert.Equal(FailClosedGuard.StallError, c.LastError);
             Assert.Equal(ErrorKind.Inference, c.LastErrorKind);
             Assert.Equal(1ul, c.Errors);
 

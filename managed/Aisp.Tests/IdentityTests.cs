@@ -236,7 +236,7 @@ public sealed class IdentityTests(ITestOutputHelper output) : IDisposable
             pipeline.Process(buffers.AsFrame(i * 33_333_333L));
             byte[] shown = buffers.Snapshot();
             Assert.True(Changed(pristine, shown, new Rect(60 + 140, 160 + 70, 70, 80)) > 0.5, $"frame {i}: the stranger's face was shown");
-            Assert.NotEqual(Aisp.Core.Pipeline.FacePipeline.CoverBehind, pipeline.Stats.Read([]).Notice); // an embedding never holds analysis back
+            Assert.NotEqual(Aisp.Core.Pipeline.FailClosedGuard.CoverBehind, pipeline.Stats.Read([]).Notice); // an embedding never holds analysis back
             if (Changed(pristine, shown, new Rect(760 + 140, 160 + 100, 120, 130)) < 0.05)
             {
                 spared = i;

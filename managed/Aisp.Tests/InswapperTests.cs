@@ -286,8 +286,13 @@ public sealed class InswapperTests(ITestOutputHelper output) : IDisposable
         Directory.Delete(Path.GetDirectoryName(_recognizer)!, recursive: true);
     }
 
-    internal static IFrameEngine EngineOf(FacePipeline pipeline) =>
-        (IFrameEngine)typeof(FacePipeline).GetField("_engine", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!.GetValue(pipeline)!;
+    /// <summary>The engine drawing the pipeline's frames (its engine slot's current one), read by reflection: the core exposes no engine object.</summary>
+    internal static IFrameEngine EngineOf(FacePipeline pipeline)
+    {
+        const System.Reflection.BindingFlags Hidden = System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance;
+        object slot = typeof(FacePipeline).GetField("_engines", Hidden)!.GetValue(pipeline)!;
+        return (IFrameEngine)slot.GetType().GetProperty("Current")!.GetValue(slot)!;
+    }
 
     /// <summary>OpenCV's own similarity estimate (LMEDS, deterministic) from the five points to the template.</summary>
     private static double[,] OpenCvSimilarity(PointF[] five, int size)

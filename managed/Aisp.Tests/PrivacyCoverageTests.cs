@@ -240,13 +240,13 @@ public sealed class PrivacyCoverageTests(ITestOutputHelper output)
         pipeline.Paused = true;
         buffers.Restore(pristine);
         pipeline.Process(buffers.AsFrame(33_333_333));
-        Assert.Equal(FacePipeline.CoverPaused, pipeline.Stats.Read([]).Notice);
+        Assert.Equal(FailClosedGuard.CoverPaused, pipeline.Stats.Read([]).Notice);
         Assert.True(ChangedShare(pristine, buffers.Snapshot(), buffers.Width, corner) > 0.3, "a paused privacy filter must cover the whole frame");
 
         pipeline.Update("{\"engine\":\"landmarks\"}");
         buffers.Restore(pristine);
         pipeline.Process(buffers.AsFrame(66_666_666));
-        Assert.NotEqual(FacePipeline.CoverPaused, pipeline.Stats.Read([]).Notice);
+        Assert.NotEqual(FailClosedGuard.CoverPaused, pipeline.Stats.Read([]).Notice);
         Assert.Equal(0, ChangedShare(pristine, buffers.Snapshot(), buffers.Width, corner));
 
         pipeline.Update("{\"engine\":\"privacy\"}");

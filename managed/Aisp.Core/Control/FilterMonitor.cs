@@ -161,7 +161,7 @@ public sealed class FilterMonitor
         }
 
         _lastError = c.LastError;
-        return failed > 0 || c.LastError == FacePipeline.StallError;
+        return failed > 0 || c.LastError == FailClosedGuard.StallError;
     }
 
     private void EngineEvents(in StatsCounters c)

@@ -26,6 +26,24 @@ internal sealed class AnalysisPass
 
     public AnalysisModels? Models { get; set; }
 
+    /// <summary>Output pixels per frame pixel (a downscaled or decimated copy).</summary>
+    public float Scale { get; set; } = 1;
+
+    /// <summary>The result this pass fills (the producer side of the results' triple buffer).</summary>
+    public AnalysisResult Result { get; set; } = new();
+
+    /// <summary>The engine drawing and the one about to take over.</summary>
+    public EngineSlot? Engines { get; set; }
+
+    /// <summary>The source faces in use (swaps).</summary>
+    public Source.SourceBook Sources { get; set; } = Source.SourceBook.Empty;
+
+    /// <summary>The person mask's model, when the settings ask for a background.</summary>
+    public Background.BackgroundMatte? Matte { get; set; }
+
+    /// <summary>The picture that replaces the background (background "replace"), or null.</summary>
+    public Background.BackgroundPicture? BackgroundPicture { get; set; }
+
     /// <summary>What the engines in use and about to take over need.</summary>
     public EngineNeeds Needs { get; set; }
 
