@@ -24,7 +24,7 @@
 extern "C" {
 #endif
 
-#define AISP_ABI_VERSION 11u
+#define AISP_ABI_VERSION 12u
 
 #define AISP_MAX_PLANES 4
 #define AISP_NAME_CAPACITY 32
@@ -275,6 +275,16 @@ uint32_t aisp_suggest(const char *instruction, const char *status_json, char *bu
  * aisp_suggest: NUL-terminated, cut to capacity, the full length returned (0 on failure). The
  * plugin builds its defaults, properties and visibility from it. (ABI 11) */
 uint32_t aisp_settings_schema(char *buffer, uint32_t capacity);
+
+/* The instance's status as JSON, the one shape every surface shows (OBS's GetStatus, the server,
+ * the CLI's statistics): {"state","alerts","engine","detector","execution_provider","compositor",
+ * "quality","fps","faces","faces_known","faces_covered","faces_over_budget","frames_processed",
+ * "frames_analysed","frames_dropped","frames_failed","errors","result_age_ms","budget_share",
+ * "notice","last_error","stages":{"handoff"|"detect"|"landmarks"|"engine"|"composite"|"total"|
+ * "cover": {"last_ms","p50_ms","p95_ms","p99_ms"}}}. A NULL instance gives the status of a filter
+ * with no instance yet (zeros, no "state" or "alerts"). Written like aisp_suggest: NUL-terminated,
+ * cut to capacity, the full length returned (0 on failure, with aisp_last_error). (ABI 12) */
+uint32_t aisp_status_json(aisp_instance *instance, char *buffer, uint32_t capacity);
 
 /* Fills stats (stats->struct_size must be set). */
 aisp_status aisp_get_stats(aisp_instance *instance, aisp_stats *stats);

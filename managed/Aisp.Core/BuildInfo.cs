@@ -12,7 +12,7 @@ namespace Aisp.Core;
 public static class BuildInfo
 {
     /// <summary>The C ABI (interop/aisp.h's AISP_ABI_VERSION); the export layer's mirror is this number.</summary>
-    public const uint AbiVersion = 11;
+    public const uint AbiVersion = 12;
 
     private static readonly string Informational =
         typeof(BuildInfo).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";

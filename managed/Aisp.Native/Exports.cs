@@ -272,6 +272,30 @@ public static unsafe class Exports
         }
     }
 
+    [UnmanagedCallersOnly(EntryPoint = "aisp_status_json")]
+    public static uint StatusJsonOf(nint instance, byte* buffer, uint capacity)
+    {
+        try
+        {
+            // NULL: the status of a filter with no instance yet (all zero), so a host shows one shape always.
+            Instance? target = null;
+            if (instance != 0 && !InstanceTable.TryGet(instance, out target))
+            {
+                BadHandle(instance);
+                return 0;
+            }
+
+            string json = StatusJson.Write(target?.Pipeline.Stats, target?.Monitor);
+            Ok();
+            return Utf8Buffer.Write(json, buffer, capacity);
+        }
+        catch (Exception e)
+        {
+            Fail(e);
+            return 0;
+        }
+    }
+
     [UnmanagedCallersOnly(EntryPoint = "aisp_settings_schema")]
     public static uint SettingsSchemaJson(byte* buffer, uint capacity)
     {

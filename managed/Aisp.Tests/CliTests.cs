@@ -31,7 +31,7 @@ public sealed class CliTests : IDisposable
         (int code, string stdout, string stderr) = Run("--input", TestAssets.Astronaut, "--output", output, "--stats", stats, "--compare", compare);
         Assert.True(code == 0, stderr);
         using JsonDocument json = JsonDocument.Parse(stdout);
-        Assert.Equal(1, json.RootElement.GetProperty("faces_last_frame").GetInt32());
+        Assert.Equal(1, json.RootElement.GetProperty("faces").GetInt32());
         Assert.Equal(1, json.RootElement.GetProperty("frames_processed").GetInt32());
         Assert.Equal("privacy", json.RootElement.GetProperty("engine").GetString());
         Assert.Equal(stdout.Trim(), File.ReadAllText(stats).Trim());

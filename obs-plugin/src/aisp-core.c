@@ -52,6 +52,7 @@ bool aisp_core_load(const char *core_path, char *error, size_t error_size)
 	RESOLVE(set_paused, "aisp_set_paused");
 	RESOLVE(suggest, "aisp_suggest");
 	RESOLVE(settings_schema, "aisp_settings_schema");
+	RESOLVE(status_json, "aisp_status_json");
 	RESOLVE(get_stats, "aisp_get_stats");
 	RESOLVE(destroy, "aisp_destroy");
 	if (core_api.abi_version() != AISP_ABI_VERSION) {

@@ -24,6 +24,7 @@ struct aisp_core_api {
 	aisp_status (*set_paused)(aisp_instance *instance, int32_t paused);
 	uint32_t (*suggest)(const char *instruction, const char *status_json, char *buffer, uint32_t capacity);
 	uint32_t (*settings_schema)(char *buffer, uint32_t capacity);
+	uint32_t (*status_json)(aisp_instance *instance, char *buffer, uint32_t capacity);
 	void (*destroy)(aisp_instance *instance);
 };
 
