@@ -276,6 +276,12 @@ uint32_t aisp_suggest(const char *instruction, const char *status_json, char *bu
  * plugin builds its defaults, properties and visibility from it. (ABI 11) */
 uint32_t aisp_settings_schema(char *buffer, uint32_t capacity);
 
+/* The "name = picture path" lines of the swap_identities setting as a JSON object {name: path}, in
+ * their order: the core's one parser of them, for the host that decodes the pictures. Written like
+ * aisp_suggest (an empty text gives {}); 0 on failure (a line without '=', a name twice), with
+ * aisp_last_error. (ABI 12) */
+uint32_t aisp_identity_mappings(const char *text, char *buffer, uint32_t capacity);
+
 /* The instance's status as JSON, the one shape every surface shows (OBS's GetStatus, the server,
  * the CLI's statistics): {"state","alerts","engine","detector","execution_provider","compositor",
  * "quality","fps","faces","faces_known","faces_covered","faces_over_budget","frames_processed",

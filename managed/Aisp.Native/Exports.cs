@@ -296,6 +296,27 @@ public static unsafe class Exports
         }
     }
 
+    [UnmanagedCallersOnly(EntryPoint = "aisp_identity_mappings")]
+    public static uint IdentityMappings(byte* text, byte* buffer, uint capacity)
+    {
+        try
+        {
+            var map = new System.Text.Json.Nodes.JsonObject();
+            foreach ((string name, string path) in SettingsParser.IdentityMappings(Utf8(text) ?? ""))
+            {
+                map[name] = path;
+            }
+
+            Ok();
+            return Utf8Buffer.Write(map.ToJsonString(), buffer, capacity);
+        }
+        catch (Exception e)
+        {
+            Fail(e);
+            return 0;
+        }
+    }
+
     [UnmanagedCallersOnly(EntryPoint = "aisp_settings_schema")]
     public static uint SettingsSchemaJson(byte* buffer, uint capacity)
     {

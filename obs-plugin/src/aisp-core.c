@@ -53,6 +53,7 @@ bool aisp_core_load(const char *core_path, char *error, size_t error_size)
 	RESOLVE(suggest, "aisp_suggest");
 	RESOLVE(settings_schema, "aisp_settings_schema");
 	RESOLVE(status_json, "aisp_status_json");
+	RESOLVE(identity_mappings, "aisp_identity_mappings");
 	RESOLVE(get_stats, "aisp_get_stats");
 	RESOLVE(destroy, "aisp_destroy");
 	if (core_api.abi_version() != AISP_ABI_VERSION) {
@@ -100,4 +101,20 @@ void aisp_core_last_error(char *buffer, size_t size)
 		return;
 	}
 	core_api.last_error(buffer, (uint32_t)size);
+}
+
+char *aisp_core_text(aisp_core_writer write, void *context, uint32_t capacity)
+{
+	char *text = bmalloc(capacity);
+	uint32_t length = write(context, text, capacity);
+	if (length >= capacity) {
+		capacity = length + 1;
+		text = brealloc(text, capacity);
+		length = write(context, text, capacity);
+	}
+	if (length == 0 || length >= capacity) {
+		bfree(text);
+		return NULL;
+	}
+	return text;
 }

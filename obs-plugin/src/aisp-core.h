@@ -25,6 +25,7 @@ struct aisp_core_api {
 	uint32_t (*suggest)(const char *instruction, const char *status_json, char *buffer, uint32_t capacity);
 	uint32_t (*settings_schema)(char *buffer, uint32_t capacity);
 	uint32_t (*status_json)(aisp_instance *instance, char *buffer, uint32_t capacity);
+	uint32_t (*identity_mappings)(const char *text, char *buffer, uint32_t capacity);
 	void (*destroy)(aisp_instance *instance);
 };
 
@@ -40,3 +41,10 @@ const char *aisp_core_error(void);
 
 /* Copies the core's last error on this thread into buffer. */
 void aisp_core_last_error(char *buffer, size_t size);
+
+/* One of the core's text calls (written like aisp_suggest: the full length returned, 0 on failure). */
+typedef uint32_t (*aisp_core_writer)(void *context, char *buffer, uint32_t capacity);
+
+/* The whole text of a core text call, with a buffer that grows to fit (starting at capacity);
+ * NULL on failure (aisp_core_last_error says why). bfree it. */
+char *aisp_core_text(aisp_core_writer write, void *context, uint32_t capacity);

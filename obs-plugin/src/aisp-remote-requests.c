@@ -41,28 +41,19 @@ static void list_filters(obs_data_t *request, obs_data_t *response, void *unused
 	aisp_remote_answer_id(request, response);
 }
 
+static uint32_t write_status(void *instance, char *buffer, uint32_t capacity)
+{
+	return aisp_core()->status_json(instance, buffer, capacity);
+}
+
 /* The core's status JSON for the filter (aisp_status_json: the shape the CLI prints too), or the
- * zero status of a filter without an instance; NULL without a core. bfree it. */
+ * zero status of a filter without an instance (or one destroyed meanwhile); NULL without a core. */
 static char *core_status(aisp_instance *instance)
 {
-	const struct aisp_core_api *core = aisp_core();
-	if (!core)
+	if (!aisp_core())
 		return NULL;
-	uint32_t capacity = 4096;
-	char *json = bmalloc(capacity);
-	uint32_t length = core->status_json(instance, json, capacity);
-	if (length >= capacity) {
-		capacity = length + 1;
-		json = brealloc(json, capacity);
-		length = core->status_json(instance, json, capacity);
-	}
-	if ((length == 0 || length >= capacity) && instance) /* destroyed meanwhile */
-		length = core->status_json(NULL, json, capacity);
-	if (length == 0 || length >= capacity) {
-		bfree(json);
-		return NULL;
-	}
-	return json;
+	char *json = aisp_core_text(write_status, instance, 4096);
+	return json || !instance ? json : aisp_core_text(write_status, NULL, 4096);
 }
 
 static void get_status(obs_data_t *request, obs_data_t *response, void *unused)
@@ -154,6 +145,16 @@ static void set_settings(obs_data_t *request, obs_data_t *response, void *unused
 	obs_data_release(change);
 }
 
+struct suggestion {
+	const char *instruction, *status_json;
+};
+
+static uint32_t write_suggestion(void *context, char *buffer, uint32_t capacity)
+{
+	const struct suggestion *ask = context;
+	return aisp_core()->suggest(ask->instruction, ask->status_json, buffer, capacity);
+}
+
 /* The assistant, for remotes: {"instruction", "source", "filter", "apply"} -> {"strategy", "applied"}.
  * The core plans with rules from the filter's settings and numbers (no language model runs in OBS;
  * the AISP server can use one); with "apply" the strategy's settings go through SetSettings, so
@@ -182,14 +183,9 @@ static void suggest(obs_data_t *request, obs_data_t *response, void *unused)
 		obs_data_set_double(status, "fps", s.fps);
 		obs_data_set_double(status, "latency_p95_ms", s.stages[AISP_STAGE_TOTAL].p95_ms);
 	}
-	uint32_t capacity = 16384, length = 0;
-	char *json = bmalloc(capacity);
-	if (core && (length = core->suggest(instruction, obs_data_get_json(status), json, capacity)) >= capacity) {
-		capacity = length + 1;
-		json = brealloc(json, capacity);
-		length = core->suggest(instruction, obs_data_get_json(status), json, capacity);
-	}
-	if (!core || length == 0 || length >= capacity) {
+	struct suggestion ask = {instruction, obs_data_get_json(status)};
+	char *json = core ? aisp_core_text(write_suggestion, &ask, 16384) : NULL;
+	if (!json) {
 		char message[768];
 		if (core)
 			aisp_core_last_error(message, sizeof(message));

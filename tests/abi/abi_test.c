@@ -32,6 +32,8 @@ static struct {
 	aisp_status (*set_paused)(aisp_instance *, int32_t);
 	uint32_t (*suggest)(const char *, const char *, char *, uint32_t);
 	uint32_t (*settings_schema)(char *, uint32_t);
+	uint32_t (*status_json)(aisp_instance *, char *, uint32_t);
+	uint32_t (*identity_mappings)(const char *, char *, uint32_t);
 	void (*destroy)(aisp_instance *);
 } core;
 
@@ -212,6 +214,10 @@ static void test_real_frames(aisp_instance *inst, const char *frames)
 	aisp_stats s = {.struct_size = sizeof(aisp_stats)};
 	CHECK(core.get_stats(inst, &s) == AISP_OK, "get_stats failed: %s", error_text());
 	CHECK(s.faces_last_frame == 1, "BGRA: %u faces, expected 1", s.faces_last_frame);
+	char status[4096];
+	CHECK(core.status_json(inst, status, sizeof(status)) > 0 && strstr(status, "\"faces\":1,") && strstr(status, "\"state\":") &&
+		      strstr(status, "\"detect\":{\"last_ms\":"),
+	      "status JSON after a BGRA frame: '%s'", status);
 	int in = 0, total = 0, out = 0;
 	diff_plane(orig, bgra, W, H, 4, 1, &in, &total, &out);
 	CHECK(in > total / 2, "BGRA: only %d of %d face bytes changed", in, total);
@@ -407,6 +413,8 @@ int main(int argc, char **argv)
 	LOAD(set_paused, "aisp_set_paused");
 	LOAD(suggest, "aisp_suggest");
 	LOAD(settings_schema, "aisp_settings_schema");
+	LOAD(status_json, "aisp_status_json");
+	LOAD(identity_mappings, "aisp_identity_mappings");
 	if (failures)
 		return 1;
 
@@ -434,6 +442,23 @@ int main(int argc, char **argv)
 		free(schema);
 	}
 	CHECK(core.settings_schema(cut, sizeof(cut)) == schema_length && strlen(cut) == sizeof(cut) - 1, "schema into a small buffer: '%s'", cut);
+
+	/* swap_identities' lines through the core's one parser: a map in their order, a bad line refused like the settings refuse it. */
+	char mapped[256];
+	CHECK(core.identity_mappings(" Ada = /pics/ada.png\n\nGrace=/pics/g, h.png ", mapped, sizeof(mapped)) > 0 &&
+		      strcmp(mapped, "{\"Ada\":\"/pics/ada.png\",\"Grace\":\"/pics/g, h.png\"}") == 0,
+	      "identity_mappings gave '%s' (%s)", mapped, error_text());
+	CHECK(core.identity_mappings("", mapped, sizeof(mapped)) > 0 && strcmp(mapped, "{}") == 0, "no mappings gave '%s'", mapped);
+	CHECK(core.identity_mappings("Ada /pics/ada.png", mapped, sizeof(mapped)) == 0 && strstr(error_text(), "name = picture path"),
+	      "a line without '=': '%s'", error_text());
+	CHECK(core.identity_mappings("Ada = /a.png\nAda = /b.png", mapped, sizeof(mapped)) == 0 && strstr(error_text(), "twice"),
+	      "a name twice: '%s'", error_text());
+
+	/* The status of a filter without an instance: the one shape, all zero. */
+	char status[4096];
+	CHECK(core.status_json(NULL, status, sizeof(status)) > 0 && strstr(status, "\"faces\":0") && strstr(status, "\"p95_ms\":0") &&
+		      !strstr(status, "\"state\""),
+	      "status of no instance: '%s'", status);
 
 	CHECK(core.abi_version() == AISP_ABI_VERSION, "ABI %u, header %u", core.abi_version(), AISP_ABI_VERSION);
 	CHECK(core.set_log_callback(on_log, &log_lines, 42) == AISP_ERR_INVALID_ARGUMENT, "bad log level accepted");

@@ -162,23 +162,30 @@ public static class SettingsParser
         return names.Where(n => n.Length > 0).Distinct(StringComparer.Ordinal).ToArray();
     }
 
+    /// <summary>The "name = picture path" lines of swap_identities as a map, in their order (the OBS plugin's one parser of them); throws <see cref="AispException"/> like the settings do.</summary>
+    public static IReadOnlyDictionary<string, string> IdentityMappings(string text) => ToMap("swap_identities", MappingLines("swap_identities", text));
+
     /// <summary>
     /// Identity -> picture mappings: a JSON object of strings, or one string of "name = path" lines
     /// (what an OBS text field holds; paths may hold commas, so only new lines separate them).
     /// </summary>
-    private static Dictionary<string, string> Mappings(string key, JsonElement v)
+    private static Dictionary<string, string> Mappings(string key, JsonElement v) => ToMap(key, v.ValueKind switch
     {
-        IEnumerable<(string Name, string Path)> pairs = v.ValueKind switch
+        JsonValueKind.Object => v.EnumerateObject().Select(p => (p.Name.Trim(), p.Value.ValueKind == JsonValueKind.String
+            ? p.Value.GetString()!.Trim() : throw Invalid($"'{key}': the picture of '{p.Name}' must be a path (a string)"))),
+        JsonValueKind.String => MappingLines(key, v.GetString()!),
+        _ => throw Invalid($"'{key}' must map names to pictures: a JSON object or 'name = picture path' lines"),
+    });
+
+    private static IEnumerable<(string Name, string Path)> MappingLines(string key, string text) =>
+        text.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(line =>
         {
-            JsonValueKind.Object => v.EnumerateObject().Select(p => (p.Name.Trim(), p.Value.ValueKind == JsonValueKind.String
-                ? p.Value.GetString()!.Trim() : throw Invalid($"'{key}': the picture of '{p.Name}' must be a path (a string)"))),
-            JsonValueKind.String => v.GetString()!.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(line =>
-            {
-                int eq = line.IndexOf('=');
-                return eq > 0 ? (line[..eq].Trim(), line[(eq + 1)..].Trim()) : throw Invalid($"'{key}': line '{line}' must read 'name = picture path'");
-            }),
-            _ => throw Invalid($"'{key}' must map names to pictures: a JSON object or 'name = picture path' lines"),
-        };
+            int eq = line.IndexOf('=');
+            return eq > 0 ? (line[..eq].Trim(), line[(eq + 1)..].Trim()) : throw Invalid($"'{key}': line '{line}' must read 'name = picture path'");
+        });
+
+    private static Dictionary<string, string> ToMap(string key, IEnumerable<(string Name, string Path)> pairs)
+    {
         var map = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach ((string name, string path) in pairs)
         {
