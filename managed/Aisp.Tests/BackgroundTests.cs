@@ -3,6 +3,7 @@ using Aisp.Cli;
 using Aisp.Core;
 using Aisp.Core.Frames;
 using Aisp.Core.Pipeline;
+using Aisp.Core.Settings;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
@@ -76,6 +77,77 @@ public sealed class BackgroundTests(ITestOutputHelper output)
             Assert.True(rocket > 8, $"the background barely changed: {rocket}");
             Assert.True(Sharpness(after, Rocket) < Sharpness(before, Rocket) / 3, "the background is not blurred");
         }
+    }
+
+    [Theory]
+    [InlineData(1280, 720, "landscape")]   // 16:9
+    [InlineData(1920, 1200, "landscape")]  // 16:10
+    [InlineData(1500, 1000, "landscape")]  // 3:2: raised arms the general model lost
+    [InlineData(1024, 768, "general")]     // 4:3
+    [InlineData(960, 1200, "general")]     // 4:5: feet the landscape model lost
+    [InlineData(1080, 1080, "general")]
+    [InlineData(1080, 1920, "general")]    // a phone held upright
+    public void Auto_picks_the_model_by_the_frames_shape(int width, int height, string expected) =>
+        Assert.Equal(expected, BackgroundModels.ForFrame(BackgroundModels.Auto, width, height));
+
+    /// <summary>
+    /// The default mask model is "auto": on real photos of people (../shared/data/devset/person) in
+    /// 16:9, 3:2, 4:5 and 2:3 frames, each frame gets exactly the picture the model its shape suits
+    /// gives, and a fixed model is kept whatever the shape.
+    /// </summary>
+    [Fact]
+    public void Auto_gives_each_real_photo_the_model_its_shape_suits()
+    {
+        Assert.Equal(BackgroundModels.Auto, new PipelineSettings().BackgroundModel);
+        Devset devset = Devset.Find();
+        foreach (string name in new[] { "s01_16x9_blonde_hair.jpg", "s05_portrait_crouching_hands.jpg", "s06_portrait_curly_hair.jpg", "s08_afro_hair_hands.jpg" })
+        {
+            using Mat full = TestAssets.Load(devset.File(Path.Combine("person", name)));
+            using Mat photo = Devset.Fit(full, 640);
+            string suited = BackgroundModels.ForFrame(BackgroundModels.Auto, photo.Width, photo.Height);
+            byte[] auto = Blurred(photo, BackgroundModels.Auto), fixedSuited = Blurred(photo, suited);
+            byte[] other = Blurred(photo, suited == BackgroundModels.General ? BackgroundModels.Landscape : BackgroundModels.General);
+            output.WriteLine($"{name} {photo.Width}x{photo.Height}: auto took {suited}");
+            Assert.Equal(fixedSuited, auto);
+            Assert.NotEqual(other, auto);
+        }
+    }
+
+    /// <summary>
+    /// Blur keeps the frame's border as bright as it is: the normalised blur counts only the weights
+    /// inside the frame (a white surround stays white to the last pixel, at the strongest blur).
+    /// </summary>
+    [Fact]
+    public void Blur_does_not_darken_the_frames_border()
+    {
+        Devset devset = Devset.Find();
+        using Mat person = Devset.Fit(TestAssets.Load(devset.File(Path.Combine("person", "s06_portrait_curly_hair.jpg"))), 480);
+        using var canvas = new Mat(person.Height + 160, person.Width + 400, MatType.CV_8UC3, Scalar.All(255));
+        person.CopyTo(canvas[new Rect(200, 160, person.Width, person.Height)]);
+        using var pipeline = FacePipeline.Create(TestAssets.Json(extra: "\"engine\":\"none\",\"background\":\"blur\",\"background_blur\":100"), NullLoggerFactory.Instance);
+        using var buffers = new FrameBuffers(PixelFormat.Bgra);
+        buffers.Load(canvas);
+        pipeline.Process(buffers.AsFrame());
+        using var after = new Mat(canvas.Size(), MatType.CV_8UC3);
+        buffers.Store(after);
+        if (Environment.GetEnvironmentVariable("AISP_TEST_DUMP") is { Length: > 0 } dump)
+        {
+            Cv2.ImWrite(Path.Combine(dump, "blur-border.png"), after);
+        }
+
+        double top = Cv2.Mean(after[new Rect(0, 0, after.Width, 3)]).Val0, left = Cv2.Mean(after[new Rect(0, 0, 3, after.Height)]).Val0;
+        double right = Cv2.Mean(after[new Rect(after.Width - 3, 0, 3, after.Height)]).Val0, corner = Cv2.Mean(after[new Rect(0, 0, 40, 40)]).Val0;
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"border after blur: top {top:F1}, left {left:F1}, right {right:F1}, corner {corner:F1} (white 255)"));
+        Assert.True(Math.Min(Math.Min(top, left), Math.Min(right, corner)) > 250, "the blur darkened the frame's border");
+    }
+
+    private static byte[] Blurred(Mat photo, string model)
+    {
+        using var pipeline = FacePipeline.Create(TestAssets.Json(extra: $"\"engine\":\"none\",\"background\":\"blur\",\"background_model\":\"{model}\""), NullLoggerFactory.Instance);
+        using var buffers = new FrameBuffers(PixelFormat.Bgra);
+        buffers.Load(photo);
+        pipeline.Process(buffers.AsFrame());
+        return buffers.Snapshot();
     }
 
     [Theory]

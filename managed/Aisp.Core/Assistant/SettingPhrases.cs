@@ -117,6 +117,7 @@ public static class SettingPhrases
         },
         ["background_model"] = new Dictionary<string, string[]>
         {
+            ["auto"] = ["automatic", "auto", "by the shape", "自动"],
             ["landscape"] = ["landscape", "16:9", "widescreen", "横屏"],
             ["general"] = ["general", "portrait", "vertical", "square", "通用", "竖屏", "方形"],
         },

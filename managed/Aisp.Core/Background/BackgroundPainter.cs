@@ -252,14 +252,14 @@ public sealed class BackgroundPainter
                 plane[i] = rgb[(i * 3) + c] * _weight[i];
             }
 
-            FloatBoxBlur.Apply(plane, gw, gh, radius, _scratch);
+            FloatBoxBlur.Apply(plane, gw, gh, radius, _scratch, zeroOutside: true);
             for (int i = 0; i < n; i++)
             {
                 _bg[(i * 3) + c] = plane[i];
             }
         }
 
-        FloatBoxBlur.Apply(_weight.AsSpan(0, n), gw, gh, radius, _scratch);
+        FloatBoxBlur.Apply(_weight.AsSpan(0, n), gw, gh, radius, _scratch, zeroOutside: true); // the border: an average of the frame's own samples
         for (int i = 0; i < n; i++)
         {
             float w = _weight[i];

@@ -52,6 +52,7 @@ public sealed class PersonMask
 
         Grid = new Letterbox(frame.Width, frame.Height, w, h);
         TensorFiller.Fill(frame, Grid, TensorLayout.Nhwc, 0, 1, _rgb);
+        ExtendEdges(Grid.Covered(frame.Width, frame.Height));
         Resample(probabilities, modelBox);
         Refine();
     }
@@ -69,6 +70,45 @@ public sealed class PersonMask
         _corrIP = new float[n];
         _rgb = new float[n * 3];
         _scratch = new float[Math.Max(w, h)];
+    }
+
+    /// <summary>
+    /// The grid's height is rounded, so a column or row at its edge can fall outside the frame
+    /// (letterbox padding, black): it takes the frame's edge instead. A black edge column, repeated
+    /// by the blur's border, greyed a white border by a third over 80 px.
+    /// </summary>
+    private void ExtendEdges((int X0, int X1, int Y0, int Y1) covered)
+    {
+        (int x0, int x1, int y0, int y1) = covered;
+        if (x1 <= x0 || y1 <= y0)
+        {
+            return;
+        }
+
+        Span<float> rgb = _rgb.AsSpan(0, Width * Height * 3);
+        for (int y = y0; y < y1; y++)
+        {
+            Span<float> row = rgb.Slice(y * Width * 3, Width * 3);
+            for (int x = 0; x < x0; x++)
+            {
+                row.Slice(x0 * 3, 3).CopyTo(row.Slice(x * 3, 3));
+            }
+
+            for (int x = x1; x < Width; x++)
+            {
+                row.Slice((x1 - 1) * 3, 3).CopyTo(row.Slice(x * 3, 3));
+            }
+        }
+
+        for (int y = 0; y < y0; y++)
+        {
+            rgb.Slice(y0 * Width * 3, Width * 3).CopyTo(rgb.Slice(y * Width * 3, Width * 3));
+        }
+
+        for (int y = y1; y < Height; y++)
+        {
+            rgb.Slice((y1 - 1) * Width * 3, Width * 3).CopyTo(rgb.Slice(y * Width * 3, Width * 3));
+        }
     }
 
     /// <summary>The model's probabilities, bilinear, at each working pixel's centre, averaged into the previous mask.</summary>

@@ -26,4 +26,9 @@ public readonly struct Letterbox
     public float ToFrameX(float normalisedX) => ((normalisedX * InputWidth) - PadX) / Scale;
 
     public float ToFrameY(float normalisedY) => ((normalisedY * InputHeight) - PadY) / Scale;
+
+    /// <summary>The input columns [X0, X1) and rows [Y0, Y1) whose centres a frame of this size covers; the rest is padding.</summary>
+    public (int X0, int X1, int Y0, int Y1) Covered(int frameWidth, int frameHeight) => (
+        Math.Max(0, (int)MathF.Ceiling(PadX - 0.001f)), Math.Min(InputWidth, (int)MathF.Floor(PadX + (frameWidth * Scale) + 0.001f)),
+        Math.Max(0, (int)MathF.Ceiling(PadY - 0.001f)), Math.Min(InputHeight, (int)MathF.Floor(PadY + (frameHeight * Scale) + 0.001f)));
 }

@@ -24,15 +24,14 @@ public static unsafe class TensorFiller
         float pad = (0f - mean) * inv; // black borders
         tensor[..(plane * 3)].Fill(pad);
 
-        int x0 = (int)MathF.Ceiling(box.PadX - 0.001f), x1 = Math.Min(iw, (int)MathF.Floor(box.PadX + (frame.Width * box.Scale) + 0.001f));
-        int y0 = (int)MathF.Ceiling(box.PadY - 0.001f), y1 = Math.Min(ih, (int)MathF.Floor(box.PadY + (frame.Height * box.Scale) + 0.001f));
+        (int x0, int x1, int y0, int y1) = box.Covered(frame.Width, frame.Height);
         if (frame.IsPacked)
         {
-            FillPacked(frame, box, layout, mean, inv, tensor, Math.Max(0, x0), x1, Math.Max(0, y0), y1);
+            FillPacked(frame, box, layout, mean, inv, tensor, x0, x1, y0, y1);
         }
         else
         {
-            FillYuv(frame, box, layout, mean, inv, tensor, Math.Max(0, x0), x1, Math.Max(0, y0), y1); // the validator admits only I420 and NV12 besides
+            FillYuv(frame, box, layout, mean, inv, tensor, x0, x1, y0, y1); // the validator admits only I420 and NV12 besides
         }
     }
 

@@ -91,7 +91,7 @@ public sealed record PipelineSettings
     public string BackgroundImage { get; init; } = "";
 
     /// <summary>Which person mask model (<see cref="BackgroundModels"/>): the landscape one (default, cheaper) or the general square one.</summary>
-    public string BackgroundModel { get; init; } = BackgroundModels.Landscape;
+    public string BackgroundModel { get; init; } = BackgroundModels.Auto;
 
     /// <summary>AR: a shipped effect pack by name (a folder under <see cref="EffectsDir"/>), "none", or "custom" (<see cref="EffectPackPath"/>).</summary>
     public string EffectPack { get; init; } = "glasses";
@@ -263,11 +263,26 @@ public static class BackgroundModes
 /// <summary>Values of the "background_model" setting: MediaPipe's selfie segmentation variants (models/manifest.json).</summary>
 public static class BackgroundModels
 {
+    /// <summary>Each frame gets the model its shape suits (<see cref="ForFrame"/>): the default.</summary>
+    public const string Auto = "auto";
     public const string Landscape = "landscape";
     public const string General = "general";
 
-    public static readonly string[] All = [Landscape, General];
+    public static readonly string[] All = [Auto, Landscape, General];
 
-    /// <summary>The manifest's model name for a setting value.</summary>
+    /// <summary>
+    /// Frames wider than 4:3 get the landscape model (256x144), 4:3 and narrower ones (square,
+    /// portrait) the general one (256x256): each frame goes to the model whose input it fills more
+    /// of (4:3 is the geometric middle of 16:9 and 1:1). The landscape model letterboxed onto a
+    /// portrait frame sees the person a third as wide and lost feet, arms and shoulders; the general
+    /// one on a 3:2 frame lost raised arms the landscape one kept.
+    /// </summary>
+    public const float LandscapeAbove = 4f / 3;
+
+    /// <summary>The manifest's model name for a fixed setting value.</summary>
     public static string ModelName(string value) => value == General ? "selfie-general" : "selfie-landscape";
+
+    /// <summary>The model a frame of this size gets under <paramref name="setting"/> ("auto" by its shape).</summary>
+    public static string ForFrame(string setting, int width, int height) =>
+        setting != Auto ? setting : width > LandscapeAbove * height * 1.01f ? Landscape : General;
 }

@@ -175,8 +175,8 @@ public static class SettingsSchema
         },
         new("background_model", SettingKind.Choice, "Person mask model")
         {
-            Choices = BackgroundModels.All, Default = BackgroundModels.Landscape, VisibleWhen = [IsNot("background", BackgroundModes.None)],
-            Help = "Which model tells people from the background: landscape for 16:9 sources, general for square and portrait ones.",
+            Choices = BackgroundModels.All, Default = BackgroundModels.Auto, VisibleWhen = [IsNot("background", BackgroundModes.None)],
+            Help = "Which model tells people from the background: auto picks by the source's shape (landscape for frames wider than 4:3, general for 4:3, square and portrait); or always one of them.",
         },
         new("source_image", SettingKind.Path, "Source face image", EngineNames.Morph)
         {
