@@ -259,6 +259,56 @@ public sealed class ArTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>
+    /// Only real faces are decorated or swapped (issue 28): on the devset's pictures without a
+    /// human face, the finds of the default detector that the mesh does not see as faces (animals,
+    /// a clock: presence under <see cref="Aisp.Core.Engines.PaintedFaces.PaintPresence"/>) get no
+    /// glasses and no swap, while privacy still covers every one of them.
+    /// </summary>
+    [Fact]
+    public void Only_faces_the_mesh_sees_are_decorated_or_swapped_while_privacy_covers_every_find()
+    {
+        Devset devset = Devset.Find();
+        int falseFinds = 0;
+        foreach (string file in Directory.GetFiles(devset.File("noface")).Where(f => f.EndsWith(".jpg", StringComparison.Ordinal) || f.EndsWith(".png", StringComparison.Ordinal)).Order())
+        {
+            using Mat full = TestAssets.Load(file);
+            using Mat photo = Devset.Fit(full, 1280);
+            (byte[] plain, byte[] covered, Face[] finds) = Filtered(photo, "\"engine\":\"landmarks\",\"landmarks\":\"mesh\"");
+            if (finds.Length == 0 || finds.Any(f => Aisp.Core.Engines.PaintedFaces.Paintable(f)))
+            {
+                continue; // nothing found, or something face-like enough to paint (a drawn face)
+            }
+
+            falseFinds += finds.Length;
+            (_, byte[] privacy, _) = Filtered(photo, "\"engine\":\"privacy\"");
+            (_, byte[] ar, _) = Filtered(photo, $"\"engine\":\"ar\",\"effects_dir\":\"{EffectsDir}\"");
+            using FacePipeline swap = SwapFixtures.WithSource(TestAssets.Json(extra: "\"engine\":\"morph\""), TestAssets.GraceHopper);
+            using var buffers = new FrameBuffers(PixelFormat.Bgra);
+            buffers.Load(photo);
+            swap.Process(buffers.AsFrame());
+            string presences = string.Join(", ", finds.Select(f => f.Presence.ToString("F3", CultureInfo.InvariantCulture)));
+            output.WriteLine($"{Path.GetFileName(file)}: {finds.Length} false finds (presence {presences}); privacy changed {Changed(plain, privacy)} bytes, AR {Changed(plain, ar)}, swap {Changed(plain, buffers.Snapshot())}");
+            Assert.True(Changed(plain, privacy) > 0, $"{file}: privacy did not cover the find");
+            Assert.Equal(0, Changed(plain, ar));
+            Assert.Equal(0, Changed(plain, buffers.Snapshot()));
+        }
+
+        Assert.True(falseFinds >= 3, $"only {falseFinds} false finds in the devset's pictures without faces: the test checks too little");
+    }
+
+    private static (byte[] Plain, byte[] After, Face[] Faces) Filtered(Mat photo, string extra)
+    {
+        using var pipeline = FacePipeline.Create(TestAssets.Json(extra: extra), NullLoggerFactory.Instance);
+        using var buffers = new FrameBuffers(PixelFormat.Bgra);
+        buffers.Load(photo);
+        byte[] plain = buffers.Snapshot();
+        pipeline.Process(buffers.AsFrame());
+        return (plain, buffers.Snapshot(), pipeline.LastFaces.ToArray());
+    }
+
+    private static int Changed(byte[] a, byte[] b) => a.Zip(b).Count(p => p.First != p.Second);
+
     private static (Mat Before, Mat After, Face Face, string Notice) Run(string photo, string extra, Face? focus = null)
     {
         Mat before = TestAssets.Load(photo);

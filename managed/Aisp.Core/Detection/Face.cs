@@ -59,6 +59,12 @@ public struct Face
     /// <summary>True once <see cref="Mesh"/> holds the face's 468-point mesh (mesh landmarks, and every source face).</summary>
     public bool HasMesh;
 
+    /// <summary>True once <see cref="Presence"/> was measured (the 468-point mesh ran on the face).</summary>
+    public bool HasPresence;
+
+    /// <summary>How sure the 468-point mesh is that this is a face (0..1): engines that paint a face draw only on faces it sees (<see cref="Engines.PaintedFaces.PaintPresence"/>).</summary>
+    public float Presence;
+
     /// <summary>MediaPipe's 468 points in frame pixels, z the relative depth (what the mesh swap draws by).</summary>
     public MeshPoints Mesh;
 

@@ -44,7 +44,7 @@ public sealed class ArEngine : IFrameEngine
 
     public string Name => EngineNames.Ar;
 
-    public EngineNeeds Needs => EngineNeeds.Landmarks | EngineNeeds.Prepared;
+    public EngineNeeds Needs => EngineNeeds.RealFaces | EngineNeeds.Prepared;
 
     public bool DrawsOnGpu => true;
 

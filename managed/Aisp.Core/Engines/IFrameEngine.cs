@@ -21,6 +21,13 @@ public enum EngineNeeds
 
     /// <summary>Every face must be found and covered (privacy): analysis also searches turned views and tiles and keeps lost faces covered a while (<see cref="Coverage.CoverTracks"/>).</summary>
     Coverage = 32 | Faces,
+
+    /// <summary>
+    /// The engine paints a face (AR, swaps): only faces the mesh sees as faces get it (presence at
+    /// least <see cref="PaintedFaces.PaintPresence"/>), so a sleeve, a clock or a dog the
+    /// detector took for a face is left alone. Privacy never asks this: it covers every detection.
+    /// </summary>
+    RealFaces = 64 | Landmarks,
 }
 
 /// <summary>

@@ -51,7 +51,7 @@ public sealed class InswapperEngine : IFrameEngine
 
     public string Name => EngineNames.Inswapper;
 
-    public EngineNeeds Needs => EngineNeeds.Landmarks | EngineNeeds.SourceFace | EngineNeeds.Prepared | EngineNeeds.FullResolution;
+    public EngineNeeds Needs => EngineNeeds.RealFaces | EngineNeeds.SourceFace | EngineNeeds.Prepared | EngineNeeds.FullResolution;
 
     /// <summary>The source latent in use (after projection), for inspection.</summary>
     public ReadOnlySpan<float> Latent => _swapper.InputAt(1);

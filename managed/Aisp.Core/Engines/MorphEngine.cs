@@ -40,7 +40,7 @@ public sealed class MorphEngine : IFrameEngine
 
     public string Name => EngineNames.Morph;
 
-    public EngineNeeds Needs => EngineNeeds.Landmarks | EngineNeeds.SourceFace | EngineNeeds.Prepared;
+    public EngineNeeds Needs => EngineNeeds.RealFaces | EngineNeeds.SourceFace | EngineNeeds.Prepared;
 
     public bool DrawsOnGpu => true;
 

@@ -40,6 +40,7 @@ public sealed class MeshLandmarker(FaceMesh mesh, FaceLandmarker fallback) : ILa
             : face.HasKeypoints ? MathF.Atan2(face.Keypoints[FaceKeypoints.RightEye].Y - face.Keypoints[FaceKeypoints.LeftEye].Y, face.Keypoints[FaceKeypoints.RightEye].X - face.Keypoints[FaceKeypoints.LeftEye].X)
             : Nearest(face.Box);
         (float presence, float roll) = mesh.Locate(frame, face.Box, hint, face.Mesh);
+        (face.Presence, face.HasPresence) = (presence, true);
         if (presence < MinPresence)
         {
             // The detector saw a face the mesh does not (a small grey profile behind a camera, say): the

@@ -1,4 +1,5 @@
 using Aisp.Core.Detection;
+using Aisp.Core.Engines;
 using Aisp.Core.Identities;
 using Aisp.Core.Settings;
 using Aisp.Core.Source;
@@ -63,14 +64,18 @@ internal sealed class AppliedFaces
         return age * 1000;
     }
 
-    /// <summary>Counts the faces the library named and, for privacy, keeps only the faces its rule covers (everyone, all but the listed, only the listed), then adds the result's other boxes.</summary>
-    public void ApplyIdentityRules(bool privacy, PipelineSettings settings, AnalysisResult result)
+    /// <summary>
+    /// Counts the faces the library named and, for privacy, keeps only the faces its rule covers
+    /// (everyone, all but the listed, only the listed), then adds the result's other boxes; for an
+    /// engine that paints faces (<paramref name="realOnly"/>), keeps only the faces the mesh sees.
+    /// </summary>
+    public void ApplyIdentityRules(bool privacy, bool realOnly, PipelineSettings settings, AnalysisResult result)
     {
         int kept = 0;
         for (int i = 0; i < Count; i++)
         {
             Known += _faces[i].Identity is null ? 0 : 1;
-            if (!privacy || PrivacyRule.Covers(_faces[i], settings))
+            if (privacy ? PrivacyRule.Covers(_faces[i], settings) : !realOnly || PaintedFaces.Paintable(_faces[i]))
             {
                 _faces[kept++] = _faces[i];
             }
@@ -116,7 +121,7 @@ internal sealed class AppliedFaces
             ref Face f = ref _faces[n++];
             f.Box = new BoxF(b.Left * s, b.Top * s, b.Right * s, b.Bottom * s);
             f.Score = 1;
-            f.HasKeypoints = f.HasLandmarks = f.HasMesh = f.HasRoll = f.HasPose = f.Recognised = false;
+            f.HasKeypoints = f.HasLandmarks = f.HasMesh = f.HasRoll = f.HasPose = f.HasPresence = f.Recognised = false;
             f.TrackId = 0;
             f.Identity = null;
             f.Velocity = default;

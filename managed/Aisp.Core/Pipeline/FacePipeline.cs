@@ -326,7 +326,7 @@ public sealed partial class FacePipeline : IDisposable
     private void ChooseFaces(int width, int height)
     {
         IFrameEngine engine = _engines.Current;
-        _applied.ApplyIdentityRules(engine.FailsClosed, _settings, _results.Consumer);
+        _applied.ApplyIdentityRules(engine.FailsClosed, (engine.Needs & EngineNeeds.RealFaces) == EngineNeeds.RealFaces, _settings, _results.Consumer);
         _coverNotice = _guard.CoverNotice(engine, _paused, _worker?.BusySince ?? 0, _results.Consumer, _handedOff);
         if (_coverNotice is not null)
         {

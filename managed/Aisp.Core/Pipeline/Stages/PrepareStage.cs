@@ -25,9 +25,16 @@ internal sealed class PrepareStage : IAnalysisStage
         result.Crops.Scale = pass.Scale;
         if (pass.WantLandmarks && (preparing.Needs & EngineNeeds.Prepared) != 0)
         {
-            Span<Face> faces = CollectionsMarshal.AsSpan(pass.Faces);
-            int n = Math.Min(faces.Length, _faces.Length);
-            faces[..n].CopyTo(_faces);
+            bool realOnly = (preparing.Needs & EngineNeeds.RealFaces) == EngineNeeds.RealFaces;
+            int n = 0;
+            foreach (ref readonly Face face in CollectionsMarshal.AsSpan(pass.Faces))
+            {
+                if (n < _faces.Length && (!realOnly || PaintedFaces.Paintable(face)))
+                {
+                    _faces[n++] = face; // a face the engine will not paint is not prepared either
+                }
+            }
+
             _groups.Arrange(_faces.AsSpan(0, n), pass.Sources, pass.Settings.SwapUnknown == SwapUnknownModes.Default);
             foreach (SourceGroup g in _groups.Groups)
             {
