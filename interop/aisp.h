@@ -169,6 +169,9 @@ typedef struct aisp_stats {
 	                                                0 with other engines (ABI 9) */
 	uint32_t faces_over_budget;                  /* faces found beyond the per-face budget (16): covered from
 	                                                their boxes, no landmarks or recognition (ABI 9) */
+	double analysis_share;                       /* share of one core the analysis took over the last two
+	                                                seconds (its busy time over wall time; 0.5 = half a
+	                                                core), beside the graphics-thread times (ABI 12) */
 } aisp_stats;
 
 /* Receives every log line of the core. May be called from any thread of the core. */
@@ -285,7 +288,7 @@ uint32_t aisp_identity_mappings(const char *text, char *buffer, uint32_t capacit
 /* The instance's status as JSON, the one shape every surface shows (OBS's GetStatus, the server,
  * the CLI's statistics): {"state","alerts","engine","detector","execution_provider","compositor",
  * "quality","fps","faces","faces_known","faces_covered","faces_over_budget","frames_processed",
- * "frames_analysed","frames_dropped","frames_failed","errors","result_age_ms","budget_share",
+ * "frames_analysed","frames_dropped","frames_failed","errors","result_age_ms","budget_share","analysis_share",
  * "notice","last_error","stages":{"handoff"|"detect"|"landmarks"|"engine"|"composite"|"total"|
  * "cover": {"last_ms","p50_ms","p95_ms","p99_ms"}}}. A NULL instance gives the status of a filter
  * with no instance yet (zeros, no "state" or "alerts"). Written like aisp_suggest: NUL-terminated,

@@ -14,6 +14,7 @@ internal static unsafe class StatsWriter
         stats->FacesKnown = (uint)c.FacesKnown;
         stats->FacesCovered = (uint)c.FacesCovered;
         stats->FacesOverBudget = (uint)c.FacesOverBudget;
+        stats->AnalysisShare = c.AnalysisShare;
         stats->FramesProcessed = c.FramesProcessed;
         stats->FramesFailed = c.FramesFailed;
         stats->Errors = c.Errors;

@@ -33,6 +33,8 @@ public sealed class CliTests : IDisposable
         using JsonDocument json = JsonDocument.Parse(stdout);
         Assert.Equal(1, json.RootElement.GetProperty("faces").GetInt32());
         Assert.Equal(1, json.RootElement.GetProperty("frames_processed").GetInt32());
+        Assert.InRange(json.RootElement.GetProperty("analysis_share").GetDouble(), 0.0005, 1); // the one analysis, over the two-second window
+        Assert.True(json.RootElement.GetProperty("stages").GetProperty("detect").GetProperty("p50_ms").GetDouble() > 0);
         Assert.Equal("privacy", json.RootElement.GetProperty("engine").GetString());
         Assert.Equal(stdout.Trim(), File.ReadAllText(stats).Trim());
         using Mat result = Cv2.ImRead(output), original = TestAssets.Load(TestAssets.Astronaut), pair = Cv2.ImRead(compare);

@@ -10,9 +10,9 @@ void aisp_status_format(const aisp_stats *s, bool identities, char *text, size_t
 	const aisp_stage_stats *detect = &s->stages[AISP_STAGE_DETECT];
 	const char *level = s->quality >= 0 && s->quality <= 2 ? levels[s->quality] : "?";
 	int n = snprintf(text, size,
-			 "%.1f fps | frame %.1f ms (p95 %.1f), detect %.1f ms | %u face%s | %s on %s | drawn on %s | %s, %.0f%% of budget | "
+			 "%.1f fps | frame %.1f ms (p95 %.1f), detect %.1f ms, analysis %.0f%% of a core | %u face%s | %s on %s | drawn on %s | %s, %.0f%% of budget | "
 			 "result age %.0f ms | analysed %llu, dropped %llu, failed %llu",
-			 s->fps, total->p50_ms, total->p95_ms, detect->p50_ms, s->faces_last_frame,
+			 s->fps, total->p50_ms, total->p95_ms, detect->p50_ms, s->analysis_share * 100.0, s->faces_last_frame,
 			 s->faces_last_frame == 1 ? "" : "s", s->detector[0] ? s->detector : s->engine, s->execution_provider, s->compositor,
 			 level, s->budget_share * 100.0, s->result_age_ms, (unsigned long long)s->frames_analysed,
 			 (unsigned long long)s->frames_dropped, (unsigned long long)s->frames_failed);

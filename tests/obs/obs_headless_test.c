@@ -1169,6 +1169,10 @@ static void check_basic(bool broken, bool no_core)
 	} else {
 		CHECK(strstr(status, "fps") && strstr(status, "1 face") && strstr(status, "on cpu"),
 		      "status '%s' lacks fps, faces or provider", status);
+		const char *share = strstr(status, "analysis ");
+		int percent = -1;
+		CHECK(share && sscanf(share, "analysis %d%% of a core", &percent) == 1 && percent >= 1 && percent <= 100,
+		      "status '%s' lacks the analysis thread's share of a core", status);
 		CHECK(aisp_log_lines > 0, "no [aisp] line reached the OBS log");
 	}
 	obs_set_output_source(0, NULL);

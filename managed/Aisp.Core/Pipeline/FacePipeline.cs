@@ -478,7 +478,7 @@ public sealed partial class FacePipeline : IDisposable
         result.Sequence = sequence;
         result.PublishedTicks = Stopwatch.GetTimestamp();
         _results.Publish();
-        Stats.RecordAnalysed();
+        Stats.RecordAnalysed(result.AnalysisMs);
     }
 
     public void Dispose()

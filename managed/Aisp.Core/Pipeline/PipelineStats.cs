@@ -23,7 +23,8 @@ public readonly record struct StatsCounters(
     string Notice,
     string Compositor,
     int FacesCovered = 0,
-    int FacesOverBudget = 0);
+    int FacesOverBudget = 0,
+    double AnalysisShare = 0);
 
 /// <summary>
 /// Everything the pipeline reports. Written without locks (each stage window by the one thread
@@ -34,6 +35,7 @@ public sealed class PipelineStats
 {
     private readonly LatencyWindow[] _stages = [new(), new(), new(), new(), new(), new(), new()];
     private readonly long[] _frameTimes = new long[LatencyWindow.Capacity];
+    private readonly long[] _analysisEnds = new long[LatencyWindow.Capacity], _analysisTicks = new long[LatencyWindow.Capacity];
     private long _processed, _failed, _errors, _dropped, _analysed;
     private int _faces, _known, _quality, _lastErrorKind, _covered, _overBudget;
     private double _resultAge, _budgetShare;
@@ -43,7 +45,14 @@ public sealed class PipelineStats
 
     public void RecordStage(Stage stage, double ms) => _stages[(int)stage].Add(ms);
 
-    public void RecordAnalysed() => Interlocked.Increment(ref _analysed);
+    /// <summary>Records an analysis that took <paramref name="ms"/> (for the analysis thread's share of a core).</summary>
+    public void RecordAnalysed(double ms = 0)
+    {
+        long n = Interlocked.Increment(ref _analysed);
+        int slot = (int)((n - 1) % _analysisEnds.Length);
+        Volatile.Write(ref _analysisTicks[slot], (long)(ms * Stopwatch.Frequency / 1000));
+        Volatile.Write(ref _analysisEnds[slot], Stopwatch.GetTimestamp());
+    }
 
     /// <summary>Records a frame the caller got back; <paramref name="notice"/> is the engine's word on why it did nothing (null when it worked).</summary>
     public void RecordFrame(int faces, int known, double resultAgeMs, string? notice, QualityLevel quality, double budgetShare, int covered = 0, int overBudget = 0)
@@ -111,7 +120,30 @@ public sealed class PipelineStats
             Volatile.Read(ref _resultAge), (QualityLevel)Volatile.Read(ref _quality), Volatile.Read(ref _budgetShare),
             (ErrorKind)Volatile.Read(ref _lastErrorKind), Volatile.Read(ref _lastError), Volatile.Read(ref _engine),
             Volatile.Read(ref _detector), Volatile.Read(ref _provider), Volatile.Read(ref _notice), Volatile.Read(ref _compositor),
-            Volatile.Read(ref _covered), Volatile.Read(ref _overBudget));
+            Volatile.Read(ref _covered), Volatile.Read(ref _overBudget), AnalysisShare());
+    }
+
+    /// <summary>
+    /// The share of one core analysis took over the last two seconds: its busy time over the wall
+    /// time (what OBS's other threads do not get), 0 when nothing was analysed lately.
+    /// </summary>
+    private double AnalysisShare()
+    {
+        long analysed = Volatile.Read(ref _analysed), now = Stopwatch.GetTimestamp(), window = 2 * Stopwatch.Frequency, busy = 0;
+        int n = (int)Math.Min(analysed, _analysisEnds.Length);
+        for (int i = 1; i <= n; i++)
+        {
+            int slot = (int)((analysed - i) % _analysisEnds.Length);
+            long end = Volatile.Read(ref _analysisEnds[slot]);
+            if (now - end > window)
+            {
+                break;
+            }
+
+            busy += Math.Min(Volatile.Read(ref _analysisTicks[slot]), window - (now - end)); // the part inside the window
+        }
+
+        return Math.Clamp((double)busy / window, 0, 1);
     }
 
     /// <summary>Frames per second over the frames in the window that are at most two seconds old.</summary>

@@ -57,6 +57,7 @@ public static class StatusJson
         w.WriteNumber("errors", c.Errors);
         w.WriteNumber("result_age_ms", Math.Round(c.ResultAgeMs, 3));
         w.WriteNumber("budget_share", Math.Round(c.BudgetShare, 3));
+        w.WriteNumber("analysis_share", Math.Round(c.AnalysisShare, 3));
         w.WriteString("notice", c.Notice);
         w.WriteString("last_error", c.LastError);
         w.WriteStartObject("stages");

@@ -87,4 +87,5 @@ public unsafe struct AispStats
     public fixed byte Alerts[AbiConstants.ErrorCapacity];
     public uint FacesCovered;
     public uint FacesOverBudget;
+    public double AnalysisShare;
 }
