@@ -41,7 +41,8 @@ def glasses():
     d.line([(560 * S, 70 * S), (590 * S, 80 * S)], fill=(25, 20, 20, 255), width=12 * S)
     save(im, "glasses", "glasses.png", w, h)
     pack("glasses", "Round glasses", [{"picture": "glasses.png", "anchors": ["right_eye_outer", "left_eye_outer", "nose_bridge"],
-                                       "width": 1.55, "offset": [0.0, 0.0], "pivot": [0.5, 0.42], "pose": "full", "opacity": 1.0}])
+                                       "width": 1.55, "offset": [0.0, 0.0], "pivot": [0.5, 0.42], "pose": "full", "opacity": 1.0,
+                                       "clip": "far_side"}])
 
 
 def cat_ears():
@@ -69,8 +70,9 @@ def mask():
     for x, y in ((30, 170), (470, 170)):                                # strap stubs
         d.line([(x * S, y * S), ((x + (-25 if x < 250 else 25)) * S, (y - 60) * S)], fill=(235, 245, 250, 255), width=8 * S)
     save(im, "mask", "mask.png", w, h)
-    pack("mask", "Mask over the lower face", [{"picture": "mask.png", "anchors": ["nose_tip", "chin", "mouth_right", "mouth_left"],
-                                               "width": 1.75, "offset": [0.0, 0.0], "pivot": [0.5, 0.38], "pose": "full", "opacity": 1.0}])
+    pack("mask", "Mask over the lower face", [{"picture": "mask.png", "anchors": ["nose_bridge", "chin"],
+                                               "width": 1.6, "offset": [0.0, 0.0], "pivot": [0.5, 0.42], "pose": "full", "opacity": 1.0,
+                                               "clip": "face", "span": ["nose_bridge", "chin"], "span_scale": 0.95}])
 
 
 def star(d, cx, cy, r, fill):
@@ -93,7 +95,7 @@ def face_paint():
     star(d, 300, 40, 36, (250, 200, 40, 255))
     save(im, "face-paint", "paint.png", w, h)
     pack("face-paint", "Face paint", [{"picture": "paint.png", "anchors": ["right_cheek", "left_cheek", "nose_bridge"], "width": 1.9,
-                                       "offset": [0.0, 0.2], "pivot": [0.5, 0.45], "pose": "full", "opacity": 0.8}])
+                                       "offset": [0.0, 0.2], "pivot": [0.5, 0.45], "pose": "full", "opacity": 0.8, "clip": "face"}])
 
 
 if __name__ == "__main__":

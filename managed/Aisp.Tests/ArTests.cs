@@ -297,6 +297,122 @@ public sealed class ArTests(ITestOutputHelper output)
         Assert.True(falseFinds >= 3, $"only {falseFinds} false finds in the devset's pictures without faces: the test checks too little");
     }
 
+    /// <summary>
+    /// The mask pack covers the nose (issue 28: it sat under it): on every devset portrait whose
+    /// face the mesh sees at under 30 degrees of yaw, the mask is drawn over the nose tip, the
+    /// mouth and the chin, and not over the eyes.
+    /// </summary>
+    [Fact]
+    public void The_mask_covers_nose_mouth_and_chin_and_leaves_the_eyes_on_every_frontal_portrait()
+    {
+        Devset devset = Devset.Find();
+        int checkedFaces = 0;
+        foreach (string file in Directory.GetFiles(devset.File("portraits")).Where(f => !f.EndsWith(".tsv", StringComparison.Ordinal)).Order())
+        {
+            using Mat full = TestAssets.Load(file);
+            using Mat photo = Devset.Fit(full, 800);
+            string path = Path.Combine(Path.GetTempPath(), $"aisp-mask-{Environment.ProcessId}.png");
+            Cv2.ImWrite(path, photo);
+            (Mat before, Mat after, Face face, _) = Run(path, "\"effect_pack\":\"mask\",\"retouch\":0");
+            File.Delete(path);
+            using (before)
+            using (after)
+            {
+                if (!face.HasMesh || MathF.Abs(face.Yaw) > 30 || face.Box.Width < 60)
+                {
+                    continue;
+                }
+
+                bool Covered(int vertex) => ChangedAt(before, after, face.Mesh[vertex].X, face.Mesh[vertex].Y);
+                output.WriteLine($"{Path.GetFileName(file)}: yaw {face.Yaw:F0}, nose tip {Covered(1)}, mouth {Covered(13)}, chin {Covered(152)}, eyes {Covered(159)}/{Covered(386)}");
+                Assert.True(Covered(1) && Covered(13) && Covered(152), $"{file}: the mask leaves the nose tip, the mouth or the chin bare");
+                Assert.False(Covered(159) || Covered(386), $"{file}: the mask covers an eye");
+                checkedFaces++;
+            }
+        }
+
+        Assert.True(checkedFaces >= 10, $"only {checkedFaces} frontal portraits checked");
+    }
+
+    /// <summary>
+    /// On a head turned 54 degrees, glasses with "clip": "far_side" show nothing beyond the face's
+    /// outline on the side it turns away from (the far lens floated beside the head), while the same
+    /// layer unclipped does (so the measurement can fail).
+    /// </summary>
+    [Fact]
+    public void On_a_turned_head_glasses_do_not_float_beyond_the_far_cheek()
+    {
+        (Face Face, string Photo) turned = MeshSwapTests.MostTurned();
+        string dir = Directory.CreateTempSubdirectory("aisp-pack-").FullName;
+        try
+        {
+            File.Copy(Path.Combine(EffectsDir, "glasses", "glasses.png"), Path.Combine(dir, "glasses.png"));
+            int Beyond(string clip)
+            {
+                File.WriteAllText(Path.Combine(dir, "pack.json"), $$"""{"layers": [{"picture": "glasses.png", "anchors": ["right_eye_outer", "left_eye_outer", "nose_bridge"], "width": 1.55, "pivot": [0.5, 0.42], "clip": "{{clip}}"}]}""");
+                (Mat before, Mat after, Face face, _) = Run(turned.Photo, $"\"effect_pack\":\"custom\",\"effect_pack_path\":\"{dir}\",\"retouch\":0", focus: turned.Face);
+                using (before)
+                using (after)
+                {
+                    // Far side: from the nose tip towards the eye nearer to it in the picture; beyond: outside the outline grown by a tenth.
+                    Point3 nose = face.Mesh[1], r = face.Mesh[33], l = face.Mesh[263];
+                    bool rightFar = Math.Sqrt(Sq(r.X - nose.X) + Sq(r.Y - nose.Y)) < Math.Sqrt(Sq(l.X - nose.X) + Sq(l.Y - nose.Y));
+                    (float fx, float fy) = rightFar ? (r.X - nose.X, r.Y - nose.Y) : (l.X - nose.X, l.Y - nose.Y);
+                    PointF[] oval = Grown(face, MeshTopology.Oval, 1.1f);
+                    int beyond = 0;
+                    using Mat diff = new();
+                    Cv2.Absdiff(before, after, diff);
+                    var box = new Rect((int)(face.Box.Left - face.Box.Width), (int)(face.Box.Top - face.Box.Height), (int)(face.Box.Width * 3), (int)(face.Box.Height * 3)) & new Rect(0, 0, before.Width, before.Height);
+                    for (int y = box.Top; y < box.Bottom; y++)
+                    {
+                        for (int x = box.Left; x < box.Right; x++)
+                        {
+                            Vec3b d = diff.At<Vec3b>(y, x);
+                            if (d.Item0 + d.Item1 + d.Item2 > 36 && ((x + 0.5f - nose.X) * fx) + ((y + 0.5f - nose.Y) * fy) > 0 && !Aisp.Core.Swap.Polygon.Contains(oval, x + 0.5f, y + 0.5f))
+                            {
+                                beyond++;
+                            }
+                        }
+                    }
+
+                    output.WriteLine($"clip {clip}: yaw {face.Yaw:F0}, {beyond} changed pixels beyond the far cheek");
+                    return beyond;
+                }
+            }
+
+            int clipped = Beyond("far_side"), unclipped = Beyond("none");
+            Assert.True(unclipped > 50, $"the unclipped glasses reach only {unclipped} pixels past the far cheek: the check measures nothing");
+            Assert.True(clipped <= unclipped / 20, $"{clipped} pixels of the clipped glasses float beyond the far cheek (unclipped {unclipped})");
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private static bool ChangedAt(Mat before, Mat after, float x, float y)
+    {
+        int px = Math.Clamp((int)x, 0, before.Width - 1), py = Math.Clamp((int)y, 0, before.Height - 1);
+        Vec3b a = before.At<Vec3b>(py, px), b = after.At<Vec3b>(py, px);
+        return Math.Abs(a.Item0 - b.Item0) + Math.Abs(a.Item1 - b.Item1) + Math.Abs(a.Item2 - b.Item2) > 24;
+    }
+
+    private static PointF[] Grown(in Face face, int[] outline, float grow)
+    {
+        var points = new PointF[outline.Length];
+        float mx = 0, my = 0;
+        for (int k = 0; k < outline.Length; k++)
+        {
+            points[k] = new PointF(face.Mesh[outline[k]].X, face.Mesh[outline[k]].Y);
+            (mx, my) = (mx + points[k].X, my + points[k].Y);
+        }
+
+        (mx, my) = (mx / outline.Length, my / outline.Length);
+        return points.Select(p => new PointF(mx + ((p.X - mx) * grow), my + ((p.Y - my) * grow))).ToArray();
+    }
+
+    private static double Sq(double v) => v * v;
+
     private static (byte[] Plain, byte[] After, Face[] Faces) Filtered(Mat photo, string extra)
     {
         using var pipeline = FacePipeline.Create(TestAssets.Json(extra: extra), NullLoggerFactory.Instance);

@@ -9,9 +9,26 @@ public enum LayerPose
     Full,
 }
 
+/// <summary>
+/// What of a layer the head hides: nothing ("none": ears above the head), everything outside the
+/// face's outline ("face": a mask, face paint), or only what lies beyond the outline on the side
+/// the head turns away from ("far_side": glasses, whose near arm may stick out but whose far lens
+/// must not float beside a turned head).
+/// </summary>
+public enum LayerClip
+{
+    None,
+    Face,
+    FarSide,
+}
+
 /// <summary>One picture of a pack, anchored to the face (see README: "Writing an effect pack").</summary>
 public sealed record EffectLayer(string Picture, float[] Rgba, int Width, int Height, int[] Anchors, float Size, float OffsetX, float OffsetY,
-    float PivotX, float PivotY, LayerPose Pose, float Opacity);
+    float PivotX, float PivotY, LayerPose Pose, float Opacity, LayerClip Clip = LayerClip.None, int SpanFrom = -1, int SpanTo = -1, float SpanScale = 1)
+{
+    /// <summary>Whether the picture's height follows the distance between two face points (a mask stretching as the mouth opens) rather than its width.</summary>
+    public bool Spans => SpanFrom >= 0;
+}
 
 /// <summary>
 /// An effect pack: a folder with pack.json and its PNG pictures. Loaded once, when the settings
@@ -139,7 +156,27 @@ public sealed class EffectPack
             : po.ValueKind == JsonValueKind.String && po.GetString() is "roll" ? LayerPose.Roll
             : throw new InvalidDataException($"{where}: \"pose\" must be \"roll\" or \"full\"");
         float opacity = Number(e, "opacity", where, 0, 1, 1);
-        return new EffectLayer(picture, rgba, w, h, anchors, size, ox, oy, px, py, pose, opacity);
+        LayerClip clip = !e.TryGetProperty("clip", out JsonElement cl) ? LayerClip.None
+            : cl.ValueKind == JsonValueKind.String && cl.GetString() is "none" ? LayerClip.None
+            : cl.ValueKind == JsonValueKind.String && cl.GetString() is "face" ? LayerClip.Face
+            : cl.ValueKind == JsonValueKind.String && cl.GetString() is "far_side" ? LayerClip.FarSide
+            : throw new InvalidDataException($"{where}: \"clip\" must be \"none\", \"face\" or \"far_side\"");
+        (int spanFrom, int spanTo) = (-1, -1);
+        if (e.TryGetProperty("span", out JsonElement sp))
+        {
+            int[] two = sp.ValueKind == JsonValueKind.Array && sp.GetArrayLength() == 2
+                ? sp.EnumerateArray().Select(x => x.ValueKind == JsonValueKind.String && FaceAnchors.TryGet(x.GetString()!, out int v) ? v : -1).ToArray()
+                : [-1, -1];
+            if (two[0] < 0 || two[1] < 0 || two[0] == two[1])
+            {
+                throw new InvalidDataException($"{where}: \"span\" must name two different anchors: {string.Join(", ", FaceAnchors.Names)}");
+            }
+
+            (spanFrom, spanTo) = (two[0], two[1]);
+        }
+
+        float spanScale = Number(e, "span_scale", where, 0.1f, 5, 1);
+        return new EffectLayer(picture, rgba, w, h, anchors, size, ox, oy, px, py, pose, opacity, clip, spanFrom, spanTo, spanScale);
     }
 
     private static float Number(JsonElement e, string key, string where, float min, float max, float fallback)

@@ -32,7 +32,7 @@ public sealed class ArEngine : IFrameEngine
     private readonly PreparedCrops _own = new();
     private readonly PointF[] _polygon = new PointF[40];
     private Face _scaled;
-    private float[] _mask = [], _smooth = [], _blurred = [], _scratch = [];
+    private float[] _mask = [], _smooth = [], _blurred = [], _scratch = [], _visible = [];
 
     private ArEngine(EffectPack? pack, string? packError, PipelineSettings s)
     {
@@ -167,7 +167,7 @@ public sealed class ArEngine : IFrameEngine
         {
             foreach (EffectLayer layer in _pack.Layers)
             {
-                DrawLayer(face, crop, layer, rgba);
+                DrawLayer(face, crop, layer, rgba, Visible(face, crop, layer.Clip));
             }
         }
 
@@ -293,8 +293,66 @@ public sealed class ArEngine : IFrameEngine
         }
     }
 
-    /// <summary>One pack picture on its quad: anchored, sized and offset in eye-corner distances, turned with the face (and in full pose projected in perspective).</summary>
-    private static void DrawLayer(in Face face, MeshCrop crop, EffectLayer layer, Span<float> rgba)
+    /// <summary>Outlines grow by this much about their centre before they clip: a mask's edge and a lens's rim may reach just past the mesh's outline.</summary>
+    private const float ClipGrow = 1.06f;
+
+    /// <summary>Below this ratio of the two eyes' distances from the nose tip (near over far, in the picture) the head counts as turned and has a far side.</summary>
+    private const float TurnedRatio = 0.8f;
+
+    /// <summary>
+    /// Where a layer may show in the crop (1) and where the head hides it (0), for its clip: null
+    /// when nothing is hidden. "face": inside the face's outline; "far_side": also outside it,
+    /// except beyond the outline on the side the head turns away from (the side whose eye is nearer
+    /// the nose tip in the picture).
+    /// </summary>
+    private float[]? Visible(in Face face, MeshCrop crop, LayerClip clip)
+    {
+        if (clip == LayerClip.None)
+        {
+            return null;
+        }
+
+        int side = crop.Side;
+        if (_visible.Length < side * side)
+        {
+            _visible = new float[_mask.Length];
+        }
+
+        Span<float> visible = _visible.AsSpan(0, side * side);
+        (float nx, float ny) = crop.ToCrop.Apply(face.Mesh[FaceMesh.NoseTip].X, face.Mesh[FaceMesh.NoseTip].Y);
+        (float rx, float ry) = crop.ToCrop.Apply(face.Mesh[FaceMesh.RightEyeOuter].X, face.Mesh[FaceMesh.RightEyeOuter].Y);
+        (float lx, float ly) = crop.ToCrop.Apply(face.Mesh[FaceMesh.LeftEyeOuter].X, face.Mesh[FaceMesh.LeftEyeOuter].Y);
+        float toRight = MathF.Sqrt(Sq(rx - nx) + Sq(ry - ny)), toLeft = MathF.Sqrt(Sq(lx - nx) + Sq(ly - ny));
+        bool turned = MathF.Min(toRight, toLeft) < TurnedRatio * MathF.Max(toRight, toLeft);
+        if (clip == LayerClip.FarSide && !turned)
+        {
+            return null; // a face to the camera has no far side
+        }
+
+        // The far side: from the nose tip towards the eye nearer to it in the picture.
+        (float fx, float fy) = toRight < toLeft ? (rx - nx, ry - ny) : (lx - nx, ly - ny);
+        visible.Fill(clip == LayerClip.Face ? 0 : 1);
+        if (clip == LayerClip.FarSide)
+        {
+            for (int y = 0; y < side; y++)
+            {
+                for (int x = 0; x < side; x++)
+                {
+                    if (((x + 0.5f - nx) * fx) + ((y + 0.5f - ny) * fy) > 0)
+                    {
+                        visible[(y * side) + x] = 0; // beyond the nose on the far side: shown only inside the outline (below)
+                    }
+                }
+            }
+        }
+
+        Fill(face, crop, MeshTopology.Oval, visible, 1, grow: ClipGrow);
+        FloatBoxBlur.Apply(visible, side, side, 1 + (side / 160), _scratch); // a soft edge, not a jagged one
+        return _visible;
+    }
+
+    /// <summary>One pack picture on its quad: anchored, sized and offset in eye-corner distances, turned with the face (and in full pose projected in perspective); <paramref name="visible"/> (per crop pixel, or null) hides what the head hides.</summary>
+    private static void DrawLayer(in Face face, MeshCrop crop, EffectLayer layer, Span<float> rgba, float[]? visible)
     {
         ReadOnlySpan<Point3> mesh = face.Mesh;
         Point3 r = mesh[FaceMesh.RightEyeOuter], l = mesh[FaceMesh.LeftEyeOuter], top = mesh[10], chin = mesh[152];
@@ -328,7 +386,8 @@ public sealed class ArEngine : IFrameEngine
         cx += ((layer.OffsetX * ax.X) + (layer.OffsetY * ay.X)) * unit;
         cy += ((layer.OffsetX * ax.Y) + (layer.OffsetY * ay.Y)) * unit;
         cz += ((layer.OffsetX * ax.Z) + (layer.OffsetY * ay.Z)) * unit;
-        float w = layer.Size * unit, h = w * layer.Height / layer.Width, focal = Focal * unit;
+        float w = layer.Size * unit, focal = Focal * unit;
+        float h = layer.Spans ? Distance3(mesh[layer.SpanFrom], mesh[layer.SpanTo]) * layer.SpanScale : w * layer.Height / layer.Width;
         Span<PointF> quad = stackalloc PointF[4];
         for (int k = 0; k < 4; k++)
         {
@@ -348,7 +407,9 @@ public sealed class ArEngine : IFrameEngine
         {
             for (int x = x0; x < x1; x++)
             {
-                if (!toPicture.Apply(x + 0.5f, y + 0.5f, out float u, out float v) || u < -0.5f || v < -0.5f || u > layer.Width - 0.5f || v > layer.Height - 0.5f)
+                float shown = visible is null ? 1 : visible[(y * side) + x];
+                if (shown <= 0 || !toPicture.Apply(x + 0.5f, y + 0.5f, out float u, out float v)
+                    || u < -0.5f || v < -0.5f || u > layer.Width - 0.5f || v > layer.Height - 0.5f)
                 {
                     continue;
                 }
@@ -358,7 +419,8 @@ public sealed class ArEngine : IFrameEngine
                 int u0 = (int)fu, v0 = (int)fv, u1 = Math.Min(u0 + 1, layer.Width - 1), v1 = Math.Min(v0 + 1, layer.Height - 1);
                 float wu = fu - u0, wv = fv - v0;
                 int a00 = ((v0 * layer.Width) + u0) * 4, a01 = ((v0 * layer.Width) + u1) * 4, a10 = ((v1 * layer.Width) + u0) * 4, a11 = ((v1 * layer.Width) + u1) * 4;
-                float k00 = (1 - wu) * (1 - wv) * layer.Opacity, k01 = wu * (1 - wv) * layer.Opacity, k10 = (1 - wu) * wv * layer.Opacity, k11 = wu * wv * layer.Opacity;
+                float o = layer.Opacity * MathF.Min(shown, 1);
+                float k00 = (1 - wu) * (1 - wv) * o, k01 = wu * (1 - wv) * o, k10 = (1 - wu) * wv * o, k11 = wu * wv * o;
                 float alpha = (src[a00 + 3] * k00) + (src[a01 + 3] * k01) + (src[a10 + 3] * k10) + (src[a11 + 3] * k11);
                 if (alpha <= 0)
                 {
@@ -454,6 +516,8 @@ public sealed class ArEngine : IFrameEngine
     private static float Max4(ReadOnlySpan<PointF> q, Func<PointF, float> f) => MathF.Max(MathF.Max(f(q[0]), f(q[1])), MathF.Max(f(q[2]), f(q[3])));
 
     private static float Sq(float v) => v * v;
+
+    private static float Distance3(Point3 a, Point3 b) => MathF.Sqrt(Sq(a.X - b.X) + Sq(a.Y - b.Y) + Sq(a.Z - b.Z));
 
     private static (float X, float Y, float Z) Normalise(float x, float y, float z)
     {

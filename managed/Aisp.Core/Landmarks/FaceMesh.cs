@@ -21,7 +21,7 @@ public sealed class FaceMesh : IDisposable
     public const int Count = 468;
 
     /// <summary>Outer eye corners (the subject's right, then left) and the eye centres' contour points: what roll and inter-ocular distance are read from.</summary>
-    public const int RightEyeOuter = 33, RightEyeInner = 133, LeftEyeInner = 362, LeftEyeOuter = 263;
+    public const int RightEyeOuter = 33, RightEyeInner = 133, LeftEyeInner = 362, LeftEyeOuter = 263, NoseTip = 1;
 
     /// <summary>The crop's side as a multiple of the face box's larger side (MediaPipe's 25 % margin on each side).</summary>
     private const float Margin = 1.5f;
