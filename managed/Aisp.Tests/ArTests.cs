@@ -229,10 +229,8 @@ public sealed class ArTests(ITestOutputHelper output)
     public void Full_pose_foreshortens_a_picture_on_a_turned_face_and_roll_does_not()
     {
         (Face Face, string Photo) turned = MeshSwapTests.MostTurned();
-        string dir = Directory.CreateTempSubdirectory("aisp-pack-").FullName;
-        try
+        InGlassesPack(dir =>
         {
-            File.Copy(Path.Combine(EffectsDir, "glasses", "glasses.png"), Path.Combine(dir, "glasses.png"));
             double Width(string pose)
             {
                 File.WriteAllText(Path.Combine(dir, "pack.json"), $$"""{"layers": [{"picture": "glasses.png", "anchors": ["right_eye_outer", "left_eye_outer"], "width": 1.5, "pose": "{{pose}}"}]}""");
@@ -252,11 +250,7 @@ public sealed class ArTests(ITestOutputHelper output)
 
             double full = Width("full"), roll = Width("roll");
             Assert.True(full < roll * 0.9, $"full pose {full} px against roll {roll} px: not foreshortened");
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        });
     }
 
     /// <summary>
@@ -343,10 +337,8 @@ public sealed class ArTests(ITestOutputHelper output)
     public void On_a_turned_head_glasses_do_not_float_beyond_the_far_cheek()
     {
         (Face Face, string Photo) turned = MeshSwapTests.MostTurned();
-        string dir = Directory.CreateTempSubdirectory("aisp-pack-").FullName;
-        try
+        InGlassesPack(dir =>
         {
-            File.Copy(Path.Combine(EffectsDir, "glasses", "glasses.png"), Path.Combine(dir, "glasses.png"));
             int Beyond(string clip)
             {
                 File.WriteAllText(Path.Combine(dir, "pack.json"), $$"""{"layers": [{"picture": "glasses.png", "anchors": ["right_eye_outer", "left_eye_outer", "nose_bridge"], "width": 1.55, "pivot": [0.5, 0.42], "clip": "{{clip}}"}]}""");
@@ -383,6 +375,17 @@ public sealed class ArTests(ITestOutputHelper output)
             int clipped = Beyond("far_side"), unclipped = Beyond("none");
             Assert.True(unclipped > 50, $"the unclipped glasses reach only {unclipped} pixels past the far cheek: the check measures nothing");
             Assert.True(clipped <= unclipped / 20, $"{clipped} pixels of the clipped glasses float beyond the far cheek (unclipped {unclipped})");
+        });
+    }
+
+    /// <summary>Runs <paramref name="body"/> with a scratch pack folder holding the glasses picture (the test writes its own pack.json there).</summary>
+    private static void InGlassesPack(Action<string> body)
+    {
+        string dir = Directory.CreateTempSubdirectory("aisp-pack-").FullName;
+        try
+        {
+            File.Copy(Path.Combine(EffectsDir, "glasses", "glasses.png"), Path.Combine(dir, "glasses.png"));
+            body(dir);
         }
         finally
         {
